@@ -1,0 +1,21 @@
+//! The API's resources, one module per resource; `routes` joins the authenticated ones.
+
+pub mod access;
+pub mod health;
+pub mod staffing;
+pub mod structure;
+
+use utoipa_axum::router::OpenApiRouter;
+
+use crate::http::AppState;
+
+/// Every authenticated route, with its OpenAPI description.
+pub fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .merge(structure::sites::routes())
+        .merge(structure::services::routes())
+        .merge(structure::groups::routes())
+        .merge(structure::agents::routes())
+        .merge(access::routes())
+        .merge(staffing::routes())
+}

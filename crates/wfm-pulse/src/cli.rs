@@ -1,0 +1,231 @@
+//! The command line: `serve`, `migrate`, `token`, `erlang`, `config`.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use clap::{Args, Parser, Subcommand};
+use wfm_store::model::Role;
+
+use crate::auth::token::TokenKeys;
+use crate::calculator::{self, CalculatorInput};
+use crate::config::{self, Config, SETTINGS};
+use crate::{server, telemetry};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "wfm-pulse",
+    version,
+    about = "Real-time operations and integration service for contact-center workforce management",
+    after_help = "Settings come from defaults, then --config FILE (TOML), then WFM_* environment \
+                  variables; `wfm-pulse config` shows the result."
+)]
+pub struct Cli {
+    /// TOML configuration file.
+    #[arg(long, global = true, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Runs the server (applies pending migrations first). Stops cleanly on Ctrl-C or SIGTERM.
+    Serve,
+    /// Applies pending database migrations and exits.
+    Migrate,
+    /// Issues a JWT for a role, to bootstrap access. The token alone is on the last line.
+    Token(TokenArgs),
+    /// Erlang C staffing calculator: agents needed for a load and a service-level target.
+    Erlang(ErlangArgs),
+    /// Shows the effective configuration (secrets masked) and where each setting comes from.
+    Config,
+}
+
+#[derive(Debug, Args)]
+pub struct TokenArgs {
+    /// Role: viewer, supervisor, manager, admin or integration.
+    #[arg(long, value_parser = parse_role)]
+    pub role: Role,
+    /// Who the token is for (the `sub` claim); appears in the audit log as user:<subject>.
+    #[arg(long, default_value = "bootstrap")]
+    pub subject: String,
+    /// How long the token is valid: 90s, 30m, 12h, 7d.
+    #[arg(long, default_value = "12h", value_parser = |s: &str| parse_duration(s, 1))]
+    pub ttl: u64,
+}
+
+#[derive(Debug, Args)]
+#[command(
+    after_help = "Example: wfm-pulse erlang --calls 100 --interval 30m --aht 180s --target 80/20 --shrinkage 0.3 --max-occupancy 0.85"
+)]
+pub struct ErlangArgs {
+    /// Calls offered in the interval.
+    #[arg(long)]
+    pub calls: f64,
+    /// Interval length: 15m, 30m, 1h (a bare number is minutes).
+    #[arg(long, default_value = "15m", value_parser = |s: &str| parse_duration(s, 60))]
+    pub interval: u64,
+    /// Average handle time: 180s, 3m (a bare number is seconds).
+    #[arg(long, value_parser = |s: &str| parse_duration(s, 1))]
+    pub aht: u64,
+    /// Service-level target as PERCENT/SECONDS, e.g. 80/20.
+    #[arg(long, default_value = "80/20", value_parser = parse_target)]
+    pub target: (f64, f64),
+    /// Share of paid time off the line, 0 to below 1 (e.g. 0.3).
+    #[arg(long, default_value_t = 0.0)]
+    pub shrinkage: f64,
+    /// Highest occupancy to plan for, above 0 up to 1 (e.g. 0.85).
+    #[arg(long, default_value_t = 1.0)]
+    pub max_occupancy: f64,
+    /// Also show the performance of exactly this many agents.
+    #[arg(long)]
+    pub agents: Option<u32>,
+    /// Print JSON with unrounded figures instead of the table.
+    #[arg(long)]
+    pub json: bool,
+}
+
+fn parse_role(s: &str) -> Result<Role, String> {
+    Role::parse(s).ok_or_else(|| {
+        let all: Vec<_> = Role::ALL.iter().map(|r| r.as_str()).collect();
+        format!("unknown role {s:?}; one of {}", all.join(", "))
+    })
+}
+
+/// Seconds in `s` (`90s`, `30m`, `12h`, `7d`); a bare number counts `bare_unit` seconds each.
+fn parse_duration(s: &str, bare_unit: u64) -> Result<u64, String> {
+    let s = s.trim();
+    let split = s.find(|c: char| !c.is_ascii_digit()).unwrap_or(s.len());
+    let (number, unit) = s.split_at(split);
+    let n: u64 = number
+        .parse()
+        .map_err(|_| format!("{s:?} is not a duration like 30m or 180s"))?;
+    let unit = match unit {
+        "" => bare_unit,
+        "s" => 1,
+        "m" => 60,
+        "h" => 3600,
+        "d" => 86_400,
+        other => return Err(format!("unknown unit {other:?}; use s, m, h or d")),
+    };
+    match n.checked_mul(unit) {
+        Some(0) | None => Err(format!("{s:?} must be a positive duration")),
+        Some(v) => Ok(v),
+    }
+}
+
+fn parse_target(s: &str) -> Result<(f64, f64), String> {
+    let (p, t) = s
+        .split_once('/')
+        .ok_or_else(|| format!("{s:?} is not a target like 80/20"))?;
+    let p: f64 = p
+        .trim()
+        .parse()
+        .map_err(|_| format!("{p:?} is not a percent"))?;
+    let t: f64 = t
+        .trim()
+        .parse()
+        .map_err(|_| format!("{t:?} is not a number of seconds"))?;
+    Ok((p, t))
+}
+
+/// Runs the command; the error is what to tell the user.
+pub async fn run(cli: Cli) -> Result<(), String> {
+    let load_config = || Config::load(cli.config.as_deref());
+    match cli.command {
+        Command::Erlang(args) => erlang(&args),
+        Command::Config => {
+            let c = load_config()?;
+            println!("{c:#?}");
+            println!("\nSettings (file key, environment variable, meaning):");
+            for (key, var, what) in SETTINGS {
+                println!("  {key:<18} {var:<22} {what}");
+            }
+            Ok(())
+        }
+        Command::Token(args) => {
+            let c = load_config()?;
+            let (secret, source) = config::jwt_secret(&c)?;
+            if let config::SecretSource::Generated(path) = &source {
+                eprintln!("generated a JWT secret at {}", path.display());
+            }
+            let keys = TokenKeys::new(&secret, None)?;
+            let now = chrono::Utc::now().timestamp();
+            let ttl = i64::try_from(args.ttl).map_err(|_| "ttl is too long".to_string())?;
+            eprintln!(
+                "token for {} with role {}, valid {} s:",
+                args.subject,
+                args.role.as_str(),
+                ttl
+            );
+            println!("{}", keys.issue(&args.subject, args.role, now, ttl));
+            Ok(())
+        }
+        Command::Migrate => {
+            let c = load_config()?;
+            telemetry::init(&c);
+            let store = server::open_store(&c).await?;
+            let applied = store.migrate().await.map_err(|e| e.to_string())?;
+            store.close().await;
+            if applied.is_empty() {
+                println!("the database is up to date");
+            } else {
+                println!("applied: {}", applied.join(", "));
+            }
+            Ok(())
+        }
+        Command::Serve => {
+            let c = load_config()?;
+            telemetry::init(&c);
+            server::run(Arc::new(c)).await
+        }
+    }
+}
+
+fn erlang(args: &ErlangArgs) -> Result<(), String> {
+    let input = CalculatorInput {
+        calls: args.calls,
+        interval_seconds: args.interval as f64,
+        aht_seconds: args.aht as f64,
+        target_percent: args.target.0,
+        target_seconds: args.target.1,
+        max_occupancy: args.max_occupancy,
+        shrinkage: args.shrinkage,
+        agents: args.agents,
+    };
+    let report = calculator::calculate(&input)
+        .map_err(|(field, message)| format!("{}: {message}", field.replace('_', "-")))?;
+    if args.json {
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&report).map_err(|e| e.to_string())?
+        );
+    } else {
+        print!("{}", calculator::render(&report));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn durations_and_targets() {
+        assert_eq!(parse_duration("30m", 1), Ok(1800));
+        assert_eq!(parse_duration("180s", 60), Ok(180));
+        assert_eq!(parse_duration("30", 60), Ok(1800));
+        assert_eq!(parse_duration("12h", 1), Ok(43_200));
+        assert!(parse_duration("0s", 1).is_err());
+        assert!(parse_duration("5 weeks", 1).is_err());
+        assert!(parse_duration("m", 1).is_err());
+        assert_eq!(parse_target("80/20"), Ok((80.0, 20.0)));
+        assert!(parse_target("80").is_err());
+    }
+
+    #[test]
+    fn the_cli_definition_is_consistent() {
+        use clap::CommandFactory;
+        Cli::command().debug_assert();
+    }
+}

@@ -1,0 +1,399 @@
+//! Configuration: defaults, then a TOML file (`--config`), then `WFM_*` environment
+//! variables. Secrets are never printed: `Debug` and `describe` mask them.
+
+use std::fmt;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+use crate::http::rate_limit::Limits;
+
+/// A secret value; shows as `***`.
+#[derive(Clone, PartialEq)]
+pub struct Secret(pub String);
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("***")
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LogFormat {
+    Text,
+    Json,
+}
+
+/// The service's settings, resolved. `Debug` masks the secret and any database password.
+#[derive(Clone, PartialEq)]
+pub struct Config {
+    pub bind: SocketAddr,
+    pub data_dir: PathBuf,
+    pub database_url: String,
+    /// HS256 secret; when absent one is generated into the data directory on first start.
+    pub jwt_secret: Option<Secret>,
+    /// PEM file of an RS256 public key whose tokens are accepted too.
+    pub jwt_public_key: Option<PathBuf>,
+    pub log: String,
+    pub log_format: LogFormat,
+    pub rate_limit: Limits,
+}
+
+impl fmt::Debug for Config {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Config")
+            .field("bind", &self.bind)
+            .field("data_dir", &self.data_dir)
+            .field("database_url", &self.database_url_masked())
+            .field("jwt_secret", &self.jwt_secret)
+            .field("jwt_public_key", &self.jwt_public_key)
+            .field("log", &self.log)
+            .field("log_format", &self.log_format)
+            .field("rate_limit", &self.rate_limit)
+            .finish()
+    }
+}
+
+/// One layer of settings (the file, or the environment); unset fields keep what is below.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Layer {
+    bind: Option<String>,
+    data_dir: Option<PathBuf>,
+    database_url: Option<String>,
+    jwt_secret: Option<String>,
+    jwt_public_key: Option<PathBuf>,
+    log: Option<String>,
+    log_format: Option<String>,
+    rate_limit_read: Option<f64>,
+    rate_limit_write: Option<f64>,
+    rate_limit_ingest: Option<f64>,
+}
+
+/// The settings, their environment variable and what they mean (for docs and errors).
+pub const SETTINGS: &[(&str, &str, &str)] = &[
+    (
+        "bind",
+        "WFM_BIND",
+        "listen address (default 127.0.0.1:8080)",
+    ),
+    (
+        "data_dir",
+        "WFM_DATA_DIR",
+        "data directory (default ./data)",
+    ),
+    (
+        "database_url",
+        "WFM_DATABASE_URL",
+        "sqlite://PATH or postgres://... (default: sqlite file wfm-pulse.db in the data directory)",
+    ),
+    (
+        "jwt_secret",
+        "WFM_JWT_SECRET",
+        "HS256 secret, at least 32 characters (default: generated into DATA_DIR/jwt-secret)",
+    ),
+    (
+        "jwt_public_key",
+        "WFM_JWT_PUBLIC_KEY",
+        "PEM file of an RS256 public key whose tokens are accepted too",
+    ),
+    (
+        "log",
+        "WFM_LOG",
+        "log filter, e.g. info or wfm_pulse=debug (default info)",
+    ),
+    (
+        "log_format",
+        "WFM_LOG_FORMAT",
+        "text or json (default text)",
+    ),
+    (
+        "rate_limit_read",
+        "WFM_RATE_LIMIT_READ",
+        "read requests per second per caller (default 200)",
+    ),
+    (
+        "rate_limit_write",
+        "WFM_RATE_LIMIT_WRITE",
+        "write requests per second per caller (default 20)",
+    ),
+    (
+        "rate_limit_ingest",
+        "WFM_RATE_LIMIT_INGEST",
+        "ingest requests per second per caller (default 1000)",
+    ),
+];
+
+fn env_layer(env: &dyn Fn(&str) -> Option<String>) -> Result<Layer, String> {
+    let number = |var: &str| -> Result<Option<f64>, String> {
+        env(var)
+            .map(|v| {
+                v.trim()
+                    .parse()
+                    .map_err(|_| format!("{var} must be a number, not {v:?}"))
+            })
+            .transpose()
+    };
+    Ok(Layer {
+        bind: env("WFM_BIND"),
+        data_dir: env("WFM_DATA_DIR").map(PathBuf::from),
+        database_url: env("WFM_DATABASE_URL"),
+        jwt_secret: env("WFM_JWT_SECRET"),
+        jwt_public_key: env("WFM_JWT_PUBLIC_KEY").map(PathBuf::from),
+        log: env("WFM_LOG"),
+        log_format: env("WFM_LOG_FORMAT"),
+        rate_limit_read: number("WFM_RATE_LIMIT_READ")?,
+        rate_limit_write: number("WFM_RATE_LIMIT_WRITE")?,
+        rate_limit_ingest: number("WFM_RATE_LIMIT_INGEST")?,
+    })
+}
+
+impl Config {
+    /// Loads from the optional TOML file and the process environment.
+    pub fn load(file: Option<&Path>) -> Result<Config, String> {
+        let text = match file {
+            Some(p) => Some(
+                std::fs::read_to_string(p)
+                    .map_err(|e| format!("cannot read config file {}: {e}", p.display()))?,
+            ),
+            None => None,
+        };
+        Config::resolve(text.as_deref(), &|k| {
+            std::env::var(k).ok().filter(|v| !v.is_empty())
+        })
+    }
+
+    /// Layers `toml_text` and `env` over the defaults and checks the result.
+    pub fn resolve(
+        toml_text: Option<&str>,
+        env: &dyn Fn(&str) -> Option<String>,
+    ) -> Result<Config, String> {
+        let file: Layer = match toml_text {
+            Some(t) => toml::from_str(t).map_err(|e| format!("config file: {e}"))?,
+            None => Layer::default(),
+        };
+        let env = env_layer(env)?;
+        let bind = env
+            .bind
+            .or(file.bind)
+            .unwrap_or_else(|| "127.0.0.1:8080".into());
+        let bind = bind
+            .parse()
+            .map_err(|_| format!("bind must be an address like 127.0.0.1:8080, not {bind:?}"))?;
+        let data_dir = env
+            .data_dir
+            .or(file.data_dir)
+            .unwrap_or_else(|| "data".into());
+        let database_url = env
+            .database_url
+            .or(file.database_url)
+            .unwrap_or_else(|| format!("sqlite://{}", data_dir.join("wfm-pulse.db").display()));
+        let jwt_secret = env.jwt_secret.or(file.jwt_secret).map(Secret);
+        if let Some(s) = &jwt_secret {
+            check_secret(&s.0)?;
+        }
+        let log_format = match env.log_format.or(file.log_format).as_deref() {
+            None | Some("text") => LogFormat::Text,
+            Some("json") => LogFormat::Json,
+            Some(other) => return Err(format!("log_format must be text or json, not {other:?}")),
+        };
+        let rate = |name: &str, v: Option<f64>, default: f64| -> Result<f64, String> {
+            let v = v.unwrap_or(default);
+            if v.is_finite() && v > 0.0 {
+                Ok(v)
+            } else {
+                Err(format!(
+                    "{name} must be a positive number of requests per second"
+                ))
+            }
+        };
+        Ok(Config {
+            bind,
+            data_dir,
+            database_url,
+            jwt_secret,
+            jwt_public_key: env.jwt_public_key.or(file.jwt_public_key),
+            log: env.log.or(file.log).unwrap_or_else(|| "info".into()),
+            log_format,
+            rate_limit: Limits {
+                read: rate(
+                    "rate_limit_read",
+                    env.rate_limit_read.or(file.rate_limit_read),
+                    200.0,
+                )?,
+                write: rate(
+                    "rate_limit_write",
+                    env.rate_limit_write.or(file.rate_limit_write),
+                    20.0,
+                )?,
+                ingest: rate(
+                    "rate_limit_ingest",
+                    env.rate_limit_ingest.or(file.rate_limit_ingest),
+                    1000.0,
+                )?,
+            },
+        })
+    }
+
+    /// The database URL as it may be shown: any password replaced by `***`.
+    pub fn database_url_masked(&self) -> String {
+        mask_password(&self.database_url)
+    }
+}
+
+fn check_secret(secret: &str) -> Result<(), String> {
+    if secret.len() < 32 {
+        return Err("jwt_secret must be at least 32 characters (256 bits for HS256)".into());
+    }
+    Ok(())
+}
+
+fn mask_password(url: &str) -> String {
+    let Some(scheme_end) = url.find("://").map(|i| i + 3) else {
+        return url.to_string();
+    };
+    let rest = &url[scheme_end..];
+    let host_start = rest.find('@');
+    let path_start = rest.find('/').unwrap_or(rest.len());
+    match (host_start, rest[..host_start.unwrap_or(0)].find(':')) {
+        (Some(at), Some(colon)) if at < path_start => {
+            format!(
+                "{}{}:***{}",
+                &url[..scheme_end],
+                &rest[..colon],
+                &rest[at..]
+            )
+        }
+        _ => url.to_string(),
+    }
+}
+
+/// Where the JWT secret came from.
+#[derive(Debug, PartialEq, Eq)]
+pub enum SecretSource {
+    Configured,
+    File(PathBuf),
+    Generated(PathBuf),
+}
+
+/// The HS256 secret: configured, else read from `DATA_DIR/jwt-secret`, else generated there
+/// (readable by the owner only) so that tokens survive restarts.
+pub fn jwt_secret(config: &Config) -> Result<(Vec<u8>, SecretSource), String> {
+    if let Some(s) = &config.jwt_secret {
+        return Ok((s.0.as_bytes().to_vec(), SecretSource::Configured));
+    }
+    let path = config.data_dir.join("jwt-secret");
+    match std::fs::read_to_string(&path) {
+        Ok(text) => {
+            let secret = text.trim().to_string();
+            check_secret(&secret).map_err(|e| format!("{}: {e}", path.display()))?;
+            return Ok((secret.into_bytes(), SecretSource::File(path)));
+        }
+        Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
+            return Err(format!("cannot read {}: {e}", path.display()));
+        }
+        Err(_) => {}
+    }
+    std::fs::create_dir_all(&config.data_dir)
+        .map_err(|e| format!("cannot create {}: {e}", config.data_dir.display()))?;
+    let mut bytes = [0u8; 32];
+    rand::RngCore::fill_bytes(&mut rand::thread_rng(), &mut bytes);
+    let secret = hex::encode(bytes);
+    write_private(&path, &secret).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+    Ok((secret.into_bytes(), SecretSource::Generated(path)))
+}
+
+fn write_private(path: &Path, text: &str) -> std::io::Result<()> {
+    use std::io::Write;
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    options.open(path)?.write_all(text.as_bytes())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    fn env(vars: &[(&str, &str)]) -> impl Fn(&str) -> Option<String> {
+        let map: HashMap<String, String> = vars
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        move |k| map.get(k).cloned()
+    }
+
+    #[test]
+    fn defaults_then_file_then_environment() {
+        let c = Config::resolve(None, &env(&[])).unwrap();
+        assert_eq!(c.bind.to_string(), "127.0.0.1:8080");
+        assert_eq!(c.database_url, "sqlite://data/wfm-pulse.db");
+        assert_eq!(c.rate_limit.write, 20.0);
+
+        let file = "bind = \"0.0.0.0:9000\"\ndata_dir = \"/var/lib/wfm\"\nrate_limit_write = 5\nlog = \"debug\"";
+        let c = Config::resolve(Some(file), &env(&[])).unwrap();
+        assert_eq!(c.bind.to_string(), "0.0.0.0:9000");
+        assert_eq!(c.database_url, "sqlite:///var/lib/wfm/wfm-pulse.db");
+        assert_eq!(c.rate_limit.write, 5.0);
+
+        let c = Config::resolve(
+            Some(file),
+            &env(&[
+                ("WFM_BIND", "127.0.0.1:7000"),
+                ("WFM_RATE_LIMIT_WRITE", "7.5"),
+            ]),
+        )
+        .unwrap();
+        assert_eq!(c.bind.to_string(), "127.0.0.1:7000");
+        assert_eq!(c.rate_limit.write, 7.5);
+        assert_eq!(c.log, "debug", "the file still applies where env is silent");
+    }
+
+    #[test]
+    fn bad_settings_are_named() {
+        let e = Config::resolve(Some("bnid = \"x\""), &env(&[])).unwrap_err();
+        assert!(e.contains("bnid"), "{e}");
+        let e = Config::resolve(None, &env(&[("WFM_RATE_LIMIT_READ", "fast")])).unwrap_err();
+        assert!(e.contains("WFM_RATE_LIMIT_READ"), "{e}");
+        let e = Config::resolve(None, &env(&[("WFM_JWT_SECRET", "short")])).unwrap_err();
+        assert!(e.contains("32"), "{e}");
+        let e = Config::resolve(None, &env(&[("WFM_BIND", "nowhere")])).unwrap_err();
+        assert!(e.contains("bind"), "{e}");
+    }
+
+    #[test]
+    fn secrets_never_show() {
+        let secret = "s3cret-s3cret-s3cret-s3cret-s3cret!";
+        let c = Config::resolve(
+            None,
+            &env(&[
+                ("WFM_JWT_SECRET", secret),
+                ("WFM_DATABASE_URL", "postgres://wfm:pa55word@db:5432/wfm"),
+            ]),
+        )
+        .unwrap();
+        assert!(!format!("{c:?}").contains(secret));
+        assert!(!format!("{c:?}").contains("pa55word"));
+        assert_eq!(c.database_url_masked(), "postgres://wfm:***@db:5432/wfm");
+        assert_eq!(
+            mask_password("postgres://postgres@127.0.0.1/test"),
+            "postgres://postgres@127.0.0.1/test"
+        );
+    }
+
+    #[test]
+    fn a_generated_secret_is_kept_for_the_next_start() {
+        let dir = std::env::temp_dir().join(format!("wfm-secret-{}", uuid::Uuid::new_v4()));
+        let config =
+            Config::resolve(None, &env(&[("WFM_DATA_DIR", dir.to_str().unwrap())])).unwrap();
+        let (first, source) = jwt_secret(&config).unwrap();
+        assert!(matches!(source, SecretSource::Generated(_)));
+        let (again, source) = jwt_secret(&config).unwrap();
+        assert_eq!(first, again);
+        assert!(matches!(source, SecretSource::File(_)));
+        std::fs::remove_dir_all(dir).unwrap();
+    }
+}

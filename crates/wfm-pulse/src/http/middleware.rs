@@ -1,0 +1,172 @@
+//! Request middleware: correlation ids and request tracing for every request; authentication
+//! and rate limiting for the protected API.
+
+use std::time::Instant;
+
+use axum::extract::{FromRequestParts, Request, State};
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, HeaderValue, Method, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use tracing::Instrument;
+
+use super::AppState;
+use super::error::ApiError;
+use super::rate_limit::EndpointClass;
+use crate::auth::{Principal, api_key};
+
+pub const CORRELATION_HEADER: &str = "x-correlation-id";
+
+/// The correlation id of the request being served.
+#[derive(Debug, Clone)]
+pub struct CorrelationId(pub String);
+
+/// A client's id is kept when it is short and plain; otherwise a new one is made.
+fn usable(id: &str) -> bool {
+    !id.is_empty()
+        && id.len() <= 128
+        && id
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"-_.:".contains(&b))
+}
+
+/// Gives every request a correlation id (taken from `X-Correlation-ID` or made), returns
+/// it in the response, and logs the request in a span that carries it.
+pub async fn correlate(mut req: Request, next: Next) -> Response {
+    let id = req
+        .headers()
+        .get(CORRELATION_HEADER)
+        .and_then(|v| v.to_str().ok())
+        .filter(|v| usable(v))
+        .map(str::to_string)
+        .unwrap_or_else(|| uuid::Uuid::new_v4().to_string());
+    req.extensions_mut().insert(CorrelationId(id.clone()));
+    let span = tracing::info_span!(
+        "request",
+        method = %req.method(),
+        path = %req.uri().path(),
+        correlation_id = %id,
+        principal = tracing::field::Empty,
+    );
+    let started = Instant::now();
+    let mut response = next.run(req).instrument(span.clone()).await;
+    span.in_scope(|| {
+        tracing::info!(
+            status = response.status().as_u16(),
+            ms = started.elapsed().as_secs_f64() * 1e3,
+            "served"
+        )
+    });
+    if let Ok(v) = HeaderValue::from_str(&id) {
+        response.headers_mut().insert(CORRELATION_HEADER, v);
+    }
+    response
+}
+
+fn class_of(method: &Method, path: &str) -> EndpointClass {
+    if path.starts_with("/ccwfm/") || path.starts_with("/api/v1/events") {
+        EndpointClass::Ingest
+    } else if method == Method::GET || method == Method::HEAD {
+        EndpointClass::Read
+    } else {
+        EndpointClass::Write
+    }
+}
+
+/// Authenticates by `Authorization: Bearer <JWT>` or `X-API-Key` (or `Authorization:
+/// ApiKey <key>`), then applies the caller's rate limit for this kind of endpoint.
+pub async fn authenticate(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
+    let principal = match identify(&state, req.headers()).await {
+        Ok(p) => p,
+        Err(e) => return e.into_response(),
+    };
+    let class = class_of(req.method(), req.uri().path());
+    if let Err(retry_after_secs) = state.limiter.admit(&principal.name, class) {
+        tracing::warn!(principal = %principal.name, ?class, "rate limited");
+        return ApiError::RateLimited { retry_after_secs }.into_response();
+    }
+    tracing::Span::current().record("principal", principal.name.as_str());
+    req.extensions_mut().insert(principal);
+    next.run(req).await
+}
+
+async fn identify(state: &AppState, headers: &HeaderMap) -> Result<Principal, ApiError> {
+    let authorization = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok());
+    let key = headers.get("x-api-key").and_then(|v| v.to_str().ok());
+    if let Some(token) = authorization.and_then(|a| a.strip_prefix("Bearer ")) {
+        return state
+            .keys
+            .verify(token.trim())
+            .map_err(ApiError::Unauthorized);
+    }
+    let key = key.or_else(|| authorization.and_then(|a| a.strip_prefix("ApiKey ")));
+    match key {
+        Some(secret) => {
+            let found = state
+                .store
+                .find_api_key(&api_key::hash(secret.trim()))
+                .await?;
+            found
+                .map(|k| Principal {
+                    name: format!("key:{}", k.name),
+                    role: k.role,
+                })
+                .ok_or_else(|| ApiError::Unauthorized("the API key is unknown or revoked".into()))
+        }
+        None => Err(ApiError::Unauthorized(
+            "send Authorization: Bearer <token> or X-API-Key: <key>".into(),
+        )),
+    }
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for Principal {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, ApiError> {
+        parts
+            .extensions
+            .get::<Principal>()
+            .cloned()
+            .ok_or_else(|| ApiError::Unauthorized("not authenticated".into()))
+    }
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for CorrelationId {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, ApiError> {
+        Ok(parts
+            .extensions
+            .get::<CorrelationId>()
+            .cloned()
+            .unwrap_or_else(|| CorrelationId(uuid::Uuid::new_v4().to_string())))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn client_correlation_ids_are_kept_only_when_plain() {
+        assert!(usable("req-42.a:b_c"));
+        assert!(!usable(""));
+        assert!(!usable("has space"));
+        assert!(!usable(&"x".repeat(129)));
+    }
+
+    #[test]
+    fn endpoint_classes() {
+        assert_eq!(
+            class_of(&Method::POST, "/ccwfm/api/rest/status"),
+            EndpointClass::Ingest
+        );
+        assert_eq!(class_of(&Method::GET, "/api/v1/sites"), EndpointClass::Read);
+        assert_eq!(
+            class_of(&Method::DELETE, "/api/v1/sites/1"),
+            EndpointClass::Write
+        );
+    }
+}

@@ -1,0 +1,96 @@
+//! The HTTP server: state, router assembly, OpenAPI document, and serving until shutdown.
+
+pub mod error;
+pub mod extract;
+pub mod middleware;
+pub mod rate_limit;
+
+use std::future::Future;
+use std::sync::Arc;
+
+use axum::Router;
+use tokio::net::TcpListener;
+use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::{Modify, OpenApi};
+use utoipa_axum::router::OpenApiRouter;
+use wfm_store::Store;
+
+use crate::api;
+use crate::auth::token::TokenKeys;
+use rate_limit::RateLimiter;
+
+/// What every handler can reach.
+#[derive(Clone)]
+pub struct AppState {
+    pub store: Arc<dyn Store>,
+    pub keys: Arc<TokenKeys>,
+    pub limiter: Arc<RateLimiter>,
+}
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "wfm-pulse",
+        description = "Real-time operations and integration service for contact-center workforce management."
+    ),
+    modifiers(&SecuritySchemes),
+    components(schemas(error::ErrorBody, error::FieldErrorBody))
+)]
+struct ApiDoc;
+
+struct SecuritySchemes;
+
+impl Modify for SecuritySchemes {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .bearer_format("JWT")
+                    .build(),
+            ),
+        );
+        components.add_security_scheme(
+            "api_key",
+            SecurityScheme::ApiKey(ApiKey::Header(ApiKeyValue::new("X-API-Key"))),
+        );
+    }
+}
+
+/// The whole application: public health and docs, and the authenticated API.
+pub fn router(state: AppState) -> Router {
+    let (protected, doc) = OpenApiRouter::with_openapi(ApiDoc::openapi())
+        .merge(api::routes())
+        .split_for_parts();
+    let doc = Arc::new(doc);
+    let protected = protected.layer(axum::middleware::from_fn_with_state(
+        state.clone(),
+        middleware::authenticate,
+    ));
+    Router::new()
+        .merge(protected)
+        .merge(api::health::routes())
+        .route(
+            "/api/v1/openapi.json",
+            axum::routing::get(move || {
+                let doc = doc.clone();
+                async move { axum::Json(doc.as_ref().clone()) }
+            }),
+        )
+        .fallback(|| async { error::ApiError::NotFound("no such endpoint".into()) })
+        .layer(axum::middleware::from_fn(middleware::correlate))
+        .with_state(state)
+}
+
+/// Serves on `listener` until `shutdown` completes, then finishes the requests under way.
+pub async fn serve(
+    listener: TcpListener,
+    state: AppState,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    axum::serve(listener, router(state))
+        .with_graceful_shutdown(shutdown)
+        .await
+}

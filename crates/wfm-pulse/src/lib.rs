@@ -1,0 +1,11 @@
+//! wfm-pulse: real-time operations and integration service for contact-center workforce
+//! management. The binary's parts, as a library so that tests can start a real server.
+
+pub mod api;
+pub mod auth;
+pub mod calculator;
+pub mod cli;
+pub mod config;
+pub mod http;
+pub mod server;
+pub mod telemetry;

@@ -1,0 +1,97 @@
+//! Start-up and shutdown: open and migrate the store, load the keys, listen, serve until
+//! Ctrl-C or SIGTERM, then finish requests under way and close the store.
+
+use std::sync::Arc;
+
+use tokio::net::TcpListener;
+use wfm_store::Store;
+
+use crate::auth::token::TokenKeys;
+use crate::config::{self, Config, SecretSource};
+use crate::http::rate_limit::RateLimiter;
+use crate::http::{self, AppState};
+
+/// Opens the configured store, creating the data directory for an embedded database.
+pub async fn open_store(config: &Config) -> Result<Arc<dyn Store>, String> {
+    if config.database_url.starts_with("sqlite:") {
+        std::fs::create_dir_all(&config.data_dir).map_err(|e| {
+            format!(
+                "cannot create data directory {}: {e}",
+                config.data_dir.display()
+            )
+        })?;
+    }
+    wfm_store::open(&config.database_url)
+        .await
+        .map_err(|e| format!("{e} ({})", config.database_url_masked()))
+}
+
+/// Everything the server needs, ready: the store migrated, the token keys loaded.
+pub async fn prepare(config: &Config) -> Result<AppState, String> {
+    let (secret, source) = config::jwt_secret(config)?;
+    match &source {
+        SecretSource::Generated(path) => tracing::warn!(
+            path = %path.display(),
+            "no JWT secret configured: generated one; tokens from `wfm-pulse token` use it"
+        ),
+        SecretSource::File(path) => tracing::info!(path = %path.display(), "JWT secret loaded"),
+        SecretSource::Configured => tracing::info!("JWT secret from configuration"),
+    }
+    let public_key = match &config.jwt_public_key {
+        Some(p) => Some(std::fs::read(p).map_err(|e| format!("cannot read {}: {e}", p.display()))?),
+        None => None,
+    };
+    let keys = TokenKeys::new(&secret, public_key.as_deref())?;
+    let store = open_store(config).await?;
+    let applied = store.migrate().await.map_err(|e| e.to_string())?;
+    if !applied.is_empty() {
+        tracing::info!(?applied, "migrations applied");
+    }
+    Ok(AppState {
+        store,
+        keys: Arc::new(keys),
+        limiter: Arc::new(RateLimiter::new(config.rate_limit)),
+    })
+}
+
+/// Runs the server on the configured address until a shutdown signal.
+pub async fn run(config: Arc<Config>) -> Result<(), String> {
+    let state = prepare(&config).await?;
+    let store = state.store.clone();
+    let listener = TcpListener::bind(config.bind)
+        .await
+        .map_err(|e| format!("cannot listen on {}: {e}", config.bind))?;
+    tracing::info!(
+        address = %config.bind,
+        database = %config.database_url_masked(),
+        version = env!("CARGO_PKG_VERSION"),
+        "wfm-pulse listening"
+    );
+    let served = http::serve(listener, state, shutdown_signal()).await;
+    store.close().await;
+    tracing::info!("stopped");
+    served.map_err(|e| format!("server failed: {e}"))
+}
+
+/// Completes on Ctrl-C or SIGTERM.
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = terminate => {},
+    }
+    tracing::info!("shutting down: finishing requests under way");
+}

@@ -1,0 +1,18 @@
+//! Persistence of wfm-pulse: the `Store` trait and its SQL implementation for SQLite (the
+//! embedded default) and PostgreSQL (production), chosen by the database URL.
+
+pub mod error;
+pub mod model;
+mod sql;
+pub mod store;
+
+use std::sync::Arc;
+
+pub use error::{StoreError, StoreResult};
+pub use sql::SqlStore;
+pub use store::{Backend, Store};
+
+/// Opens the store at `url` (`sqlite://PATH` or `postgres://...`). Does not migrate.
+pub async fn open(url: &str) -> StoreResult<Arc<dyn Store>> {
+    Ok(Arc::new(SqlStore::connect(url).await?))
+}

@@ -1,0 +1,206 @@
+//! The SQL store: one implementation over sqlx's `Any` driver, for SQLite and PostgreSQL.
+//!
+//! Both backends take the same statements (`$n` placeholders, `RETURNING`, integer
+//! milliseconds for instants); what differs (connection set-up, migrations, how a write
+//! transaction begins) is chosen by `Backend`.
+
+mod access;
+mod audit;
+mod migrate;
+mod table;
+mod tables;
+mod time;
+
+use std::time::Duration;
+
+use async_trait::async_trait;
+use sqlx::any::{AnyPoolOptions, install_default_drivers};
+use sqlx::pool::PoolConnection;
+use sqlx::{Any, AnyPool, Executor, Transaction};
+
+use crate::error::{StoreError, StoreResult};
+use crate::model::*;
+use crate::store::{Backend, Store};
+
+/// A store on a SQLite file or a PostgreSQL database.
+pub struct SqlStore {
+    pool: AnyPool,
+    backend: Backend,
+}
+
+impl SqlStore {
+    /// Connects to `url` (`sqlite://PATH` or `postgres://...`); a SQLite file is created
+    /// if missing and switched to WAL.
+    pub async fn connect(url: &str) -> StoreResult<Self> {
+        install_default_drivers();
+        let backend = if url.starts_with("sqlite:") {
+            Backend::Sqlite
+        } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
+            Backend::Postgres
+        } else {
+            return Err(StoreError::Other(
+                "database URL must start with sqlite:// or postgres://".into(),
+            ));
+        };
+        let options = AnyPoolOptions::new()
+            .max_connections(if backend == Backend::Sqlite { 8 } else { 16 })
+            .acquire_timeout(Duration::from_secs(10));
+        let pool = match backend {
+            Backend::Sqlite => {
+                let url = if url.contains('?') {
+                    url.to_string()
+                } else {
+                    format!("{url}?mode=rwc")
+                };
+                options
+                    .after_connect(|conn, _| {
+                        Box::pin(async move {
+                            // Per connection: enforce references; wait for the writer instead
+                            // of failing; fsync every commit (acknowledged means durable).
+                            conn.execute("PRAGMA foreign_keys = ON").await?;
+                            conn.execute("PRAGMA busy_timeout = 5000").await?;
+                            conn.execute("PRAGMA synchronous = FULL").await?;
+                            Ok(())
+                        })
+                    })
+                    .connect(&url)
+                    .await
+            }
+            Backend::Postgres => options.connect(url).await,
+        }
+        .map_err(|e| StoreError::Other(format!("cannot open the database: {e}")))?;
+        if backend == Backend::Sqlite {
+            sqlx::query("PRAGMA journal_mode = WAL")
+                .execute(&pool)
+                .await
+                .map_err(|e| StoreError::Other(e.to_string()))?;
+        }
+        Ok(Self { pool, backend })
+    }
+
+    async fn acquire(&self) -> StoreResult<PoolConnection<Any>> {
+        self.pool
+            .acquire()
+            .await
+            .map_err(|e| StoreError::Other(format!("database unavailable: {e}")))
+    }
+
+    /// Begins a transaction that will write. SQLite takes the write lock up front, so two
+    /// writers wait for each other instead of one failing when it upgrades from reading.
+    async fn begin_write(&self) -> StoreResult<Transaction<'static, Any>> {
+        let tx = match self.backend {
+            Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await,
+            Backend::Postgres => self.pool.begin().await,
+        };
+        tx.map_err(|e| StoreError::Other(format!("database unavailable: {e}")))
+    }
+}
+
+#[async_trait]
+impl Store for SqlStore {
+    fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    async fn ping(&self) -> StoreResult<()> {
+        let mut conn = self.acquire().await?;
+        conn.execute("SELECT 1")
+            .await
+            .map(|_| ())
+            .map_err(|e| StoreError::Other(e.to_string()))
+    }
+
+    async fn migrate(&self) -> StoreResult<Vec<String>> {
+        migrate::run(self).await
+    }
+
+    async fn close(&self) {
+        self.pool.close().await;
+    }
+
+    async fn create_site(&self, input: &SiteInput, actor: &Actor) -> StoreResult<Site> {
+        self.create(input, actor).await
+    }
+    async fn get_site(&self, id: i64) -> StoreResult<Site> {
+        self.get(id).await
+    }
+    async fn list_sites(&self) -> StoreResult<Vec<Site>> {
+        self.list().await
+    }
+    async fn update_site(&self, id: i64, input: &SiteInput, actor: &Actor) -> StoreResult<Site> {
+        self.update(id, input, actor).await
+    }
+    async fn delete_site(&self, id: i64, actor: &Actor) -> StoreResult<()> {
+        self.delete::<Site>(id, actor).await
+    }
+
+    async fn create_service(&self, input: &ServiceInput, actor: &Actor) -> StoreResult<Service> {
+        self.create(input, actor).await
+    }
+    async fn get_service(&self, id: i64) -> StoreResult<Service> {
+        self.get(id).await
+    }
+    async fn list_services(&self) -> StoreResult<Vec<Service>> {
+        self.list().await
+    }
+    async fn update_service(
+        &self,
+        id: i64,
+        input: &ServiceInput,
+        actor: &Actor,
+    ) -> StoreResult<Service> {
+        self.update(id, input, actor).await
+    }
+    async fn delete_service(&self, id: i64, actor: &Actor) -> StoreResult<()> {
+        self.delete::<Service>(id, actor).await
+    }
+
+    async fn create_group(&self, input: &GroupInput, actor: &Actor) -> StoreResult<Group> {
+        self.create(input, actor).await
+    }
+    async fn get_group(&self, id: i64) -> StoreResult<Group> {
+        self.get(id).await
+    }
+    async fn list_groups(&self) -> StoreResult<Vec<Group>> {
+        self.list().await
+    }
+    async fn update_group(&self, id: i64, input: &GroupInput, actor: &Actor) -> StoreResult<Group> {
+        self.update(id, input, actor).await
+    }
+    async fn delete_group(&self, id: i64, actor: &Actor) -> StoreResult<()> {
+        self.delete::<Group>(id, actor).await
+    }
+
+    async fn create_agent(&self, input: &AgentInput, actor: &Actor) -> StoreResult<Agent> {
+        self.create(input, actor).await
+    }
+    async fn get_agent(&self, id: i64) -> StoreResult<Agent> {
+        self.get(id).await
+    }
+    async fn list_agents(&self) -> StoreResult<Vec<Agent>> {
+        self.list().await
+    }
+    async fn update_agent(&self, id: i64, input: &AgentInput, actor: &Actor) -> StoreResult<Agent> {
+        self.update(id, input, actor).await
+    }
+    async fn delete_agent(&self, id: i64, actor: &Actor) -> StoreResult<()> {
+        self.delete::<Agent>(id, actor).await
+    }
+
+    async fn create_api_key(&self, key: &NewApiKey, actor: &Actor) -> StoreResult<ApiKey> {
+        self.insert_api_key(key, actor).await
+    }
+    async fn list_api_keys(&self) -> StoreResult<Vec<ApiKey>> {
+        self.api_keys(None).await
+    }
+    async fn find_api_key(&self, key_hash: &str) -> StoreResult<Option<ApiKey>> {
+        Ok(self.api_keys(Some(key_hash)).await?.into_iter().next())
+    }
+    async fn revoke_api_key(&self, id: i64, actor: &Actor) -> StoreResult<ApiKey> {
+        self.revoke(id, actor).await
+    }
+
+    async fn list_audit(&self, filter: &AuditFilter) -> StoreResult<Vec<AuditEntry>> {
+        self.audit_entries(filter).await
+    }
+}
