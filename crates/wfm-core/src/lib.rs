@@ -1,7 +1,10 @@
 //! Pure domain of wfm-pulse: Erlang C staffing, indicator thresholds and colors,
-//! trends, and interval alignment. No I/O, no clock, no async.
+//! trends, interval alignment, contact-center events and the plan. No I/O, no clock,
+//! no async.
 
 pub mod erlang;
+pub mod event;
 pub mod interval;
+pub mod plan;
 pub mod threshold;
 pub mod trend;

@@ -1,8 +1,12 @@
 //! The `Store` trait: everything the service persists, behind one interface for both backends.
 
 use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+use wfm_core::event::Event;
+use wfm_core::plan::{ForecastInterval, Segment};
 
 use crate::error::StoreResult;
+use crate::live::{NewEvent, StateCode};
 use crate::model::*;
 
 /// Which database a store runs on.
@@ -61,4 +65,32 @@ pub trait Store: Send + Sync {
 
     /// Audit entries, newest first.
     async fn list_audit(&self, filter: &AuditFilter) -> StoreResult<Vec<AuditEntry>>;
+
+    /// Appends events in one transaction: the sequence number of each, or None for a
+    /// duplicate `event_id` (already stored; nothing written for it).
+    async fn append_events(&self, events: &[NewEvent]) -> StoreResult<Vec<Option<i64>>>;
+    /// Events that happened at or after `from` with `seq > after_seq`, in commit order.
+    async fn events_from(
+        &self,
+        from: DateTime<Utc>,
+        after_seq: i64,
+        limit: u32,
+    ) -> StoreResult<Vec<Event>>;
+
+    /// The contact center's status codes and what they mean.
+    async fn state_codes(&self) -> StoreResult<Vec<StateCode>>;
+    async fn replace_state_codes(&self, codes: &[StateCode], actor: &Actor) -> StoreResult<()>;
+
+    /// Stores forecast intervals, replacing each group's intervals in the span they cover.
+    async fn replace_forecast(&self, rows: &[ForecastInterval], actor: &Actor) -> StoreResult<()>;
+    /// Forecast intervals overlapping [from, to).
+    async fn forecast(
+        &self,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+    ) -> StoreResult<Vec<ForecastInterval>>;
+    /// Stores timetable segments, replacing each agent's segments in the span they cover.
+    async fn replace_timetable(&self, rows: &[Segment], actor: &Actor) -> StoreResult<()>;
+    /// Timetable segments overlapping [from, to).
+    async fn timetable(&self, from: DateTime<Utc>, to: DateTime<Utc>) -> StoreResult<Vec<Segment>>;
 }

@@ -67,7 +67,7 @@ impl SqlStore {
             actor,
             "create",
             "api_key",
-            created.id,
+            &created.id.to_string(),
             None,
             Some(&created),
         )
@@ -104,7 +104,7 @@ impl SqlStore {
             actor,
             "revoke",
             "api_key",
-            id,
+            &id.to_string(),
             Some(&before),
             Some(&after),
         )

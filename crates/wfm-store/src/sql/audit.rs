@@ -9,12 +9,12 @@ use crate::error::{StoreError, StoreResult};
 use crate::model::{Actor, AuditEntry, AuditFilter};
 
 /// Appends one audit entry; `before` and `after` are the record as the API shows it.
-pub(crate) async fn record<T: Serialize>(
+pub(crate) async fn record<T: Serialize + ?Sized>(
     conn: &mut AnyConnection,
     actor: &Actor,
     action: &str,
     entity: &str,
-    entity_id: i64,
+    entity_id: &str,
     before: Option<&T>,
     after: Option<&T>,
 ) -> StoreResult<()> {
@@ -31,7 +31,7 @@ pub(crate) async fn record<T: Serialize>(
     .bind(&actor.name)
     .bind(action)
     .bind(entity)
-    .bind(entity_id.to_string())
+    .bind(entity_id)
     .bind(json(before)?)
     .bind(json(after)?)
     .bind(&actor.correlation_id)

@@ -8,11 +8,18 @@ use crate::store::Backend;
 
 /// (name, SQLite text, PostgreSQL text), oldest first. Never edit a released migration:
 /// add a new one.
-const MIGRATIONS: &[(&str, &str, &str)] = &[(
-    "0001_foundation",
-    include_str!("../../migrations/sqlite/0001_foundation.sql"),
-    include_str!("../../migrations/postgres/0001_foundation.sql"),
-)];
+const MIGRATIONS: &[(&str, &str, &str)] = &[
+    (
+        "0001_foundation",
+        include_str!("../../migrations/sqlite/0001_foundation.sql"),
+        include_str!("../../migrations/postgres/0001_foundation.sql"),
+    ),
+    (
+        "0002_live",
+        include_str!("../../migrations/sqlite/0002_live.sql"),
+        include_str!("../../migrations/postgres/0002_live.sql"),
+    ),
+];
 
 pub(crate) async fn run(store: &SqlStore) -> StoreResult<Vec<String>> {
     let fail = |e: sqlx::Error| StoreError::Other(format!("migration failed: {e}"));

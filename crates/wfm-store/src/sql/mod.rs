@@ -6,6 +6,7 @@
 
 mod access;
 mod audit;
+mod live;
 mod migrate;
 mod table;
 mod tables;
@@ -19,8 +20,12 @@ use sqlx::pool::PoolConnection;
 use sqlx::{Any, AnyPool, Executor, Transaction};
 
 use crate::error::{StoreError, StoreResult};
+use crate::live::{NewEvent, StateCode};
 use crate::model::*;
 use crate::store::{Backend, Store};
+use chrono::{DateTime, Utc};
+use wfm_core::event::Event;
+use wfm_core::plan::{ForecastInterval, Segment};
 
 /// A store on a SQLite file or a PostgreSQL database.
 pub struct SqlStore {
@@ -202,5 +207,41 @@ impl Store for SqlStore {
 
     async fn list_audit(&self, filter: &AuditFilter) -> StoreResult<Vec<AuditEntry>> {
         self.audit_entries(filter).await
+    }
+
+    async fn append_events(&self, events: &[NewEvent]) -> StoreResult<Vec<Option<i64>>> {
+        self.append(events).await
+    }
+    async fn events_from(
+        &self,
+        from: DateTime<Utc>,
+        after_seq: i64,
+        limit: u32,
+    ) -> StoreResult<Vec<Event>> {
+        SqlStore::events_from(self, from, after_seq, limit).await
+    }
+
+    async fn state_codes(&self) -> StoreResult<Vec<StateCode>> {
+        self.codes().await
+    }
+    async fn replace_state_codes(&self, codes: &[StateCode], actor: &Actor) -> StoreResult<()> {
+        self.set_codes(codes, actor).await
+    }
+
+    async fn replace_forecast(&self, rows: &[ForecastInterval], actor: &Actor) -> StoreResult<()> {
+        self.put_forecast(rows, actor).await
+    }
+    async fn forecast(
+        &self,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+    ) -> StoreResult<Vec<ForecastInterval>> {
+        self.get_forecast(from, to).await
+    }
+    async fn replace_timetable(&self, rows: &[Segment], actor: &Actor) -> StoreResult<()> {
+        self.put_timetable(rows, actor).await
+    }
+    async fn timetable(&self, from: DateTime<Utc>, to: DateTime<Utc>) -> StoreResult<Vec<Segment>> {
+        self.get_timetable(from, to).await
     }
 }

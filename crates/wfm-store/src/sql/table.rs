@@ -144,7 +144,7 @@ impl SqlStore {
             actor,
             "create",
             T::ENTITY,
-            id,
+            &id.to_string(),
             None,
             Some(&created),
         )
@@ -189,7 +189,7 @@ impl SqlStore {
             actor,
             "update",
             T::ENTITY,
-            id,
+            &id.to_string(),
             Some(&before),
             Some(&after),
         )
@@ -212,7 +212,7 @@ impl SqlStore {
             actor,
             "delete",
             T::ENTITY,
-            id,
+            &id.to_string(),
             Some(&before),
             None::<&T>,
         )

@@ -1,23 +1,25 @@
 //! The conformance suite every `Store` backend must pass, on a freshly created database.
 
+mod live;
+
 use std::sync::Arc;
 
 use serde_json::json;
 use wfm_store::model::*;
 use wfm_store::{Store, StoreError};
 
-fn actor(correlation: &str) -> Actor {
+pub fn actor(correlation: &str) -> Actor {
     Actor {
         name: "user:conformance".into(),
         correlation_id: correlation.into(),
     }
 }
 
-fn group_input(service_id: i64, name: &str) -> GroupInput {
+pub fn group_input(service_id: i64, name: &str) -> GroupInput {
     serde_json::from_value(json!({"service_id": service_id, "name": name})).unwrap()
 }
 
-fn agent_input(site_id: i64, login: &str, skills: &[(i64, u32)]) -> AgentInput {
+pub fn agent_input(site_id: i64, login: &str, skills: &[(i64, u32)]) -> AgentInput {
     AgentInput {
         external_id: login.into(),
         full_name: format!("Operator {login}"),
@@ -32,7 +34,7 @@ fn agent_input(site_id: i64, login: &str, skills: &[(i64, u32)]) -> AgentInput {
     }
 }
 
-async fn audit_of(store: &Arc<dyn Store>, correlation: &str) -> Vec<AuditEntry> {
+pub async fn audit_of(store: &Arc<dyn Store>, correlation: &str) -> Vec<AuditEntry> {
     store
         .list_audit(&AuditFilter {
             correlation_id: Some(correlation.into()),
@@ -53,11 +55,15 @@ pub async fn run(store: Arc<dyn Store>) {
     api_keys(&store).await;
     audit_paging(&store).await;
     concurrent_writers(&store).await;
+    live::run(&store).await;
 }
 
 async fn migrations(store: &Arc<dyn Store>) {
     let first = store.migrate().await.unwrap();
-    assert_eq!(first, vec!["0001_foundation".to_string()]);
+    assert_eq!(
+        first,
+        vec!["0001_foundation".to_string(), "0002_live".to_string()]
+    );
     let again = store.migrate().await.unwrap();
     assert!(again.is_empty(), "a second migrate applies nothing");
 }
@@ -180,7 +186,7 @@ async fn references_and_conflicts(store: &Arc<dyn Store>) {
     store.delete_site(site.id, &actor("c-ref-6")).await.unwrap();
 }
 
-async fn structure(store: &Arc<dyn Store>, name: &str) -> (Site, Service) {
+pub async fn structure(store: &Arc<dyn Store>, name: &str) -> (Site, Service) {
     let site = store
         .create_site(
             &SiteInput {

@@ -1,0 +1,27 @@
+//! Records of the live pipeline: events as ingested, the contact center's state codes.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use wfm_core::event::{AgentState, EventKind};
+
+/// An event to append to the log; `event_id` makes a replayed delivery a no-op.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewEvent {
+    pub event_id: String,
+    /// Where it came from: `argus_status` or `native`.
+    pub source: &'static str,
+    pub at: DateTime<Utc>,
+    pub kind: EventKind,
+}
+
+/// What a contact center's status code means: the platform's code, its display name and
+/// the state it maps to.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct StateCode {
+    pub code: String,
+    pub name: String,
+    #[schema(value_type = String, example = "ready")]
+    pub state: AgentState,
+}

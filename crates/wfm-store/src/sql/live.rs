@@ -1,0 +1,325 @@
+//! The event log (append with de-duplication, replay in commit order), the state-code map,
+//! and the plan (forecast and timetable), each replaced as a whole range at a time.
+
+use chrono::{DateTime, Utc};
+use serde_json::json;
+use sqlx::Row;
+use sqlx::any::AnyRow;
+use wfm_core::event::{AgentState, Event, EventKind};
+use wfm_core::plan::{Activity, ForecastInterval, Segment};
+
+use super::{SqlStore, audit, time};
+use crate::error::{StoreError, StoreResult};
+use crate::live::{NewEvent, StateCode};
+use crate::model::Actor;
+
+fn err(e: sqlx::Error) -> StoreError {
+    StoreError::from_sqlx(e, "event")
+}
+
+fn decode(e: impl std::fmt::Display) -> StoreError {
+    StoreError::Other(format!("stored record cannot be read: {e}"))
+}
+
+fn event_from_row(row: &AnyRow) -> Result<Event, StoreError> {
+    let body: String = row.try_get("body").map_err(err)?;
+    let kind: EventKind = serde_json::from_str(&body).map_err(decode)?;
+    Ok(Event {
+        seq: row.try_get("seq").map_err(err)?,
+        at: time::from_ms(row.try_get("at").map_err(err)?).map_err(err)?,
+        kind,
+    })
+}
+
+fn activity_text(a: Activity) -> (&'static str, Option<i64>) {
+    match a {
+        Activity::Line(g) => ("line", Some(g)),
+        Activity::Break => ("break", None),
+        Activity::Lunch => ("lunch", None),
+        Activity::Training => ("training", None),
+        Activity::Meeting => ("meeting", None),
+    }
+}
+
+fn activity_from(text: &str, group: Option<i64>) -> Result<Activity, StoreError> {
+    Ok(match (text, group) {
+        ("line", Some(g)) => Activity::Line(g),
+        ("break", _) => Activity::Break,
+        ("lunch", _) => Activity::Lunch,
+        ("training", _) => Activity::Training,
+        ("meeting", _) => Activity::Meeting,
+        (other, _) => return Err(decode(format!("unknown activity {other}"))),
+    })
+}
+
+impl SqlStore {
+    /// Appends in one transaction; a duplicate `event_id` is skipped (None), the others get
+    /// their sequence number. Nothing is visible before the commit.
+    pub(crate) async fn append(&self, events: &[NewEvent]) -> StoreResult<Vec<Option<i64>>> {
+        let mut tx = self.begin_write().await?;
+        let received = time::now_ms();
+        let mut seqs = Vec::with_capacity(events.len());
+        for e in events {
+            let body = serde_json::to_string(&e.kind).map_err(decode)?;
+            let row = sqlx::query(
+                "INSERT INTO events (event_id, source, at, received_at, body) \
+                 VALUES ($1, $2, $3, $4, $5) ON CONFLICT (event_id) DO NOTHING RETURNING seq",
+            )
+            .bind(&e.event_id)
+            .bind(e.source)
+            .bind(e.at.timestamp_millis())
+            .bind(received)
+            .bind(body)
+            .fetch_optional(&mut *tx)
+            .await
+            .map_err(err)?;
+            seqs.push(match row {
+                Some(r) => Some(r.try_get("seq").map_err(err)?),
+                None => None,
+            });
+        }
+        tx.commit().await.map_err(err)?;
+        Ok(seqs)
+    }
+
+    /// Events that happened at or after `from`, with `seq` above `after_seq`, in commit order.
+    pub(crate) async fn events_from(
+        &self,
+        from: DateTime<Utc>,
+        after_seq: i64,
+        limit: u32,
+    ) -> StoreResult<Vec<Event>> {
+        let mut conn = self.acquire().await?;
+        let rows = sqlx::query(
+            "SELECT seq, at, body FROM events WHERE at >= $1 AND seq > $2 ORDER BY seq LIMIT $3",
+        )
+        .bind(from.timestamp_millis())
+        .bind(after_seq)
+        .bind(i64::from(limit))
+        .fetch_all(&mut *conn)
+        .await
+        .map_err(err)?;
+        rows.iter().map(event_from_row).collect()
+    }
+
+    pub(crate) async fn codes(&self) -> StoreResult<Vec<StateCode>> {
+        let mut conn = self.acquire().await?;
+        let rows = sqlx::query("SELECT code, name, state FROM state_codes ORDER BY code")
+            .fetch_all(&mut *conn)
+            .await
+            .map_err(err)?;
+        rows.iter()
+            .map(|r| {
+                let state: String = r.try_get("state").map_err(err)?;
+                Ok(StateCode {
+                    code: r.try_get("code").map_err(err)?,
+                    name: r.try_get("name").map_err(err)?,
+                    state: AgentState::parse(&state)
+                        .ok_or_else(|| decode(format!("unknown state {state}")))?,
+                })
+            })
+            .collect()
+    }
+
+    pub(crate) async fn set_codes(&self, codes: &[StateCode], actor: &Actor) -> StoreResult<()> {
+        let before = self.codes().await?;
+        let mut tx = self.begin_write().await?;
+        sqlx::query("DELETE FROM state_codes")
+            .execute(&mut *tx)
+            .await
+            .map_err(err)?;
+        let now = time::now_ms();
+        for c in codes {
+            sqlx::query(
+                "INSERT INTO state_codes (code, name, state, updated_at) VALUES ($1, $2, $3, $4)",
+            )
+            .bind(&c.code)
+            .bind(&c.name)
+            .bind(c.state.as_str())
+            .bind(now)
+            .execute(&mut *tx)
+            .await
+            .map_err(|e| StoreError::from_sqlx(e, "state code"))?;
+        }
+        audit::record(
+            &mut tx,
+            actor,
+            "replace",
+            "state_map",
+            "all",
+            Some(&before[..]),
+            Some(codes),
+        )
+        .await?;
+        tx.commit().await.map_err(err)
+    }
+
+    /// Replaces, per group, the forecast intervals overlapping the new rows' span.
+    pub(crate) async fn put_forecast(
+        &self,
+        rows: &[ForecastInterval],
+        actor: &Actor,
+    ) -> StoreResult<()> {
+        let mut tx = self.begin_write().await?;
+        for (group, from, to) in spans(rows.iter().map(|r| (r.group_id, r.start, r.end))) {
+            sqlx::query(
+                "DELETE FROM forecast WHERE group_id = $1 AND start_at < $2 AND end_at > $3",
+            )
+            .bind(group)
+            .bind(to)
+            .bind(from)
+            .execute(&mut *tx)
+            .await
+            .map_err(err)?;
+        }
+        for r in rows {
+            sqlx::query(
+                "INSERT INTO forecast (group_id, start_at, end_at, calls, aht_seconds, acd_percent, operators) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7)",
+            )
+            .bind(r.group_id)
+            .bind(r.start.timestamp_millis())
+            .bind(r.end.timestamp_millis())
+            .bind(r.calls)
+            .bind(r.aht_seconds)
+            .bind(r.acd_percent)
+            .bind(r.operators)
+            .execute(&mut *tx)
+            .await
+            .map_err(|e| StoreError::from_sqlx(e, "forecast interval"))?;
+        }
+        let summary = json!({"intervals": rows.len(), "spans": spans_json(rows.iter().map(|r| (r.group_id, r.start, r.end)))});
+        audit::record(
+            &mut tx,
+            actor,
+            "replace",
+            "forecast",
+            "all",
+            None,
+            Some(&summary),
+        )
+        .await?;
+        tx.commit().await.map_err(err)
+    }
+
+    pub(crate) async fn get_forecast(
+        &self,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+    ) -> StoreResult<Vec<ForecastInterval>> {
+        let mut conn = self.acquire().await?;
+        let rows = sqlx::query(
+            "SELECT * FROM forecast WHERE start_at < $1 AND end_at > $2 ORDER BY group_id, start_at",
+        )
+        .bind(to.timestamp_millis())
+        .bind(from.timestamp_millis())
+        .fetch_all(&mut *conn)
+        .await
+        .map_err(err)?;
+        rows.iter()
+            .map(|r| -> Result<ForecastInterval, sqlx::Error> {
+                Ok(ForecastInterval {
+                    group_id: r.try_get("group_id")?,
+                    start: time::from_ms(r.try_get("start_at")?)?,
+                    end: time::from_ms(r.try_get("end_at")?)?,
+                    calls: r.try_get("calls")?,
+                    aht_seconds: r.try_get("aht_seconds")?,
+                    acd_percent: r.try_get("acd_percent")?,
+                    operators: r.try_get("operators")?,
+                })
+            })
+            .collect::<Result<_, _>>()
+            .map_err(err)
+    }
+
+    /// Replaces, per agent, the timetable segments overlapping the new rows' span.
+    pub(crate) async fn put_timetable(&self, rows: &[Segment], actor: &Actor) -> StoreResult<()> {
+        let mut tx = self.begin_write().await?;
+        for (agent, from, to) in spans(rows.iter().map(|r| (r.agent_id, r.start, r.end))) {
+            sqlx::query(
+                "DELETE FROM timetable WHERE agent_id = $1 AND start_at < $2 AND end_at > $3",
+            )
+            .bind(agent)
+            .bind(to)
+            .bind(from)
+            .execute(&mut *tx)
+            .await
+            .map_err(err)?;
+        }
+        for r in rows {
+            let (activity, group) = activity_text(r.activity);
+            sqlx::query(
+                "INSERT INTO timetable (agent_id, start_at, end_at, activity, group_id) VALUES ($1, $2, $3, $4, $5)",
+            )
+            .bind(r.agent_id)
+            .bind(r.start.timestamp_millis())
+            .bind(r.end.timestamp_millis())
+            .bind(activity)
+            .bind(group)
+            .execute(&mut *tx)
+            .await
+            .map_err(|e| StoreError::from_sqlx(e, "timetable segment"))?;
+        }
+        let summary = json!({"segments": rows.len(), "spans": spans_json(rows.iter().map(|r| (r.agent_id, r.start, r.end)))});
+        audit::record(
+            &mut tx,
+            actor,
+            "replace",
+            "timetable",
+            "all",
+            None,
+            Some(&summary),
+        )
+        .await?;
+        tx.commit().await.map_err(err)
+    }
+
+    pub(crate) async fn get_timetable(
+        &self,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+    ) -> StoreResult<Vec<Segment>> {
+        let mut conn = self.acquire().await?;
+        let rows = sqlx::query(
+            "SELECT * FROM timetable WHERE start_at < $1 AND end_at > $2 ORDER BY agent_id, start_at",
+        )
+        .bind(to.timestamp_millis())
+        .bind(from.timestamp_millis())
+        .fetch_all(&mut *conn)
+        .await
+        .map_err(err)?;
+        rows.iter()
+            .map(|r| {
+                let activity: String = r.try_get("activity").map_err(err)?;
+                let group: Option<i64> = r.try_get("group_id").map_err(err)?;
+                Ok(Segment {
+                    agent_id: r.try_get("agent_id").map_err(err)?,
+                    start: time::from_ms(r.try_get("start_at").map_err(err)?).map_err(err)?,
+                    end: time::from_ms(r.try_get("end_at").map_err(err)?).map_err(err)?,
+                    activity: activity_from(&activity, group)?,
+                })
+            })
+            .collect()
+    }
+}
+
+/// Per owner (group or agent): the earliest start and latest end, in ms.
+fn spans(rows: impl Iterator<Item = (i64, DateTime<Utc>, DateTime<Utc>)>) -> Vec<(i64, i64, i64)> {
+    let mut out: std::collections::BTreeMap<i64, (i64, i64)> = Default::default();
+    for (owner, start, end) in rows {
+        let (s, e) = (start.timestamp_millis(), end.timestamp_millis());
+        out.entry(owner)
+            .and_modify(|span| *span = (span.0.min(s), span.1.max(e)))
+            .or_insert((s, e));
+    }
+    out.into_iter().map(|(o, (s, e))| (o, s, e)).collect()
+}
+
+fn spans_json(
+    rows: impl Iterator<Item = (i64, DateTime<Utc>, DateTime<Utc>)>,
+) -> serde_json::Value {
+    spans(rows)
+        .into_iter()
+        .map(|(owner, s, e)| json!({"id": owner, "from_ms": s, "to_ms": e}))
+        .collect()
+}

@@ -1,0 +1,171 @@
+//! Conformance of the live pipeline's records: the event log, state codes and the plan.
+
+use std::sync::Arc;
+
+use chrono::{DateTime, Duration, TimeZone, Utc};
+use wfm_core::event::{AgentState, EventKind};
+use wfm_core::plan::{Activity, ForecastInterval, Segment};
+use wfm_store::Store;
+use wfm_store::live::{NewEvent, StateCode};
+
+use super::{actor, agent_input, audit_of, group_input, structure};
+
+fn at(minute: i64) -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 11, 26, 9, 0, 0).unwrap() + Duration::minutes(minute)
+}
+
+fn offered(id: &str, minute: i64, group_id: i64) -> NewEvent {
+    NewEvent {
+        event_id: id.into(),
+        source: "native",
+        at: at(minute),
+        kind: EventKind::CallOffered {
+            call_id: format!("call-{id}"),
+            group_id,
+            customer_id: None,
+        },
+    }
+}
+
+pub async fn run(store: &Arc<dyn Store>) {
+    events(store).await;
+    state_codes(store).await;
+    plan(store).await;
+}
+
+async fn events(store: &Arc<dyn Store>) {
+    let batch = vec![
+        offered("e1", 0, 1),
+        offered("e2", 1, 1),
+        offered("e3", 2, 2),
+    ];
+    let seqs = store.append_events(&batch).await.unwrap();
+    assert!(seqs.iter().all(Option::is_some));
+    assert!(
+        seqs[0] < seqs[1] && seqs[1] < seqs[2],
+        "commit order: {seqs:?}"
+    );
+
+    // A redelivery mixes one new event with two already stored.
+    let again = vec![
+        offered("e2", 1, 1),
+        offered("e4", 3, 1),
+        offered("e1", 0, 1),
+    ];
+    let seqs2 = store.append_events(&again).await.unwrap();
+    assert_eq!(seqs2[0], None);
+    assert_eq!(seqs2[2], None);
+    assert!(seqs2[1].unwrap() > seqs[2].unwrap());
+
+    let all = store.events_from(at(0), 0, 100).await.unwrap();
+    let ids: Vec<i64> = all.iter().map(|e| e.seq).collect();
+    assert_eq!(all.len(), 4);
+    assert!(ids.windows(2).all(|w| w[0] < w[1]));
+    assert_eq!(all[0].kind, batch[0].kind);
+    assert_eq!(all[0].at, at(0));
+
+    // Paging by seq, and the time bound.
+    let page = store.events_from(at(0), ids[1], 1).await.unwrap();
+    assert_eq!(page.len(), 1);
+    assert_eq!(page[0].seq, ids[2]);
+    let later = store.events_from(at(2), 0, 100).await.unwrap();
+    assert_eq!(later.len(), 2);
+}
+
+async fn state_codes(store: &Arc<dyn Store>) {
+    let codes = vec![
+        StateCode {
+            code: "Break".into(),
+            name: "Technical break".into(),
+            state: AgentState::Break,
+        },
+        StateCode {
+            code: "Ready".into(),
+            name: "Ready".into(),
+            state: AgentState::Ready,
+        },
+    ];
+    store
+        .replace_state_codes(&codes, &actor("c-codes"))
+        .await
+        .unwrap();
+    assert_eq!(store.state_codes().await.unwrap(), codes);
+    let fewer = vec![codes[1].clone()];
+    store
+        .replace_state_codes(&fewer, &actor("c-codes-2"))
+        .await
+        .unwrap();
+    assert_eq!(store.state_codes().await.unwrap(), fewer);
+    let entry = &audit_of(store, "c-codes-2").await[0];
+    assert_eq!(entry.before.as_ref().unwrap().as_array().unwrap().len(), 2);
+    assert_eq!(entry.after.as_ref().unwrap().as_array().unwrap().len(), 1);
+}
+
+async fn plan(store: &Arc<dyn Store>) {
+    let (site, service) = structure(store, "Plan site").await;
+    let group = store
+        .create_group(&group_input(service.id, "Plan group"), &actor("c-plan"))
+        .await
+        .unwrap();
+    let agent = store
+        .create_agent(
+            &agent_input(site.id, "plan-op", &[(group.id, 1)]),
+            &actor("c-plan"),
+        )
+        .await
+        .unwrap();
+
+    let interval = |i: i64, calls: f64| ForecastInterval {
+        group_id: group.id,
+        start: at(15 * i),
+        end: at(15 * i + 15),
+        calls,
+        aht_seconds: 180.0,
+        acd_percent: 95.0,
+        operators: None,
+    };
+    let day: Vec<_> = (0..4).map(|i| interval(i, 10.0 * i as f64)).collect();
+    store.replace_forecast(&day, &actor("c-fc")).await.unwrap();
+    assert_eq!(store.forecast(at(0), at(60)).await.unwrap(), day);
+    // Replacing the middle half keeps the rest.
+    let fix = vec![interval(1, 99.0), interval(2, 98.0)];
+    store
+        .replace_forecast(&fix, &actor("c-fc-2"))
+        .await
+        .unwrap();
+    let now = store.forecast(at(0), at(60)).await.unwrap();
+    assert_eq!(
+        now.iter().map(|f| f.calls).collect::<Vec<_>>(),
+        vec![0.0, 99.0, 98.0, 30.0]
+    );
+    assert_eq!(store.forecast(at(20), at(25)).await.unwrap(), vec![fix[0]]);
+    assert_eq!(audit_of(store, "c-fc-2").await[0].entity, "forecast");
+
+    let seg = |from: i64, to: i64, activity| Segment {
+        agent_id: agent.id,
+        start: at(from),
+        end: at(to),
+        activity,
+    };
+    let shift = vec![
+        seg(0, 120, Activity::Line(group.id)),
+        seg(120, 135, Activity::Break),
+        seg(135, 240, Activity::Line(group.id)),
+    ];
+    store
+        .replace_timetable(&shift, &actor("c-tt"))
+        .await
+        .unwrap();
+    assert_eq!(store.timetable(at(0), at(240)).await.unwrap(), shift);
+    let moved = vec![seg(120, 150, Activity::Lunch)];
+    store
+        .replace_timetable(&moved, &actor("c-tt-2"))
+        .await
+        .unwrap();
+    let now = store.timetable(at(0), at(240)).await.unwrap();
+    assert_eq!(
+        now,
+        vec![shift[0], moved[0]],
+        "the overlapped segments are replaced"
+    );
+}
