@@ -5,6 +5,7 @@
 pub mod erlang;
 pub mod event;
 pub mod interval;
+pub mod live;
 pub mod plan;
 pub mod threshold;
 pub mod trend;

@@ -39,6 +39,67 @@ pub enum Command {
     Erlang(ErlangArgs),
     /// Shows the effective configuration (secrets masked) and where each setting comes from.
     Config,
+    /// Imports a forecast or timetable CSV through a running server, all or nothing.
+    Import(ImportArgs),
+    /// Runs the server on the configured (by default embedded) database with a demo contact
+    /// center and simulated live traffic: the realtime endpoint moves within a minute.
+    Demo(DemoArgs),
+    /// Simulators of the systems around wfm-pulse, for integration and drills.
+    #[command(subcommand)]
+    Sim(SimCommand),
+}
+
+#[derive(Debug, Args)]
+pub struct DemoArgs {
+    /// Seed of the simulated traffic (same seed, same calls).
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum SimCommand {
+    /// A contact-center platform: reads the server's groups, operators and today's plan, and
+    /// sends calls and operator states through the public event API in real time.
+    ContactCenter(ContactCenterArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ContactCenterArgs {
+    /// The wfm-pulse server to feed.
+    #[arg(long, default_value = "http://127.0.0.1:8080")]
+    pub target: String,
+    /// A token with the admin role (default: one made with the local JWT secret).
+    #[arg(long)]
+    pub token: Option<String>,
+    /// Seed of the simulated traffic.
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+}
+
+#[derive(Debug, Args)]
+#[command(
+    after_help = "Formats (header line first; times ISO 8601 with offset):\n  \
+    forecast:  group,start,calls,aht_seconds,acd_percent,operators   (group: code or id; the last two optional)\n  \
+    timetable: agent,start,end,activity,group   (agent: login; activity: line, break, lunch, training, meeting; group for line work)"
+)]
+pub struct ImportArgs {
+    /// What the file holds.
+    #[arg(value_enum)]
+    pub kind: ImportKind,
+    /// The CSV file.
+    pub file: PathBuf,
+    /// The server (default: the configured bind address).
+    #[arg(long)]
+    pub url: Option<String>,
+    /// A manager's token (default: one made with the local JWT secret).
+    #[arg(long)]
+    pub token: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+pub enum ImportKind {
+    Forecast,
+    Timetable,
 }
 
 #[derive(Debug, Args)]
@@ -174,12 +235,67 @@ pub async fn run(cli: Cli) -> Result<(), String> {
             }
             Ok(())
         }
+        Command::Demo(args) => {
+            let c = load_config()?;
+            telemetry::init(&c);
+            crate::sim::run_demo(Arc::new(c), args.seed).await
+        }
+        Command::Sim(SimCommand::ContactCenter(args)) => {
+            let c = load_config()?;
+            telemetry::init(&c);
+            let token = match args.token {
+                Some(t) => t,
+                None => local_token(&c, "simulator", Role::Admin, 86_400)?,
+            };
+            let api = crate::sim::client::Api::new(&args.target, token);
+            let grid = crate::sim::first_site_grid(&api).await?;
+            let scenario = crate::sim::scenario(&api, &grid, chrono::Utc::now(), args.seed).await?;
+            eprintln!(
+                "feeding {} with {} groups and {} operators; Ctrl-C stops",
+                args.target,
+                scenario.groups.len(),
+                scenario.agents.len()
+            );
+            let stop = async {
+                let _ = tokio::signal::ctrl_c().await;
+            };
+            let stats = crate::sim::feed(&api, wfm_sim::Simulator::new(scenario), stop).await?;
+            eprintln!(
+                "sent {} events: {} accepted, {} rejected",
+                stats.sent, stats.accepted, stats.rejected
+            );
+            Ok(())
+        }
+        Command::Import(args) => {
+            let c = load_config()?;
+            let token = match args.token {
+                Some(t) => t,
+                None => local_token(&c, "import", Role::Manager, 600)?,
+            };
+            let target = crate::import::Target {
+                url: args.url.unwrap_or_else(|| format!("http://{}", c.bind)),
+                token,
+            };
+            let summary = match args.kind {
+                ImportKind::Forecast => crate::import::forecast(&args.file, &target).await?,
+                ImportKind::Timetable => crate::import::timetable(&args.file, &target).await?,
+            };
+            println!("{summary}");
+            Ok(())
+        }
         Command::Serve => {
             let c = load_config()?;
             telemetry::init(&c);
             server::run(Arc::new(c)).await
         }
     }
+}
+
+/// A token made with the local JWT secret, for commands run beside the server.
+pub fn local_token(c: &Config, subject: &str, role: Role, ttl: i64) -> Result<String, String> {
+    let (secret, _) = config::jwt_secret(c)?;
+    let now = chrono::Utc::now().timestamp();
+    Ok(TokenKeys::new(&secret, None)?.issue(subject, role, now, ttl))
 }
 
 fn erlang(args: &ErlangArgs) -> Result<(), String> {

@@ -4,12 +4,16 @@
 use std::sync::Arc;
 
 use tokio::net::TcpListener;
+use wfm_core::event::AgentState;
 use wfm_store::Store;
+use wfm_store::live::StateCode;
+use wfm_store::model::Actor;
 
 use crate::auth::token::TokenKeys;
 use crate::config::{self, Config, SecretSource};
 use crate::http::rate_limit::RateLimiter;
 use crate::http::{self, AppState};
+use crate::live::{IngestLimits, Live};
 
 /// Opens the configured store, creating the data directory for an embedded database.
 pub async fn open_store(config: &Config) -> Result<Arc<dyn Store>, String> {
@@ -47,11 +51,54 @@ pub async fn prepare(config: &Config) -> Result<AppState, String> {
     if !applied.is_empty() {
         tracing::info!(?applied, "migrations applied");
     }
+    seed_state_map(&store).await?;
+    let live = Live::start(store.clone(), IngestLimits::default())
+        .await
+        .map_err(|e| format!("cannot load today's live state: {e}"))?;
     Ok(AppState {
         store,
         keys: Arc::new(keys),
         limiter: Arc::new(RateLimiter::new(config.rate_limit)),
+        live,
     })
+}
+
+/// Common status codes, installed on a first start so that a status push works at once;
+/// replace them with the platform's own through `PUT /api/v1/ingest/state-map`.
+const DEFAULT_STATE_CODES: &[(&str, &str, AgentState)] = &[
+    ("Ready", "Ready", AgentState::Ready),
+    ("Available", "Available", AgentState::Ready),
+    ("Talk", "On a call", AgentState::OnContact),
+    ("OnCall", "On a call", AgentState::OnContact),
+    ("WrapUp", "After-call work", AgentState::WrapUp),
+    ("Break", "Break", AgentState::Break),
+    ("Lunch", "Lunch", AgentState::Lunch),
+    ("Training", "Training", AgentState::Training),
+    ("NotReady", "Not ready", AgentState::NotReady),
+    ("LoggedOut", "Logged out", AgentState::LoggedOut),
+];
+
+async fn seed_state_map(store: &Arc<dyn Store>) -> Result<(), String> {
+    if !store
+        .state_codes()
+        .await
+        .map_err(|e| e.to_string())?
+        .is_empty()
+    {
+        return Ok(());
+    }
+    let codes: Vec<StateCode> = DEFAULT_STATE_CODES
+        .iter()
+        .map(|(code, name, state)| StateCode {
+            code: code.to_string(),
+            name: name.to_string(),
+            state: *state,
+        })
+        .collect();
+    store
+        .replace_state_codes(&codes, &Actor::system("first-start"))
+        .await
+        .map_err(|e| e.to_string())
 }
 
 /// Runs the server on the configured address until a shutdown signal.
@@ -74,7 +121,7 @@ pub async fn run(config: Arc<Config>) -> Result<(), String> {
 }
 
 /// Completes on Ctrl-C or SIGTERM.
-async fn shutdown_signal() {
+pub async fn shutdown_signal() {
     let ctrl_c = async {
         let _ = tokio::signal::ctrl_c().await;
     };

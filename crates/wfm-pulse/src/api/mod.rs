@@ -2,6 +2,10 @@
 
 pub mod access;
 pub mod health;
+pub mod ingest;
+pub mod monitoring;
+pub mod plan;
+pub mod realtime;
 pub mod staffing;
 pub mod structure;
 
@@ -18,4 +22,8 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .merge(structure::agents::routes())
         .merge(access::routes())
         .merge(staffing::routes())
+        .merge(ingest::routes())
+        .merge(plan::routes())
+        .merge(realtime::routes())
+        .merge(monitoring::routes())
 }

@@ -42,7 +42,9 @@ macro_rules! resource {
                 JsonBody(input): JsonBody<$Input>,
             ) -> ApiResult<(StatusCode, Json<$Record>)> {
                 input.validate()?;
-                Ok((StatusCode::CREATED, Json(s.store.$create(&input, &p.actor(&c)).await?)))
+                let created = s.store.$create(&input, &p.actor(&c)).await?;
+                s.live.mark_stale();
+                Ok((StatusCode::CREATED, Json(created)))
             }
 
             #[doc = concat!("Reads one of the ", $tag, ".")]
@@ -66,7 +68,9 @@ macro_rules! resource {
                 JsonBody(input): JsonBody<$Input>,
             ) -> ApiResult<Json<$Record>> {
                 input.validate()?;
-                Ok(Json(s.store.$update(id, &input, &p.actor(&c)).await?))
+                let updated = s.store.$update(id, &input, &p.actor(&c)).await?;
+                s.live.mark_stale();
+                Ok(Json(updated))
             }
 
             #[doc = concat!("Deletes one of the ", $tag, " unless other records still use it (manager).")]
@@ -80,6 +84,7 @@ macro_rules! resource {
                 Id(id): Id,
             ) -> ApiResult<StatusCode> {
                 s.store.$delete(id, &p.actor(&c)).await?;
+                s.live.mark_stale();
                 Ok(StatusCode::NO_CONTENT)
             }
 

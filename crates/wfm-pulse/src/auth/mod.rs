@@ -55,12 +55,16 @@ pub mod need {
     use super::{Clearance, Role};
 
     pub struct Viewer;
+    pub struct Supervisor;
     pub struct Manager;
     pub struct Admin;
     pub struct Integration;
 
     impl Clearance for Viewer {
         const ROLE: Role = Role::Viewer;
+    }
+    impl Clearance for Supervisor {
+        const ROLE: Role = Role::Supervisor;
     }
     impl Clearance for Manager {
         const ROLE: Role = Role::Manager;

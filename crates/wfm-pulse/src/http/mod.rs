@@ -17,6 +17,7 @@ use wfm_store::Store;
 
 use crate::api;
 use crate::auth::token::TokenKeys;
+use crate::live::Live;
 use rate_limit::RateLimiter;
 
 /// What every handler can reach.
@@ -25,6 +26,7 @@ pub struct AppState {
     pub store: Arc<dyn Store>,
     pub keys: Arc<TokenKeys>,
     pub limiter: Arc<RateLimiter>,
+    pub live: Arc<Live>,
 }
 
 #[derive(OpenApi)]
@@ -80,17 +82,26 @@ pub fn router(state: AppState) -> Router {
             }),
         )
         .fallback(|| async { error::ApiError::NotFound("no such endpoint".into()) })
+        .layer(tower_http::compression::CompressionLayer::new())
         .layer(axum::middleware::from_fn(middleware::correlate))
         .with_state(state)
 }
 
-/// Serves on `listener` until `shutdown` completes, then finishes the requests under way.
+/// Serves on `listener` (and publishes live snapshots) until `shutdown` completes, then
+/// finishes the requests under way.
 pub async fn serve(
     listener: TcpListener,
     state: AppState,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    axum::serve(listener, router(state))
-        .with_graceful_shutdown(shutdown)
-        .await
+    let (stop, stopped) = tokio::sync::watch::channel(false);
+    let publisher = tokio::spawn(state.live.clone().run_publisher(stopped));
+    let served = axum::serve(listener, router(state))
+        .with_graceful_shutdown(async move {
+            shutdown.await;
+            let _ = stop.send(true);
+        })
+        .await;
+    let _ = publisher.await;
+    served
 }

@@ -17,6 +17,7 @@ pub const SECRET: &str = "test-secret-test-secret-test-secret-0123";
 
 pub struct TestServer {
     pub base: String,
+    pub state: wfm_pulse::http::AppState,
     pub client: reqwest::Client,
     keys: TokenKeys,
     dir: PathBuf,
@@ -51,11 +52,12 @@ impl TestServer {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let base = format!("http://{}", listener.local_addr().unwrap());
         let (tx, rx) = oneshot::channel::<()>();
-        let handle = tokio::spawn(wfm_pulse::http::serve(listener, state, async {
+        let handle = tokio::spawn(wfm_pulse::http::serve(listener, state.clone(), async {
             let _ = rx.await;
         }));
         TestServer {
             base,
+            state,
             client: reqwest::Client::new(),
             keys: TokenKeys::new(SECRET.as_bytes(), None).unwrap(),
             dir,

@@ -1,0 +1,10 @@
+//! Tests of the live engine: hand-built event sequences whose figures are worked out by
+//! hand in the comments, and properties of replay and output.
+
+mod adherence;
+mod aggregates;
+mod calls;
+mod dst;
+mod indicators;
+mod properties;
+mod support;

@@ -1,0 +1,181 @@
+//! Contact-center data in: the incumbent's status push (kept at its own path) and
+//! wfm-pulse's event feed, both for the integration role; and the state-code map.
+
+use axum::Json;
+use axum::body::Bytes;
+use axum::extract::State;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+use wfm_store::live::StateCode;
+
+use crate::auth::{Authorized, need};
+use crate::http::AppState;
+use crate::http::error::{ApiError, ApiResult, ErrorBody};
+use crate::http::extract::JsonBody;
+use crate::http::middleware::CorrelationId;
+use crate::ingest::argus::StatusChange;
+use crate::ingest::native::{NativeEvent, split_items};
+use crate::ingest::{IngestReport, Reason, Rejection};
+
+pub fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(status_push))
+        .routes(routes!(events))
+        .routes(routes!(get_state_map, put_state_map))
+}
+
+/// Parses each raw item; a failure rejects that item only, as incomplete.
+fn parse_each<T: serde::de::DeserializeOwned>(
+    items: Vec<serde_json::Value>,
+) -> (Vec<(usize, T)>, Vec<Rejection>) {
+    let mut ok = Vec::new();
+    let mut bad = Vec::new();
+    for (index, item) in items.into_iter().enumerate() {
+        let event_id = item.get("id").and_then(|v| v.as_str()).map(str::to_string);
+        match serde_path_to_error::deserialize::<_, T>(item) {
+            Ok(v) => ok.push((index, v)),
+            Err(e) => {
+                let path = e.path().to_string();
+                let message = e.into_inner().to_string();
+                let field = message
+                    .strip_prefix("missing field `")
+                    .and_then(|r| r.split('`').next())
+                    .map(str::to_string)
+                    .or((path != ".").then_some(path));
+                bad.push(Rejection {
+                    index,
+                    event_id,
+                    reason: Reason::Incomplete,
+                    field,
+                    message,
+                });
+            }
+        }
+    }
+    (ok, bad)
+}
+
+fn items_of(body: &[u8]) -> ApiResult<Vec<serde_json::Value>> {
+    split_items(body).map_err(|m| ApiError::bad("body", m))
+}
+
+/// Operator status changes, exactly as the incumbent's contact-center contract sends them:
+/// one object or an array. Exits (`action` 0) are accepted and change nothing by themselves.
+#[utoipa::path(post, path = "/ccwfm/api/rest/status", tag = "ingest",
+    request_body = StatusChange,
+    responses((status = 200, body = IngestReport), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody)),
+    security(("bearer" = []), ("api_key" = [])))]
+async fn status_push(
+    State(s): State<AppState>,
+    _: Authorized<need::Integration>,
+    body: Bytes,
+) -> ApiResult<Json<IngestReport>> {
+    let (changes, bad) = parse_each::<StatusChange>(items_of(&body)?);
+    let mut ignored = 0;
+    let report = s
+        .live
+        .ingest(
+            |dir| {
+                let mut candidates = Vec::new();
+                let mut rejected = Vec::new();
+                for (index, change) in &changes {
+                    match dir.status(*index, change) {
+                        Ok(Some(c)) => candidates.push(c),
+                        Ok(None) => ignored += 1,
+                        Err(r) => rejected.push(r),
+                    }
+                }
+                (candidates, rejected)
+            },
+            bad,
+        )
+        .await?;
+    s.live.count_rejections("argus_status", &report.rejections);
+    Ok(Json(IngestReport { ignored, ..report }))
+}
+
+/// Call and operator events: a JSON array, one object, or NDJSON. Each event's `id` makes
+/// a re-delivery a duplicate; the reply says per item what happened.
+#[utoipa::path(post, path = "/api/v1/events", tag = "ingest",
+    request_body = Vec<NativeEvent>,
+    responses((status = 200, body = IngestReport), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody)),
+    security(("bearer" = []), ("api_key" = [])))]
+async fn events(
+    State(s): State<AppState>,
+    _: Authorized<need::Integration>,
+    body: Bytes,
+) -> ApiResult<Json<IngestReport>> {
+    let (events, bad) = parse_each::<NativeEvent>(items_of(&body)?);
+    let report = s
+        .live
+        .ingest(
+            |dir| {
+                let mut candidates = Vec::new();
+                let mut rejected = Vec::new();
+                for (index, e) in events {
+                    match dir.native(index, e) {
+                        Ok(c) => candidates.push(c),
+                        Err(r) => rejected.push(r),
+                    }
+                }
+                (candidates, rejected)
+            },
+            bad,
+        )
+        .await?;
+    s.live.count_rejections("native", &report.rejections);
+    Ok(Json(report))
+}
+
+/// The state map: which platform status codes mean which operator state.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct StateMap {
+    pub codes: Vec<StateCode>,
+}
+
+/// The status codes the contact center sends and what each means.
+#[utoipa::path(get, path = "/api/v1/ingest/state-map", tag = "ingest",
+    responses((status = 200, body = StateMap)),
+    security(("bearer" = []), ("api_key" = [])))]
+async fn get_state_map(
+    State(s): State<AppState>,
+    _: Authorized<need::Viewer>,
+) -> ApiResult<Json<StateMap>> {
+    Ok(Json(StateMap {
+        codes: s.store.state_codes().await?,
+    }))
+}
+
+/// Replaces the state map (manager); applies to status changes received from now on.
+#[utoipa::path(put, path = "/api/v1/ingest/state-map", tag = "ingest", request_body = StateMap,
+    responses((status = 200, body = StateMap), (status = 400, body = ErrorBody)),
+    security(("bearer" = []), ("api_key" = [])))]
+async fn put_state_map(
+    State(s): State<AppState>,
+    Authorized(p, _): Authorized<need::Manager>,
+    CorrelationId(c): CorrelationId,
+    JsonBody(map): JsonBody<StateMap>,
+) -> ApiResult<Json<StateMap>> {
+    for (i, code) in map.codes.iter().enumerate() {
+        if code.code.trim().is_empty() || code.code.len() > 100 {
+            return Err(ApiError::bad(
+                format!("codes[{i}].code"),
+                "must be 1 to 100 characters",
+            ));
+        }
+        if let Some(j) = map.codes[..i].iter().position(|o| o.code == code.code) {
+            return Err(ApiError::bad(
+                format!("codes[{i}].code"),
+                format!("repeats codes[{j}]"),
+            ));
+        }
+    }
+    s.store
+        .replace_state_codes(&map.codes, &p.actor(&c))
+        .await?;
+    s.live.mark_stale();
+    Ok(Json(map))
+}

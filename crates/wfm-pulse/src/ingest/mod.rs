@@ -1,0 +1,240 @@
+//! Ingest: contact-center data in. Parses the two feeds, maps the platform's names to
+//! wfm-pulse ids, validates each event, and says per item what happened to it.
+
+pub mod argus;
+pub mod check;
+pub mod native;
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+use utoipa::ToSchema;
+use wfm_core::event::{AgentId, AgentState, EventKind, GroupId};
+use wfm_store::live::NewEvent;
+
+pub use check::{Checks, order_and_check};
+
+/// Why an item was turned away (the data-quality categories).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Reason {
+    /// A required field is missing or of the wrong type.
+    Incomplete,
+    /// A value out of range: a time too far in the future or past, a negative duration.
+    Unreasonable,
+    /// Too late for its place in the stream, or before the event it follows.
+    OutOfOrder,
+    /// Names an agent, group, call or state code wfm-pulse does not know.
+    UnknownReference,
+}
+
+impl Reason {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Reason::Incomplete => "incomplete",
+            Reason::Unreasonable => "unreasonable",
+            Reason::OutOfOrder => "out_of_order",
+            Reason::UnknownReference => "unknown_reference",
+        }
+    }
+}
+
+/// One item turned away, and why.
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+pub struct Rejection {
+    /// Position of the item in the request, from 0.
+    pub index: usize,
+    pub event_id: Option<String>,
+    pub reason: Reason,
+    pub field: Option<String>,
+    pub message: String,
+}
+
+/// The answer to an ingest request.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, ToSchema)]
+pub struct IngestReport {
+    /// Stored and applied.
+    pub accepted: usize,
+    /// Already stored earlier (same id): nothing done.
+    pub duplicate: usize,
+    /// Accepted but changing nothing by themselves (a status exit, which the next entry
+    /// completes).
+    pub ignored: usize,
+    pub rejected: usize,
+    pub rejections: Vec<Rejection>,
+}
+
+/// An event that passed parsing and name resolution, awaiting the ordering checks.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Candidate {
+    pub index: usize,
+    pub event: NewEvent,
+}
+
+/// The platform's names for what wfm-pulse knows: logins, group codes, status codes.
+#[derive(Debug, Clone, Default)]
+pub struct Directory {
+    pub agents: HashMap<String, AgentId>,
+    /// Group codes (`external_id`) and wfm-pulse ids written as text.
+    pub groups: HashMap<String, GroupId>,
+    pub state_codes: HashMap<String, AgentState>,
+}
+
+fn reject(
+    index: usize,
+    event_id: Option<String>,
+    reason: Reason,
+    field: &str,
+    message: String,
+) -> Rejection {
+    Rejection {
+        index,
+        event_id,
+        reason,
+        field: Some(field.to_string()),
+        message,
+    }
+}
+
+impl Directory {
+    fn agent(
+        &self,
+        index: usize,
+        id: &str,
+        login: &str,
+        field: &str,
+    ) -> Result<AgentId, Rejection> {
+        self.agents.get(login).copied().ok_or_else(|| {
+            reject(
+                index,
+                Some(id.into()),
+                Reason::UnknownReference,
+                field,
+                format!("no agent with login {login:?}"),
+            )
+        })
+    }
+
+    fn group(&self, index: usize, id: &str, code: &str) -> Result<GroupId, Rejection> {
+        self.groups.get(code).copied().ok_or_else(|| {
+            reject(
+                index,
+                Some(id.into()),
+                Reason::UnknownReference,
+                "group",
+                format!("no group {code:?}"),
+            )
+        })
+    }
+
+    /// Resolves one native event.
+    pub fn native(&self, index: usize, e: native::NativeEvent) -> Result<Candidate, Rejection> {
+        use native::NativeEvent as N;
+        let event_id = e.id().to_string();
+        // The log keeps milliseconds: apply exactly what a replay will read back.
+        let at = DateTime::from_timestamp_millis(e.at().timestamp_millis()).unwrap_or(e.at());
+        let kind = match e {
+            N::CallOffered {
+                id,
+                call_id,
+                group,
+                customer_id,
+                ..
+            } => EventKind::CallOffered {
+                call_id,
+                group_id: self.group(index, &id, &group)?,
+                customer_id,
+            },
+            N::CallAnswered {
+                id, call_id, agent, ..
+            } => EventKind::CallAnswered {
+                call_id,
+                agent_id: self.agent(index, &id, &agent, "agent")?,
+            },
+            N::CallAbandoned { call_id, .. } => EventKind::CallAbandoned { call_id },
+            N::CallEnded {
+                call_id,
+                talk_seconds,
+                hold_seconds,
+                ..
+            } => EventKind::CallEnded {
+                call_id,
+                talk_seconds,
+                hold_seconds,
+            },
+            N::WrapUpEnded { call_id, .. } => EventKind::WrapUpEnded { call_id },
+            N::AgentState {
+                id,
+                agent,
+                state,
+                group,
+                ..
+            } => EventKind::AgentStateChanged {
+                agent_id: self.agent(index, &id, &agent, "agent")?,
+                state,
+                group_id: group.map(|g| self.group(index, &id, &g)).transpose()?,
+            },
+        };
+        Ok(Candidate {
+            index,
+            event: NewEvent {
+                event_id,
+                source: "native",
+                at,
+                kind,
+            },
+        })
+    }
+
+    /// Resolves one status change; `Ok(None)` for an exit, which changes nothing alone.
+    pub fn status(
+        &self,
+        index: usize,
+        s: &argus::StatusChange,
+    ) -> Result<Option<Candidate>, Rejection> {
+        let id = s.event_id();
+        let bad = |reason, field: &str, message: String| {
+            reject(index, Some(id.clone()), reason, field, message)
+        };
+        let at = DateTime::<Utc>::from_timestamp(s.action_time, 0).ok_or_else(|| {
+            bad(
+                Reason::Unreasonable,
+                "actionTime",
+                format!("{} is not a time", s.action_time),
+            )
+        })?;
+        match s.action {
+            0 => return Ok(None),
+            1 => {}
+            other => {
+                return Err(bad(
+                    Reason::Unreasonable,
+                    "action",
+                    format!("{other} is neither 1 (entry) nor 0 (exit)"),
+                ));
+            }
+        }
+        let agent_id = self.agent(index, &id, &s.worker_id, "workerId")?;
+        let state = *self.state_codes.get(&s.state_code).ok_or_else(|| {
+            bad(
+                Reason::UnknownReference,
+                "stateCode",
+                format!("state code {:?} is not in the state map", s.state_code),
+            )
+        })?;
+        Ok(Some(Candidate {
+            index,
+            event: NewEvent {
+                event_id: id,
+                source: "argus_status",
+                at,
+                kind: EventKind::AgentStateChanged {
+                    agent_id,
+                    state,
+                    group_id: None,
+                },
+            },
+        }))
+    }
+}

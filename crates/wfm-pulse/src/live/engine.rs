@@ -1,0 +1,190 @@
+//! Today's live state of every site: a `Center` per site, which events go where, and the
+//! names the ingest edge resolves. Built from the store; fed in commit order.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use chrono::{DateTime, NaiveDate, Utc};
+use wfm_core::event::{Event, EventKind, GroupId};
+use wfm_core::interval::IntervalGrid;
+use wfm_core::live::{AgentInfo, Center, GroupSettings};
+use wfm_store::model::{Agent, Channel, Group, Service, Site};
+use wfm_store::{Store, StoreError};
+
+use crate::ingest::Directory;
+
+/// Replay reads the log in pages of this many events.
+const REPLAY_PAGE: u32 = 10_000;
+
+/// One site's live state for its current local day.
+#[derive(Clone)]
+pub struct SiteDay {
+    pub site_id: i64,
+    pub time_zone: String,
+    pub grid: IntervalGrid,
+    pub day: NaiveDate,
+    pub center: Center,
+}
+
+/// All sites' live state plus what routing and checks need.
+#[derive(Clone)]
+pub struct Engine {
+    pub sites: Vec<SiteDay>,
+    group_site: HashMap<GroupId, usize>,
+    agent_site: HashMap<i64, usize>,
+    /// Calls applied today: the site that has them and when they were offered.
+    calls: HashMap<String, (usize, DateTime<Utc>)>,
+    pub directory: Directory,
+    /// The last event applied.
+    pub last_seq: i64,
+    pub watermark: Option<DateTime<Utc>>,
+    /// The structure the engine was built from, for the endpoints.
+    pub groups: Arc<Vec<Group>>,
+    pub agents: Arc<Vec<Agent>>,
+}
+
+fn settings(g: &Group) -> GroupSettings {
+    GroupSettings {
+        id: g.id,
+        service_id: g.service_id,
+        voice: g.channel == Channel::Voice,
+        sl_seconds: g.sl_seconds,
+        sl_percent: g.sl_percent,
+        max_occupancy: g.max_occupancy,
+        short_abandon_seconds: g.short_abandon_seconds,
+        grace_seconds: g.grace_seconds,
+        thresholds: g.thresholds,
+    }
+}
+
+impl Engine {
+    /// Builds today's state from the store: structure, plan, and the day's events replayed.
+    pub async fn load(store: &Arc<dyn Store>, now: DateTime<Utc>) -> Result<Engine, StoreError> {
+        let sites: Vec<Site> = store.list_sites().await?;
+        let services: Vec<Service> = store.list_services().await?;
+        let groups = store.list_groups().await?;
+        let agents = store.list_agents().await?;
+        let service_site: HashMap<i64, i64> = services.iter().map(|s| (s.id, s.site_id)).collect();
+
+        let mut engine = Engine {
+            sites: Vec::new(),
+            group_site: HashMap::new(),
+            agent_site: HashMap::new(),
+            calls: HashMap::new(),
+            directory: Directory::default(),
+            last_seq: 0,
+            watermark: None,
+            groups: Arc::new(groups.clone()),
+            agents: Arc::new(agents.clone()),
+        };
+        for site in &sites {
+            let Ok(tz) = IntervalGrid::parse_tz(&site.time_zone) else {
+                continue;
+            };
+            let Ok(grid) = IntervalGrid::new(tz, site.interval_minutes) else {
+                continue;
+            };
+            let index = engine.sites.len();
+            let site_groups: Vec<GroupSettings> = groups
+                .iter()
+                .filter(|g| service_site.get(&g.service_id) == Some(&site.id))
+                .map(settings)
+                .collect();
+            for g in &site_groups {
+                engine.group_site.insert(g.id, index);
+            }
+            let site_agents: Vec<AgentInfo> = agents
+                .iter()
+                .filter(|a| a.site_id == site.id)
+                .map(|a| AgentInfo {
+                    id: a.id,
+                    primary_group_id: a.primary_group_id,
+                })
+                .collect();
+            for a in &site_agents {
+                engine.agent_site.insert(a.id, index);
+            }
+            let day = grid.local_date(now);
+            let mut center = Center::new(grid, site_groups, site_agents);
+            let (from, to) = (
+                grid.day_start(day),
+                grid.day_start(day.succ_opt().unwrap_or(day)),
+            );
+            center.set_plan(
+                store.forecast(from, to).await?,
+                store.timetable(from, to).await?,
+            );
+            engine.sites.push(SiteDay {
+                site_id: site.id,
+                time_zone: site.time_zone.clone(),
+                grid,
+                day,
+                center,
+            });
+        }
+        for g in &groups {
+            engine.directory.groups.insert(g.id.to_string(), g.id);
+            if let Some(code) = &g.external_id {
+                engine.directory.groups.insert(code.clone(), g.id);
+            }
+        }
+        for a in &agents {
+            engine.directory.agents.insert(a.external_id.clone(), a.id);
+        }
+        for c in store.state_codes().await? {
+            engine.directory.state_codes.insert(c.code, c.state);
+        }
+        engine.replay(store).await?;
+        Ok(engine)
+    }
+
+    /// Applies the events of each site's day from the log, in commit order.
+    async fn replay(&mut self, store: &Arc<dyn Store>) -> Result<(), StoreError> {
+        let Some(from) = self.sites.iter().map(|s| s.grid.day_start(s.day)).min() else {
+            return Ok(());
+        };
+        loop {
+            let page = store.events_from(from, self.last_seq, REPLAY_PAGE).await?;
+            for e in &page {
+                self.apply(e);
+            }
+            if page.len() < REPLAY_PAGE as usize {
+                return Ok(());
+            }
+        }
+    }
+
+    fn site_of(&self, kind: &EventKind) -> Option<usize> {
+        match kind {
+            EventKind::CallOffered { group_id, .. } => self.group_site.get(group_id).copied(),
+            EventKind::CallAnswered { call_id, .. }
+            | EventKind::CallAbandoned { call_id }
+            | EventKind::CallEnded { call_id, .. }
+            | EventKind::WrapUpEnded { call_id } => self.calls.get(call_id).map(|c| c.0),
+            EventKind::AgentStateChanged { agent_id, .. } => self.agent_site.get(agent_id).copied(),
+        }
+    }
+
+    /// Applies one committed event to the site it concerns.
+    pub fn apply(&mut self, event: &Event) {
+        self.last_seq = self.last_seq.max(event.seq);
+        self.watermark = Some(self.watermark.map_or(event.at, |w| w.max(event.at)));
+        let Some(site) = self.site_of(&event.kind) else {
+            return;
+        };
+        if let EventKind::CallOffered { call_id, .. } = &event.kind {
+            self.calls.insert(call_id.clone(), (site, event.at));
+        }
+        self.sites[site].center.apply(event);
+    }
+
+    /// When a call applied today was offered.
+    pub fn offered_at(&self, call_id: &str) -> Option<DateTime<Utc>> {
+        self.calls.get(call_id).map(|c| c.1)
+    }
+
+    /// Whether a site's local day has changed since the engine was built.
+    pub fn day_changed(&self, now: DateTime<Utc>) -> bool {
+        self.sites.iter().any(|s| s.grid.local_date(now) != s.day)
+    }
+}

@@ -1,0 +1,223 @@
+//! The live pipeline at run time: ingest commits events, then applies them to the engine in
+//! commit order; a background task publishes an immutable snapshot at most every 250 ms,
+//! which readers take without waiting on writers.
+
+pub mod engine;
+pub mod view;
+
+use std::collections::BTreeMap;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, RwLock};
+use std::time::Duration;
+
+use chrono::Utc;
+use tokio::sync::{Mutex, watch};
+use wfm_core::event::Event;
+use wfm_store::{Store, StoreError};
+
+use crate::ingest::{self, Candidate, Checks, IngestReport, Reason, Rejection};
+use engine::Engine;
+use view::Published;
+
+/// How often the snapshot may be recomputed when events arrive.
+const PUBLISH_EVERY: Duration = Duration::from_millis(250);
+/// How often it is recomputed anyway: waits grow and windows slide with time alone.
+const REFRESH_EVERY: Duration = Duration::from_secs(1);
+
+/// Ingest limits (from the configuration).
+#[derive(Debug, Clone, Copy)]
+pub struct IngestLimits {
+    pub max_ahead: chrono::Duration,
+    pub max_behind: chrono::Duration,
+    pub tolerance: chrono::Duration,
+}
+
+impl Default for IngestLimits {
+    fn default() -> Self {
+        IngestLimits {
+            max_ahead: chrono::Duration::seconds(60),
+            max_behind: chrono::Duration::hours(24),
+            tolerance: chrono::Duration::seconds(30),
+        }
+    }
+}
+
+/// The live pipeline: shared by the handlers and the publishing task.
+pub struct Live {
+    store: Arc<dyn Store>,
+    limits: IngestLimits,
+    /// Held from commit to apply, so the engine sees events in commit order.
+    engine: Mutex<Engine>,
+    published: RwLock<Arc<Published>>,
+    /// Set by ingest; the publisher recomputes when it sees it.
+    dirty: AtomicBool,
+    /// Set when structure or plan changed: the engine is rebuilt before its next use.
+    stale: AtomicBool,
+    /// Bumped at every publication (SSE subscribers wait on it).
+    version: watch::Sender<u64>,
+    /// Rejected items since start, per source and reason.
+    rejections: std::sync::Mutex<BTreeMap<(&'static str, Reason), u64>>,
+}
+
+impl Live {
+    /// Builds today's state from the store (replaying the day's events) and publishes it.
+    pub async fn start(
+        store: Arc<dyn Store>,
+        limits: IngestLimits,
+    ) -> Result<Arc<Live>, StoreError> {
+        let engine = Engine::load(&store, Utc::now()).await?;
+        let published = Arc::new(Published::build(&engine, Utc::now(), 0));
+        let live = Arc::new(Live {
+            store,
+            limits,
+            engine: Mutex::new(engine),
+            published: RwLock::new(published),
+            dirty: AtomicBool::new(false),
+            stale: AtomicBool::new(false),
+            version: watch::channel(0).0,
+            rejections: Default::default(),
+        });
+        Ok(live)
+    }
+
+    /// The current snapshot; never waits on ingest.
+    pub fn snapshot(&self) -> Arc<Published> {
+        self.published
+            .read()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone()
+    }
+
+    /// A receiver that changes at every publication.
+    pub fn subscribe(&self) -> watch::Receiver<u64> {
+        self.version.subscribe()
+    }
+
+    /// Structure or plan changed: rebuild before the next use.
+    pub fn mark_stale(&self) {
+        self.stale.store(true, Ordering::SeqCst);
+        self.dirty.store(true, Ordering::SeqCst);
+    }
+
+    /// The engine, rebuilt first if stale or if a site's day has turned.
+    async fn current(&self) -> Result<tokio::sync::MutexGuard<'_, Engine>, StoreError> {
+        let mut engine = self.engine.lock().await;
+        let now = Utc::now();
+        if self.stale.swap(false, Ordering::SeqCst) || engine.day_changed(now) {
+            *engine = Engine::load(&self.store, now).await?;
+        }
+        Ok(engine)
+    }
+
+    /// Checks, stores and applies a batch. Returns after the events are committed and
+    /// applied; the snapshot follows within the publishing period.
+    pub async fn ingest<F>(
+        &self,
+        resolve: F,
+        mut rejections: Vec<Rejection>,
+    ) -> Result<IngestReport, StoreError>
+    where
+        F: FnOnce(&ingest::Directory) -> (Vec<Candidate>, Vec<Rejection>) + Send,
+    {
+        let mut engine = self.current().await?;
+        let (candidates, unresolved) = resolve(&engine.directory);
+        rejections.extend(unresolved);
+        let (events, late) = {
+            let engine = &*engine;
+            let checks = Checks {
+                now: Utc::now(),
+                max_ahead: self.limits.max_ahead,
+                max_behind: self.limits.max_behind,
+                watermark: engine.watermark,
+                tolerance: self.limits.tolerance,
+                offered_at: &|call| engine.offered_at(call),
+            };
+            ingest::order_and_check(candidates, &checks)
+        };
+        rejections.extend(late);
+        let seqs = self.store.append_events(&events).await?;
+        let mut report = IngestReport::default();
+        for (e, seq) in events.into_iter().zip(seqs) {
+            match seq {
+                Some(seq) => {
+                    engine.apply(&Event {
+                        seq,
+                        at: e.at,
+                        kind: e.kind,
+                    });
+                    report.accepted += 1;
+                }
+                None => report.duplicate += 1,
+            }
+        }
+        drop(engine);
+        if report.accepted > 0 {
+            self.dirty.store(true, Ordering::SeqCst);
+        }
+        rejections.sort_by_key(|r| r.index);
+        report.rejected = rejections.len();
+        report.rejections = rejections;
+        Ok(report)
+    }
+
+    /// Each site's live state as it is now (a copy), e.g. to compare with a replay.
+    pub async fn centers(&self) -> Result<Vec<wfm_core::live::Center>, StoreError> {
+        Ok(self
+            .current()
+            .await?
+            .sites
+            .iter()
+            .map(|s| s.center.clone())
+            .collect())
+    }
+
+    /// Counts rejected items per source and reason.
+    pub fn count_rejections(&self, source: &'static str, rejected: &[Rejection]) {
+        if rejected.is_empty() {
+            return;
+        }
+        let mut counts = self.rejections.lock().unwrap_or_else(|p| p.into_inner());
+        for r in rejected {
+            *counts.entry((source, r.reason)).or_default() += 1;
+        }
+    }
+
+    /// Rejected items since start, per source and reason.
+    pub fn rejection_counts(&self) -> BTreeMap<(&'static str, Reason), u64> {
+        self.rejections
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone()
+    }
+
+    /// Recomputes and publishes the snapshot now.
+    pub async fn publish(&self) -> Result<(), StoreError> {
+        let engine = self.current().await?;
+        let version = *self.version.borrow() + 1;
+        let published = Arc::new(Published::build(&engine, Utc::now(), version));
+        drop(engine);
+        *self.published.write().unwrap_or_else(|p| p.into_inner()) = published;
+        self.version.send_replace(version);
+        Ok(())
+    }
+
+    /// Publishes at most every 250 ms while events arrive, and every second regardless,
+    /// until `shutdown` fires.
+    pub async fn run_publisher(self: Arc<Self>, mut shutdown: watch::Receiver<bool>) {
+        let mut tick = tokio::time::interval(PUBLISH_EVERY);
+        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        let mut last = tokio::time::Instant::now();
+        loop {
+            tokio::select! {
+                _ = tick.tick() => {}
+                _ = shutdown.changed() => return,
+            }
+            if self.dirty.swap(false, Ordering::SeqCst) || last.elapsed() >= REFRESH_EVERY {
+                if let Err(e) = self.publish().await {
+                    tracing::warn!(error = %e, "snapshot not published");
+                }
+                last = tokio::time::Instant::now();
+            }
+        }
+    }
+}

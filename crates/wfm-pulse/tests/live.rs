@@ -1,0 +1,387 @@
+//! The live pipeline end to end: plan and events in over HTTP, indicators out, replay equal
+//! to the live state, idempotent and validated ingest, ETag and compression.
+
+mod common;
+
+use std::time::{Duration, Instant};
+
+use chrono::{DateTime, Duration as Span, DurationRound, Utc};
+use common::{TestServer, read};
+use reqwest::Method;
+use serde_json::{Value, json};
+use wfm_store::model::Role;
+
+/// A site in UTC with one voice group (80/20) and two operators planned on line for it.
+struct Center {
+    group: i64,
+    agents: [i64; 2],
+}
+
+async fn set_up(s: &TestServer) -> Center {
+    let (_, site) = s
+        .call(
+            Method::POST,
+            "/api/v1/sites",
+            Role::Manager,
+            Some(json!({"name": "Main", "time_zone": "UTC"})),
+        )
+        .await;
+    let (_, service) = s
+        .call(
+            Method::POST,
+            "/api/v1/services",
+            Role::Manager,
+            Some(json!({"site_id": site["id"], "name": "Sales"})),
+        )
+        .await;
+    let (st, group) = s
+        .call(
+            Method::POST,
+            "/api/v1/groups",
+            Role::Manager,
+            Some(json!({"service_id": service["id"], "name": "Line 1", "external_id": "L1"})),
+        )
+        .await;
+    assert_eq!(st, 201, "{group}");
+    let gid = group["id"].as_i64().unwrap();
+    let mut agents = [0; 2];
+    for (i, login) in ["op-1", "op-2"].iter().enumerate() {
+        let (st, a) = s
+            .call(
+                Method::POST,
+                "/api/v1/agents",
+                Role::Manager,
+                Some(json!({"external_id": login, "full_name": login, "site_id": site["id"], "primary_group_id": gid})),
+            )
+            .await;
+        assert_eq!(st, 201, "{a}");
+        agents[i] = a["id"].as_i64().unwrap();
+    }
+    let day = Utc::now().duration_trunc(Span::days(1)).unwrap();
+    let segments: Vec<Value> = agents
+        .iter()
+        .map(|a| json!({"agent_id": a, "start": day, "end": day + Span::days(1), "activity": "line", "group_id": gid}))
+        .collect();
+    let (st, body) = s
+        .call(
+            Method::PUT,
+            "/api/v1/plan/timetable",
+            Role::Manager,
+            Some(json!({"segments": segments})),
+        )
+        .await;
+    assert_eq!(st, 200, "{body}");
+    Center { group: gid, agents }
+}
+
+async fn push(s: &TestServer, body: Value) -> Value {
+    let (st, report) = s
+        .call(
+            Method::POST,
+            "/api/v1/events",
+            Role::Integration,
+            Some(body),
+        )
+        .await;
+    assert_eq!(st, 200, "{report}");
+    report
+}
+
+fn ago(seconds: i64) -> DateTime<Utc> {
+    Utc::now() - Span::seconds(seconds)
+}
+
+/// Polls the realtime endpoint until `done` holds for the group, or fails after 10 s.
+async fn group_figures(s: &TestServer, group: i64, done: impl Fn(&Value) -> bool) -> Value {
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        let (_, rt) = s
+            .call(
+                Method::GET,
+                "/api/v1/performance/metrics/realtime",
+                Role::Viewer,
+                None,
+            )
+            .await;
+        let g = rt["groups"]
+            .as_array()
+            .and_then(|gs| gs.iter().find(|g| g["group_id"] == group))
+            .cloned();
+        if let Some(g) = g.filter(|g| done(g)) {
+            return g;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "the snapshot never got there: {rt}"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+fn indicator<'a>(g: &'a Value, name: &str) -> &'a Value {
+    g["indicators"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["indicator"] == name)
+        .unwrap()
+}
+
+#[tokio::test]
+async fn events_in_indicators_out() {
+    let s = TestServer::start().await;
+    let c = set_up(&s).await;
+    // One operator on line; four calls: two answered within 20 s, one after 40 s, one abandoned.
+    let report = push(
+        &s,
+        json!([
+            {"type": "agent_state", "id": "s1", "at": ago(300), "agent": "op-1", "state": "ready"},
+            {"type": "call_offered", "id": "o1", "at": ago(200), "call_id": "c1", "group": "L1"},
+            {"type": "call_answered", "id": "a1", "at": ago(195), "call_id": "c1", "agent": "op-1"},
+            {"type": "call_offered", "id": "o2", "at": ago(190), "call_id": "c2", "group": "L1"},
+            {"type": "call_answered", "id": "a2", "at": ago(180), "call_id": "c2", "agent": "op-1"},
+            {"type": "call_offered", "id": "o3", "at": ago(170), "call_id": "c3", "group": "L1"},
+            {"type": "call_answered", "id": "a3", "at": ago(130), "call_id": "c3", "agent": "op-1"},
+            {"type": "call_offered", "id": "o4", "at": ago(120), "call_id": "c4", "group": "L1"},
+            {"type": "call_abandoned", "id": "b4", "at": ago(90), "call_id": "c4"},
+        ]),
+    )
+    .await;
+    assert_eq!(report["accepted"], 9, "{report}");
+    let g = group_figures(&s, c.group, |g| g["offered_today"] == 4).await;
+    assert_eq!(g["answered_today"], 3);
+    assert_eq!(g["answered_within_target_today"], 2);
+    assert_eq!(
+        indicator(&g, "service_level")["value"],
+        50.0,
+        "2 of 4 within 20 s"
+    );
+    assert_eq!(indicator(&g, "acd")["value"], 75.0, "3 of 4 answered");
+    let online = indicator(&g, "operators_online");
+    assert_eq!(online["value"], 50.0, "1 of 2 planned is on line: {online}");
+    assert_eq!(online["color"], "red");
+    assert_eq!(g["online"], 1);
+    assert_eq!(g["planned"], 2);
+    let _ = c.agents;
+    s.stop().await;
+}
+
+#[tokio::test]
+async fn redelivery_is_a_duplicate_and_bad_items_are_rejected_alone() {
+    let s = TestServer::start().await;
+    set_up(&s).await;
+    let batch = json!([
+        {"type": "call_offered", "id": "x1", "at": ago(60), "call_id": "k1", "group": "L1"},
+        {"type": "call_answered", "id": "x2", "at": ago(50), "call_id": "k1", "agent": "nobody"},
+        {"type": "call_answered", "id": "x3", "at": ago(50), "call_id": "never-offered", "agent": "op-1"},
+        {"type": "call_offered", "id": "x4", "at": Utc::now() + Span::minutes(5), "call_id": "k2", "group": "L1"},
+        {"type": "call_offered", "id": "x5", "call_id": "k3", "group": "L1"},
+        {"type": "call_offered", "id": "x6", "at": ago(40), "call_id": "k4", "group": "no-such-group"},
+    ]);
+    let report = push(&s, batch.clone()).await;
+    assert_eq!(report["accepted"], 1, "{report}");
+    assert_eq!(report["rejected"], 5);
+    let reasons: Vec<(u64, &str, &str)> = report["rejections"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            (
+                r["index"].as_u64().unwrap(),
+                r["reason"].as_str().unwrap(),
+                r["field"].as_str().unwrap_or(""),
+            )
+        })
+        .collect();
+    assert_eq!(
+        reasons,
+        [
+            (1, "unknown_reference", "agent"),
+            (2, "unknown_reference", "call_id"),
+            (3, "unreasonable", "at"),
+            (4, "incomplete", "at"),
+            (5, "unknown_reference", "group"),
+        ]
+    );
+    let again = push(&s, batch).await;
+    assert_eq!(
+        (again["accepted"].as_u64(), again["duplicate"].as_u64()),
+        (Some(0), Some(1)),
+        "{again}"
+    );
+
+    // NDJSON works the same way.
+    let r = s
+        .request(Method::POST, "/api/v1/events")
+        .bearer_auth(s.token(Role::Integration))
+        .header("content-type", "application/x-ndjson")
+        .body(format!(
+            "{}\n{}\n",
+            json!({"type": "call_abandoned", "id": "x7", "at": ago(30), "call_id": "k1"}),
+            json!({"type": "agent_state", "id": "x8", "at": ago(20), "agent": "op-2", "state": "lunch"})
+        ))
+        .send()
+        .await
+        .unwrap();
+    let (st, report) = read(r).await;
+    assert_eq!(
+        (st, report["accepted"].as_u64()),
+        (200, Some(2)),
+        "{report}"
+    );
+    s.stop().await;
+}
+
+#[tokio::test]
+async fn the_incumbents_status_push_is_accepted_as_documented() {
+    let s = TestServer::start().await;
+    let c = set_up(&s).await;
+    let at = ago(30);
+    let change = |code: &str, action: u8, at: DateTime<Utc>| {
+        json!({"workerId": "op-2", "stateName": code, "stateCode": code, "systemId": "CC",
+               "actionTime": at.timestamp(), "action": action})
+    };
+    let (st, report) = s
+        .call(
+            Method::POST,
+            "/ccwfm/api/rest/status",
+            Role::Integration,
+            Some(json!([
+                change("LoggedOut", 0, at),
+                change("Ready", 1, at),
+                change("Mystery", 1, ago(20))
+            ])),
+        )
+        .await;
+    assert_eq!(st, 200, "{report}");
+    assert_eq!(
+        (
+            report["accepted"].as_u64(),
+            report["ignored"].as_u64(),
+            report["rejected"].as_u64()
+        ),
+        (Some(1), Some(1), Some(1))
+    );
+    assert_eq!(report["rejections"][0]["field"], "stateCode");
+    // A single object, as the contract's example sends it.
+    let (st, report) = s
+        .call(
+            Method::POST,
+            "/ccwfm/api/rest/status",
+            Role::Integration,
+            Some(change("Ready", 1, at)),
+        )
+        .await;
+    assert_eq!(
+        (st, report["duplicate"].as_u64()),
+        (200, Some(1)),
+        "{report}"
+    );
+    let g = group_figures(&s, c.group, |g| g["online"] == 1).await;
+    assert_eq!(indicator(&g, "operators_online")["value"], 50.0);
+    // People cannot push; the integration role cannot read.
+    let (st, _) = s
+        .call(
+            Method::POST,
+            "/api/v1/events",
+            Role::Manager,
+            Some(json!([])),
+        )
+        .await;
+    assert_eq!(st, 403);
+    s.stop().await;
+}
+
+#[tokio::test]
+async fn snapshots_carry_an_etag_and_compress() {
+    let s = TestServer::start().await;
+    let c = set_up(&s).await;
+    group_figures(&s, c.group, |_| true).await;
+    let token = s.token(Role::Viewer);
+    let path = "/api/v1/performance/metrics/realtime";
+    let first = s
+        .request(Method::GET, path)
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap();
+    let etag = first.headers()["etag"].to_str().unwrap().to_string();
+    let again = s
+        .request(Method::GET, path)
+        .bearer_auth(&token)
+        .header("if-none-match", &etag)
+        .send()
+        .await
+        .unwrap();
+    // The snapshot may have been republished in between; then the tag differs.
+    assert!(again.status() == 304 || again.headers()["etag"] != etag.as_str());
+    let zipped = s
+        .request(Method::GET, path)
+        .bearer_auth(&token)
+        .header("accept-encoding", "gzip")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(zipped.headers()["content-encoding"], "gzip");
+    let (st, err) = s
+        .call(
+            Method::GET,
+            &format!("{path}?indicators=magic"),
+            Role::Viewer,
+            None,
+        )
+        .await;
+    assert_eq!((st, err["field"].as_str()), (400, Some("indicators")));
+    let (st, only) = s
+        .call(
+            Method::GET,
+            &format!("{path}?indicators=acd,service_level"),
+            Role::Viewer,
+            None,
+        )
+        .await;
+    assert_eq!(st, 200);
+    assert_eq!(only["groups"][0]["indicators"].as_array().unwrap().len(), 2);
+    s.stop().await;
+}
+
+#[tokio::test]
+async fn a_replay_of_the_log_reaches_the_live_state_exactly() {
+    let s = TestServer::start().await;
+    set_up(&s).await;
+    push(
+        &s,
+        json!([
+            {"type": "agent_state", "id": "r1", "at": ago(400), "agent": "op-1", "state": "ready", "group": "L1"},
+            {"type": "agent_state", "id": "r2", "at": ago(390), "agent": "op-2", "state": "break"},
+            {"type": "call_offered", "id": "r3", "at": ago(300), "call_id": "q1", "group": "L1"},
+            {"type": "call_answered", "id": "r4", "at": ago(290), "call_id": "q1", "agent": "op-1"},
+            {"type": "call_ended", "id": "r5", "at": ago(200), "call_id": "q1", "talk_seconds": 80, "hold_seconds": 10},
+            {"type": "call_offered", "id": "r6", "at": ago(100), "call_id": "q2", "group": "L1"},
+        ]),
+    )
+    .await;
+    push(
+        &s,
+        json!([{"type": "wrap_up_ended", "id": "r7", "at": ago(150), "call_id": "q1"},
+               {"type": "call_abandoned", "id": "r8", "at": ago(50), "call_id": "q2"}]),
+    )
+    .await;
+    let live = s.state.live.centers().await.unwrap();
+    let replayed = wfm_pulse::live::engine::Engine::load(&s.state.store, Utc::now())
+        .await
+        .unwrap();
+    let replayed: Vec<_> = replayed
+        .sites
+        .iter()
+        .map(|site| site.center.clone())
+        .collect();
+    assert_eq!(live.len(), 1);
+    assert!(
+        live == replayed,
+        "the replayed center differs from the live one"
+    );
+    let now = Utc::now();
+    assert_eq!(live[0].snapshot(now), replayed[0].snapshot(now));
+    s.stop().await;
+}

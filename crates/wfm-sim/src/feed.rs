@@ -1,0 +1,111 @@
+//! The simulator's output: events in the shape of wfm-pulse's native feed
+//! (`POST /api/v1/events`), operators named by login and groups by code.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use wfm_core::event::AgentState;
+
+/// One event of the native feed; serializes as a JSON object tagged by `type`.
+///
+/// `id` is unique and stable for a seed; `at` has millisecond precision, so a JSON round
+/// trip gives the same instant back.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum FeedEvent {
+    /// A call entered the queue of `group`.
+    CallOffered {
+        id: String,
+        at: DateTime<Utc>,
+        call_id: String,
+        /// The group's code.
+        group: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        customer_id: Option<String>,
+    },
+    /// The operator with login `agent` picked the call up.
+    CallAnswered {
+        id: String,
+        at: DateTime<Utc>,
+        call_id: String,
+        agent: String,
+    },
+    /// The caller hung up before an answer.
+    CallAbandoned {
+        id: String,
+        at: DateTime<Utc>,
+        call_id: String,
+    },
+    /// Conversation over; after-call work starts.
+    CallEnded {
+        id: String,
+        at: DateTime<Utc>,
+        call_id: String,
+        talk_seconds: f64,
+        hold_seconds: f64,
+    },
+    /// After-call work of the call is finished.
+    WrapUpEnded {
+        id: String,
+        at: DateTime<Utc>,
+        call_id: String,
+    },
+    /// The operator with login `agent` changed state (or, when ready, line). `group` is
+    /// the code of the group served in that state: the line segment's group when ready,
+    /// the call's group on contact and in wrap-up, none otherwise.
+    AgentState {
+        id: String,
+        at: DateTime<Utc>,
+        agent: String,
+        state: AgentState,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        group: Option<String>,
+    },
+}
+
+impl FeedEvent {
+    /// The event's id.
+    pub fn id(&self) -> &str {
+        match self {
+            FeedEvent::CallOffered { id, .. }
+            | FeedEvent::CallAnswered { id, .. }
+            | FeedEvent::CallAbandoned { id, .. }
+            | FeedEvent::CallEnded { id, .. }
+            | FeedEvent::WrapUpEnded { id, .. }
+            | FeedEvent::AgentState { id, .. } => id,
+        }
+    }
+
+    /// When it happened.
+    pub fn at(&self) -> DateTime<Utc> {
+        match self {
+            FeedEvent::CallOffered { at, .. }
+            | FeedEvent::CallAnswered { at, .. }
+            | FeedEvent::CallAbandoned { at, .. }
+            | FeedEvent::CallEnded { at, .. }
+            | FeedEvent::WrapUpEnded { at, .. }
+            | FeedEvent::AgentState { at, .. } => *at,
+        }
+    }
+
+    /// The call it is about, for call events.
+    pub fn call_id(&self) -> Option<&str> {
+        match self {
+            FeedEvent::CallOffered { call_id, .. }
+            | FeedEvent::CallAnswered { call_id, .. }
+            | FeedEvent::CallAbandoned { call_id, .. }
+            | FeedEvent::CallEnded { call_id, .. }
+            | FeedEvent::WrapUpEnded { call_id, .. } => Some(call_id),
+            FeedEvent::AgentState { .. } => None,
+        }
+    }
+
+    /// The operator it names: the answering operator or the one changing state.
+    pub fn agent(&self) -> Option<&str> {
+        match self {
+            FeedEvent::CallAnswered { agent, .. } | FeedEvent::AgentState { agent, .. } => {
+                Some(agent)
+            }
+            _ => None,
+        }
+    }
+}
