@@ -107,7 +107,12 @@ async fn events(
     _: Authorized<need::Integration>,
     body: Bytes,
 ) -> ApiResult<Json<IngestReport>> {
-    let (events, bad) = parse_each::<NativeEvent>(items_of(&body)?);
+    // A well-formed JSON array is read in one pass; anything else item by item, so that
+    // each bad item is named.
+    let (events, bad) = match serde_json::from_slice::<Vec<NativeEvent>>(&body) {
+        Ok(all) => (all.into_iter().enumerate().collect(), Vec::new()),
+        Err(_) => parse_each::<NativeEvent>(items_of(&body)?),
+    };
     let report = s
         .live
         .ingest(

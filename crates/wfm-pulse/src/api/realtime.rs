@@ -83,6 +83,19 @@ async fn realtime(
 ) -> ApiResult<Response> {
     let published = s.live.snapshot();
     if q.groups.is_none() && q.indicators.is_none() {
+        let gzip_ok = headers
+            .get(header::ACCEPT_ENCODING)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.split(',').any(|e| e.trim().starts_with("gzip")));
+        if gzip_ok {
+            let mut response = cached_json(&headers, published.body_gzip.clone(), &published.etag);
+            if response.status() == StatusCode::OK {
+                response
+                    .headers_mut()
+                    .insert(header::CONTENT_ENCODING, HeaderValue::from_static("gzip"));
+            }
+            return Ok(response);
+        }
         return Ok(cached_json(
             &headers,
             published.body.clone(),

@@ -11,7 +11,7 @@ use std::sync::{Arc, RwLock};
 use std::time::Duration;
 
 use chrono::Utc;
-use tokio::sync::{Mutex, watch};
+use tokio::sync::{Mutex, Notify, watch};
 use wfm_core::event::Event;
 use wfm_store::{Store, StoreError};
 
@@ -19,7 +19,7 @@ use crate::ingest::{self, Candidate, Checks, IngestReport, Reason, Rejection};
 use engine::Engine;
 use view::Published;
 
-/// How often the snapshot may be recomputed when events arrive.
+/// Least time between two publications while events arrive.
 const PUBLISH_EVERY: Duration = Duration::from_millis(250);
 /// How often it is recomputed anyway: waits grow and windows slide with time alone.
 const REFRESH_EVERY: Duration = Duration::from_secs(1);
@@ -49,8 +49,8 @@ pub struct Live {
     /// Held from commit to apply, so the engine sees events in commit order.
     engine: Mutex<Engine>,
     published: RwLock<Arc<Published>>,
-    /// Set by ingest; the publisher recomputes when it sees it.
-    dirty: AtomicBool,
+    /// Wakes the publisher when events were applied or the structure changed.
+    wake: Notify,
     /// Set when structure or plan changed: the engine is rebuilt before its next use.
     stale: AtomicBool,
     /// Bumped at every publication (SSE subscribers wait on it).
@@ -72,7 +72,7 @@ impl Live {
             limits,
             engine: Mutex::new(engine),
             published: RwLock::new(published),
-            dirty: AtomicBool::new(false),
+            wake: Notify::new(),
             stale: AtomicBool::new(false),
             version: watch::channel(0).0,
             rejections: Default::default(),
@@ -96,7 +96,7 @@ impl Live {
     /// Structure or plan changed: rebuild before the next use.
     pub fn mark_stale(&self) {
         self.stale.store(true, Ordering::SeqCst);
-        self.dirty.store(true, Ordering::SeqCst);
+        self.wake.notify_one();
     }
 
     /// The engine, rebuilt first if stale or if a site's day has turned.
@@ -137,22 +137,26 @@ impl Live {
         rejections.extend(late);
         let seqs = self.store.append_events(&events).await?;
         let mut report = IngestReport::default();
+        let mut stored: Vec<Event> = Vec::with_capacity(events.len());
         for (e, seq) in events.into_iter().zip(seqs) {
             match seq {
-                Some(seq) => {
-                    engine.apply(&Event {
-                        seq,
-                        at: e.at,
-                        kind: e.kind,
-                    });
-                    report.accepted += 1;
-                }
+                Some(seq) => stored.push(Event {
+                    seq,
+                    at: e.at,
+                    kind: e.kind,
+                }),
                 None => report.duplicate += 1,
             }
         }
+        // Replay reads the log by sequence number: apply in that order too.
+        stored.sort_by_key(|e| e.seq);
+        for e in &stored {
+            engine.apply(e);
+        }
+        report.accepted = stored.len();
         drop(engine);
         if report.accepted > 0 {
-            self.dirty.store(true, Ordering::SeqCst);
+            self.wake.notify_one();
         }
         rejections.sort_by_key(|r| r.index);
         report.rejected = rejections.len();
@@ -201,23 +205,25 @@ impl Live {
         Ok(())
     }
 
-    /// Publishes at most every 250 ms while events arrive, and every second regardless,
+    /// Publishes as soon as events arrive, at most every 250 ms, and every second anyway,
     /// until `shutdown` fires.
     pub async fn run_publisher(self: Arc<Self>, mut shutdown: watch::Receiver<bool>) {
-        let mut tick = tokio::time::interval(PUBLISH_EVERY);
-        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         let mut last = tokio::time::Instant::now();
         loop {
             tokio::select! {
-                _ = tick.tick() => {}
+                _ = self.wake.notified() => {}
+                _ = tokio::time::sleep_until(last + REFRESH_EVERY) => {}
                 _ = shutdown.changed() => return,
             }
-            if self.dirty.swap(false, Ordering::SeqCst) || last.elapsed() >= REFRESH_EVERY {
-                if let Err(e) = self.publish().await {
-                    tracing::warn!(error = %e, "snapshot not published");
-                }
-                last = tokio::time::Instant::now();
+            // A burst of ingests is published once per period, not once per request.
+            tokio::select! {
+                _ = tokio::time::sleep_until(last + PUBLISH_EVERY) => {}
+                _ = shutdown.changed() => return,
             }
+            if let Err(e) = self.publish().await {
+                tracing::warn!(error = %e, "snapshot not published");
+            }
+            last = tokio::time::Instant::now();
         }
     }
 }

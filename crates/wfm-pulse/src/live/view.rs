@@ -52,11 +52,22 @@ pub struct Published {
     pub realtime: Realtime,
     /// `realtime` as JSON, serialized once for every unfiltered read.
     pub body: Vec<u8>,
+    /// `body` gzipped once, for the many readers that accept it.
+    pub body_gzip: Vec<u8>,
     pub etag: String,
     pub operators: Vec<OperatorStatus>,
     pub intervals: BTreeMap<GroupId, Vec<IntervalFigures>>,
     /// The agents the snapshot knows, for names.
     pub agents: std::sync::Arc<Vec<wfm_store::model::Agent>>,
+}
+
+/// Gzip at a fast level: done at every publication, so it must stay cheap.
+fn gzip(body: &[u8]) -> Vec<u8> {
+    use std::io::Write;
+    let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+    // Writing to a Vec cannot fail.
+    let _ = encoder.write_all(body);
+    encoder.finish().unwrap_or_default()
 }
 
 /// A strong ETag over a body.
@@ -113,10 +124,12 @@ impl Published {
         // Serializing plain data to a Vec cannot fail.
         let body = serde_json::to_vec(&realtime).unwrap_or_default();
         let etag = etag_of(&body);
+        let body_gzip = gzip(&body);
         Published {
             version,
             realtime,
             body,
+            body_gzip,
             etag,
             operators,
             intervals,

@@ -1,8 +1,13 @@
 //! A small client of wfm-pulse's own API, for the simulators and the demo: JSON in and out,
-//! errors as readable text.
+//! errors as readable text, rate limits honoured.
 
-use reqwest::{Client, Method};
+use std::time::Duration;
+
+use reqwest::{Client, Method, StatusCode, header};
 use serde_json::Value;
+
+/// How often a rate-limited request is tried in all.
+const MAX_ATTEMPTS: u32 = 10;
 
 /// A server and the token to call it with.
 #[derive(Clone)]
@@ -21,25 +26,41 @@ impl Api {
         }
     }
 
+    /// Sends a request; a 429 is tried again after the Retry-After the server gave.
     async fn send(
         &self,
         method: Method,
         path: &str,
         body: Option<&Value>,
     ) -> Result<Value, String> {
-        let mut req = self
-            .client
-            .request(method.clone(), format!("{}{path}", self.base))
-            .bearer_auth(&self.token);
-        if let Some(b) = body {
-            req = req.json(b);
-        }
-        let r = req
-            .send()
-            .await
-            .map_err(|e| format!("cannot reach {}: {e}", self.base))?;
-        let status = r.status();
-        let text = r.text().await.map_err(|e| e.to_string())?;
+        let mut attempts = 0;
+        let response = loop {
+            let mut req = self
+                .client
+                .request(method.clone(), format!("{}{path}", self.base))
+                .bearer_auth(&self.token);
+            if let Some(b) = body {
+                req = req.json(b);
+            }
+            let r = req
+                .send()
+                .await
+                .map_err(|e| format!("cannot reach {}: {e}", self.base))?;
+            attempts += 1;
+            if r.status() != StatusCode::TOO_MANY_REQUESTS || attempts >= MAX_ATTEMPTS {
+                break r;
+            }
+            let wait = r
+                .headers()
+                .get(header::RETRY_AFTER)
+                .and_then(|v| v.to_str().ok())
+                .and_then(|v| v.parse::<u64>().ok())
+                .unwrap_or(1)
+                .min(30);
+            tokio::time::sleep(Duration::from_secs(wait)).await;
+        };
+        let status = response.status();
+        let text = response.text().await.map_err(|e| e.to_string())?;
         let value = if text.is_empty() {
             Value::Null
         } else {

@@ -29,6 +29,7 @@ fn offered(id: &str, minute: i64, group_id: i64) -> NewEvent {
 
 pub async fn run(store: &Arc<dyn Store>) {
     events(store).await;
+    batches(store).await;
     state_codes(store).await;
     plan(store).await;
 }
@@ -167,5 +168,22 @@ async fn plan(store: &Arc<dyn Store>) {
         now,
         vec![shift[0], moved[0]],
         "the overlapped segments are replaced"
+    );
+}
+
+/// A batch repeating an id inside itself stores it once; big batches span several statements.
+pub async fn batches(store: &Arc<dyn Store>) {
+    let mut batch: Vec<NewEvent> = (0..450).map(|i| offered(&format!("b{i}"), 30, 1)).collect();
+    batch.push(offered("b7", 31, 1));
+    let seqs = store.append_events(&batch).await.unwrap();
+    assert_eq!(seqs.iter().filter(|s| s.is_some()).count(), 450);
+    assert_eq!(
+        seqs[450], None,
+        "the repeat within the batch is a duplicate"
+    );
+    let stored: Vec<i64> = seqs.iter().flatten().copied().collect();
+    assert!(
+        stored.windows(2).all(|w| w[0] < w[1]),
+        "sequence follows the batch order"
     );
 }
