@@ -4,6 +4,7 @@
 
 pub mod erlang;
 pub mod event;
+pub mod feed;
 pub mod interval;
 pub mod live;
 pub mod plan;

@@ -22,14 +22,13 @@
 //!   absent for a shift does nothing in it.
 
 mod arrivals;
-mod feed;
 mod mmn;
 mod random;
 mod scenario;
 mod sim;
 mod timetable;
 
-pub use feed::FeedEvent;
 pub use mmn::mmn_service_level;
 pub use scenario::{Behaviour, Scenario, SimAgent, SimGroup};
 pub use sim::Simulator;
+pub use wfm_core::feed::FeedEvent;

@@ -14,11 +14,11 @@ use rand::rngs::StdRng;
 use wfm_core::event::{AgentState, GroupId};
 
 use crate::arrivals::{Arrival, Arrivals};
-use crate::feed::FeedEvent;
 use crate::random::{Stream, stream};
 use crate::scenario::{Conduct, Scenario, SimGroup};
 use crate::timetable::{PlanChange, Planned, plan_changes};
 use record::Record;
+use wfm_core::feed::FeedEvent;
 
 /// Something due at an instant. Each names what it concerns by position in the
 /// scenario; the data lives in the simulator, so stale actions can be recognised.

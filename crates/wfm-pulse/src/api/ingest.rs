@@ -99,7 +99,7 @@ async fn status_push(
 /// Call and operator events: a JSON array, one object, or NDJSON. Each event's `id` makes
 /// a re-delivery a duplicate; the reply says per item what happened.
 #[utoipa::path(post, path = "/api/v1/events", tag = "ingest",
-    request_body = Vec<NativeEvent>,
+    request_body(content = Vec<Object>, description = "Events tagged by `type`: call_offered, call_answered, call_abandoned, call_ended, wrap_up_ended, agent_state (see the README)"),
     responses((status = 200, body = IngestReport), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody)),
     security(("bearer" = []), ("api_key" = [])))]
 async fn events(

@@ -1,82 +1,8 @@
 //! wfm-pulse's own event feed (`POST /api/v1/events`, a JSON array or NDJSON): calls and
-//! operator states, each with an id of the sender's that makes re-delivery harmless.
+//! operator states, each with an id of the sender's that makes re-delivery harmless. The
+//! wire shape itself is `wfm_core::feed`, shared with the simulator.
 
-use chrono::{DateTime, Utc};
-use serde::Deserialize;
-use utoipa::ToSchema;
-use wfm_core::event::AgentState;
-
-/// One event as a platform sends it. Agents are named by their login (`external_id`),
-/// groups by their contact-center code (`external_id`) or wfm-pulse id.
-#[derive(Debug, Clone, PartialEq, Deserialize, ToSchema)]
-#[serde(tag = "type", rename_all = "snake_case")]
-pub enum NativeEvent {
-    CallOffered {
-        id: String,
-        at: DateTime<Utc>,
-        call_id: String,
-        group: String,
-        #[serde(default)]
-        customer_id: Option<String>,
-    },
-    CallAnswered {
-        id: String,
-        at: DateTime<Utc>,
-        call_id: String,
-        agent: String,
-    },
-    CallAbandoned {
-        id: String,
-        at: DateTime<Utc>,
-        call_id: String,
-    },
-    CallEnded {
-        id: String,
-        at: DateTime<Utc>,
-        call_id: String,
-        talk_seconds: f64,
-        #[serde(default)]
-        hold_seconds: f64,
-    },
-    WrapUpEnded {
-        id: String,
-        at: DateTime<Utc>,
-        call_id: String,
-    },
-    AgentState {
-        id: String,
-        at: DateTime<Utc>,
-        agent: String,
-        #[schema(value_type = String, example = "ready")]
-        state: AgentState,
-        #[serde(default)]
-        group: Option<String>,
-    },
-}
-
-impl NativeEvent {
-    pub fn id(&self) -> &str {
-        match self {
-            NativeEvent::CallOffered { id, .. }
-            | NativeEvent::CallAnswered { id, .. }
-            | NativeEvent::CallAbandoned { id, .. }
-            | NativeEvent::CallEnded { id, .. }
-            | NativeEvent::WrapUpEnded { id, .. }
-            | NativeEvent::AgentState { id, .. } => id,
-        }
-    }
-
-    pub fn at(&self) -> DateTime<Utc> {
-        match self {
-            NativeEvent::CallOffered { at, .. }
-            | NativeEvent::CallAnswered { at, .. }
-            | NativeEvent::CallAbandoned { at, .. }
-            | NativeEvent::CallEnded { at, .. }
-            | NativeEvent::WrapUpEnded { at, .. }
-            | NativeEvent::AgentState { at, .. } => *at,
-        }
-    }
-}
+pub use wfm_core::feed::FeedEvent as NativeEvent;
 
 /// The items of a body: a JSON array, one JSON object, or NDJSON (one object per line).
 /// Each item stays raw so that one bad item is rejected alone.
@@ -98,6 +24,7 @@ pub fn split_items(body: &[u8]) -> Result<Vec<serde_json::Value>, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use wfm_core::event::AgentState;
 
     #[test]
     fn arrays_objects_and_ndjson_split_into_items() {

@@ -5,7 +5,7 @@ use chrono::{DateTime, Duration, Utc};
 use wfm_core::event::AgentState;
 
 use super::Simulator;
-use crate::feed::FeedEvent;
+use wfm_core::feed::FeedEvent;
 
 /// What happened, compactly; turned into [`FeedEvent`]s when handed out.
 #[derive(Debug, Clone, Copy)]

@@ -1,9 +1,10 @@
-//! The simulator's output: events in the shape of wfm-pulse's native feed
-//! (`POST /api/v1/events`), operators named by login and groups by code.
+//! The native event feed's wire shape (`POST /api/v1/events`): calls and operator states
+//! as a contact-center platform sends them, operators named by login and groups by code.
+//! The ingest edge reads it; the simulator writes it.
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
-use wfm_core::event::AgentState;
+use crate::event::AgentState;
 
 /// One event of the native feed; serializes as a JSON object tagged by `type`.
 ///
@@ -41,6 +42,7 @@ pub enum FeedEvent {
         at: DateTime<Utc>,
         call_id: String,
         talk_seconds: f64,
+        #[serde(default)]
         hold_seconds: f64,
     },
     /// After-call work of the call is finished.
