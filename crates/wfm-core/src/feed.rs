@@ -2,9 +2,9 @@
 //! as a contact-center platform sends them, operators named by login and groups by code.
 //! The ingest edge reads it; the simulator writes it.
 
+use crate::event::AgentState;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
-use crate::event::AgentState;
 
 /// One event of the native feed; serializes as a JSON object tagged by `type`.
 ///

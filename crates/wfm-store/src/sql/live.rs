@@ -10,6 +10,7 @@ use sqlx::any::AnyRow;
 use wfm_core::event::{AgentState, Event, EventKind};
 use wfm_core::plan::{Activity, ForecastInterval, Segment};
 
+use super::table::AnyQuery;
 use super::{SqlStore, audit, time};
 use crate::error::{StoreError, StoreResult};
 use crate::live::{NewEvent, StateCode};
@@ -188,19 +189,8 @@ impl SqlStore {
         rows: &[ForecastInterval],
         actor: &Actor,
     ) -> StoreResult<()> {
-        let mut tx = self.begin_write().await?;
-        for (group, from, to) in spans(rows.iter().map(|r| (r.group_id, r.start, r.end))) {
-            sqlx::query(
-                "DELETE FROM forecast WHERE group_id = $1 AND start_at < $2 AND end_at > $3",
-            )
-            .bind(group)
-            .bind(to)
-            .bind(from)
-            .execute(&mut *tx)
-            .await
-            .map_err(err)?;
-        }
-        for r in rows {
+        let owners = rows.iter().map(|r| (r.group_id, r.start, r.end));
+        self.replace_plan("forecast", "group_id", owners, rows, actor, |r| {
             sqlx::query(
                 "INSERT INTO forecast (group_id, start_at, end_at, calls, aht_seconds, acd_percent, operators) \
                  VALUES ($1, $2, $3, $4, $5, $6, $7)",
@@ -212,16 +202,51 @@ impl SqlStore {
             .bind(r.aht_seconds)
             .bind(r.acd_percent)
             .bind(r.operators)
-            .execute(&mut *tx)
-            .await
-            .map_err(|e| StoreError::from_sqlx(e, "forecast interval"))?;
+        })
+        .await
+    }
+
+    /// Deletes, per owner (group or agent), the rows of `table` overlapping the span the
+    /// new rows cover, inserts the new rows, and records the replacement in the audit log.
+    async fn replace_plan<R: Sync>(
+        &self,
+        table: &str,
+        owner_column: &str,
+        owners: impl Iterator<Item = (i64, DateTime<Utc>, DateTime<Utc>)>,
+        rows: &[R],
+        actor: &Actor,
+        insert: impl for<'r> Fn(&'r R) -> AnyQuery<'r> + Sync,
+    ) -> StoreResult<()> {
+        let spans = spans(owners);
+        let mut tx = self.begin_write().await?;
+        let delete = format!(
+            "DELETE FROM {table} WHERE {owner_column} = $1 AND start_at < $2 AND end_at > $3"
+        );
+        for &(owner, from, to) in &spans {
+            sqlx::query(&delete)
+                .bind(owner)
+                .bind(to)
+                .bind(from)
+                .execute(&mut *tx)
+                .await
+                .map_err(err)?;
         }
-        let summary = json!({"intervals": rows.len(), "spans": spans_json(rows.iter().map(|r| (r.group_id, r.start, r.end)))});
+        for r in rows {
+            insert(r)
+                .execute(&mut *tx)
+                .await
+                .map_err(|e| StoreError::from_sqlx(e, table))?;
+        }
+        let spans: Vec<_> = spans
+            .iter()
+            .map(|(owner, from, to)| json!({"id": owner, "from_ms": from, "to_ms": to}))
+            .collect();
+        let summary = json!({"rows": rows.len(), "spans": spans});
         audit::record(
             &mut tx,
             actor,
             "replace",
-            "forecast",
+            table,
             "all",
             None,
             Some(&summary),
@@ -230,20 +255,32 @@ impl SqlStore {
         tx.commit().await.map_err(err)
     }
 
+    /// Rows of a plan table overlapping [from, to), by owner and start.
+    async fn overlapping(
+        &self,
+        table: &str,
+        owner_column: &str,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+    ) -> StoreResult<Vec<AnyRow>> {
+        let mut conn = self.acquire().await?;
+        let sql = format!(
+            "SELECT * FROM {table} WHERE start_at < $1 AND end_at > $2 ORDER BY {owner_column}, start_at"
+        );
+        sqlx::query(&sql)
+            .bind(to.timestamp_millis())
+            .bind(from.timestamp_millis())
+            .fetch_all(&mut *conn)
+            .await
+            .map_err(err)
+    }
+
     pub(crate) async fn get_forecast(
         &self,
         from: DateTime<Utc>,
         to: DateTime<Utc>,
     ) -> StoreResult<Vec<ForecastInterval>> {
-        let mut conn = self.acquire().await?;
-        let rows = sqlx::query(
-            "SELECT * FROM forecast WHERE start_at < $1 AND end_at > $2 ORDER BY group_id, start_at",
-        )
-        .bind(to.timestamp_millis())
-        .bind(from.timestamp_millis())
-        .fetch_all(&mut *conn)
-        .await
-        .map_err(err)?;
+        let rows = self.overlapping("forecast", "group_id", from, to).await?;
         rows.iter()
             .map(|r| -> Result<ForecastInterval, sqlx::Error> {
                 Ok(ForecastInterval {
@@ -262,44 +299,20 @@ impl SqlStore {
 
     /// Replaces, per agent, the timetable segments overlapping the new rows' span.
     pub(crate) async fn put_timetable(&self, rows: &[Segment], actor: &Actor) -> StoreResult<()> {
-        let mut tx = self.begin_write().await?;
-        for (agent, from, to) in spans(rows.iter().map(|r| (r.agent_id, r.start, r.end))) {
-            sqlx::query(
-                "DELETE FROM timetable WHERE agent_id = $1 AND start_at < $2 AND end_at > $3",
-            )
-            .bind(agent)
-            .bind(to)
-            .bind(from)
-            .execute(&mut *tx)
-            .await
-            .map_err(err)?;
-        }
-        for r in rows {
+        let owners = rows.iter().map(|r| (r.agent_id, r.start, r.end));
+        self.replace_plan("timetable", "agent_id", owners, rows, actor, |r| {
             let (activity, group) = activity_text(r.activity);
             sqlx::query(
-                "INSERT INTO timetable (agent_id, start_at, end_at, activity, group_id) VALUES ($1, $2, $3, $4, $5)",
+                "INSERT INTO timetable (agent_id, start_at, end_at, activity, group_id) \
+                 VALUES ($1, $2, $3, $4, $5)",
             )
             .bind(r.agent_id)
             .bind(r.start.timestamp_millis())
             .bind(r.end.timestamp_millis())
             .bind(activity)
             .bind(group)
-            .execute(&mut *tx)
-            .await
-            .map_err(|e| StoreError::from_sqlx(e, "timetable segment"))?;
-        }
-        let summary = json!({"segments": rows.len(), "spans": spans_json(rows.iter().map(|r| (r.agent_id, r.start, r.end)))});
-        audit::record(
-            &mut tx,
-            actor,
-            "replace",
-            "timetable",
-            "all",
-            None,
-            Some(&summary),
-        )
-        .await?;
-        tx.commit().await.map_err(err)
+        })
+        .await
     }
 
     pub(crate) async fn get_timetable(
@@ -307,15 +320,7 @@ impl SqlStore {
         from: DateTime<Utc>,
         to: DateTime<Utc>,
     ) -> StoreResult<Vec<Segment>> {
-        let mut conn = self.acquire().await?;
-        let rows = sqlx::query(
-            "SELECT * FROM timetable WHERE start_at < $1 AND end_at > $2 ORDER BY agent_id, start_at",
-        )
-        .bind(to.timestamp_millis())
-        .bind(from.timestamp_millis())
-        .fetch_all(&mut *conn)
-        .await
-        .map_err(err)?;
+        let rows = self.overlapping("timetable", "agent_id", from, to).await?;
         rows.iter()
             .map(|r| {
                 let activity: String = r.try_get("activity").map_err(err)?;
@@ -341,13 +346,4 @@ fn spans(rows: impl Iterator<Item = (i64, DateTime<Utc>, DateTime<Utc>)>) -> Vec
             .or_insert((s, e));
     }
     out.into_iter().map(|(o, (s, e))| (o, s, e)).collect()
-}
-
-fn spans_json(
-    rows: impl Iterator<Item = (i64, DateTime<Utc>, DateTime<Utc>)>,
-) -> serde_json::Value {
-    spans(rows)
-        .into_iter()
-        .map(|(owner, s, e)| json!({"id": owner, "from_ms": s, "to_ms": e}))
-        .collect()
 }
