@@ -4,11 +4,15 @@
 //!     cargo run --release -- serve
 //!   cargo run --release --example load -- URL TOKEN setup 100 5000
 //!   cargo run --release --example load -- URL TOKEN ingest 200000 1000 4
+//!   cargo run --release --example load -- URL TOKEN calls 500000 250 2
 //!   cargo run --release --example load -- URL TOKEN latency 200 [GAP_MS]
 //!
 //! `setup` makes a site with GROUPS groups and AGENTS operators planned on line all day;
 //! `ingest` posts EVENTS call events in batches of BATCH over CONNECTIONS connections and
-//! reports accepted events per second; `latency` measures event-to-snapshot latency: from
+//! reports accepted events per second; `calls` posts CALLS whole calls (offered, answered,
+//! ended, wrapped up: four events each) spread over the day so far, as a day of traffic
+//! would leave them (each call lasts 25 s, inside the 30 s re-ordering tolerance, so that a
+//! batch never lands behind the previous one); `latency` measures event-to-snapshot latency: from
 //! posting one call to the realtime endpoint counting it.
 
 use std::time::{Duration, Instant};
@@ -28,6 +32,7 @@ async fn main() -> Result<(), String> {
     match what.as_str() {
         "setup" => setup(&api, arg(3, 100), arg(4, 5000)).await,
         "ingest" => ingest(&api, arg(3, 200_000), arg(4, 1000), arg(5, 4)).await,
+        "calls" => calls(&api, arg(3, 500_000), arg(4, 250), arg(5, 2)).await,
         "latency" => latency(&api, arg(3, 200), arg(4, 0)).await,
         other => Err(format!("unknown step {other}")),
     }
@@ -114,6 +119,46 @@ async fn ingest(api: &Api, events: u64, size: u64, connections: u64) -> Result<(
         "{accepted} events accepted in {secs:.2} s: {:.0} events/s (batches of {size}, {connections} connections)",
         accepted as f64 / secs
     );
+    Ok(())
+}
+
+/// Whole calls, `size` per batch, spread evenly from the day's start to now.
+async fn calls(api: &Api, calls: u64, size: u64, connections: u64) -> Result<(), String> {
+    let now = Utc::now();
+    let day = now.duration_trunc(TimeDelta::days(1)).map_err(|e| e.to_string())?;
+    let span_ms = ((now - day).num_milliseconds() - 120_000).max(1) as u64;
+    let run = now.timestamp_millis() as u64;
+    let started = Instant::now();
+    let per = calls / connections;
+    let mut tasks = Vec::new();
+    for c in 0..connections {
+        let api = api.clone();
+        tasks.push(tokio::spawn(async move {
+            let mut accepted = 0;
+            let mut n = c * per;
+            while n < (c + 1) * per {
+                let mut events = Vec::new();
+                for k in n..(n + size).min((c + 1) * per) {
+                    let at = day + TimeDelta::milliseconds((k * span_ms / calls) as i64);
+                    let (id, g, a) = (format!("{run}-{k}"), format!("G{}", k % 100), format!("A{}", k % 5000));
+                    events.push(json!({"type": "call_offered", "id": format!("{id}-o"), "at": at, "call_id": id, "group": g}));
+                    events.push(json!({"type": "call_answered", "id": format!("{id}-a"), "at": at + TimeDelta::seconds(2), "call_id": id, "agent": a}));
+                    events.push(json!({"type": "call_ended", "id": format!("{id}-e"), "at": at + TimeDelta::seconds(20), "call_id": id, "talk_seconds": 15, "hold_seconds": 3}));
+                    events.push(json!({"type": "wrap_up_ended", "id": format!("{id}-w"), "at": at + TimeDelta::seconds(25), "call_id": id}));
+                }
+                let report = api.post("/api/v1/events", Value::Array(events)).await?;
+                accepted += report["accepted"].as_u64().unwrap_or(0);
+                n += size;
+            }
+            Ok::<u64, String>(accepted)
+        }));
+    }
+    let mut accepted = 0;
+    for t in tasks {
+        accepted += t.await.map_err(|e| e.to_string())??;
+    }
+    let secs = started.elapsed().as_secs_f64();
+    println!("{accepted} events of {calls} calls accepted in {secs:.1} s: {:.0} events/s", accepted as f64 / secs);
     Ok(())
 }
 
