@@ -125,7 +125,9 @@ async fn ingest(api: &Api, events: u64, size: u64, connections: u64) -> Result<(
 /// Whole calls, `size` per batch, spread evenly from the day's start to now.
 async fn calls(api: &Api, calls: u64, size: u64, connections: u64) -> Result<(), String> {
     let now = Utc::now();
-    let day = now.duration_trunc(TimeDelta::days(1)).map_err(|e| e.to_string())?;
+    let day = now
+        .duration_trunc(TimeDelta::days(1))
+        .map_err(|e| e.to_string())?;
     let span_ms = ((now - day).num_milliseconds() - 120_000).max(1) as u64;
     let run = now.timestamp_millis() as u64;
     let started = Instant::now();
@@ -158,7 +160,10 @@ async fn calls(api: &Api, calls: u64, size: u64, connections: u64) -> Result<(),
         accepted += t.await.map_err(|e| e.to_string())??;
     }
     let secs = started.elapsed().as_secs_f64();
-    println!("{accepted} events of {calls} calls accepted in {secs:.1} s: {:.0} events/s", accepted as f64 / secs);
+    println!(
+        "{accepted} events of {calls} calls accepted in {secs:.1} s: {:.0} events/s",
+        accepted as f64 / secs
+    );
     Ok(())
 }
 

@@ -385,3 +385,64 @@ async fn a_replay_of_the_log_reaches_the_live_state_exactly() {
     assert_eq!(live[0].snapshot(now), replayed[0].snapshot(now));
     s.stop().await;
 }
+
+#[tokio::test]
+async fn rejections_are_counted_per_feed_and_reason() {
+    let s = TestServer::start().await;
+    set_up(&s).await;
+    push(
+        &s,
+        json!([
+            {"type": "call_offered", "id": "z1", "at": ago(10), "call_id": "z1", "group": "nope"},
+            {"type": "call_offered", "id": "z2", "at": ago(10), "call_id": "z2", "group": "nope"},
+            {"type": "call_abandoned", "id": "z3", "call_id": "z1"},
+        ]),
+    )
+    .await;
+    let (st, counts) = s
+        .call(Method::GET, "/api/v1/ingest/rejections", Role::Viewer, None)
+        .await;
+    assert_eq!(st, 200);
+    assert_eq!(
+        counts,
+        json!([
+            {"source": "native", "reason": "incomplete", "count": 1},
+            {"source": "native", "reason": "unknown_reference", "count": 2},
+        ])
+    );
+    s.stop().await;
+}
+
+#[tokio::test]
+async fn the_stream_sends_every_group_first_then_changes() {
+    let s = TestServer::start().await;
+    let c = set_up(&s).await;
+    group_figures(&s, c.group, |_| true).await;
+    let mut response = s
+        .request(Method::GET, "/api/v1/performance/metrics/stream")
+        .bearer_auth(s.token(Role::Viewer))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.headers()["content-type"], "text/event-stream");
+    let mut text = String::new();
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while !text.contains("\n\n") {
+        assert!(Instant::now() < deadline, "no event: {text}");
+        let chunk = response.chunk().await.unwrap().unwrap();
+        text.push_str(&String::from_utf8_lossy(&chunk));
+    }
+    assert!(text.starts_with("event: groups\n"), "{text}");
+    let data: Value =
+        serde_json::from_str(text.lines().nth(1).unwrap().trim_start_matches("data: ")).unwrap();
+    assert_eq!(data["groups"][0]["group_id"], c.group);
+    // A call changes the group: the next event names it.
+    push(&s, json!([{"type": "call_offered", "id": "st1", "at": ago(1), "call_id": "st1", "group": "L1"}])).await;
+    let mut next = String::new();
+    while !next.contains("st1") && !next.contains("\"queue_now\":1") {
+        assert!(Instant::now() < deadline, "no change event: {next}");
+        let chunk = response.chunk().await.unwrap().unwrap();
+        next.push_str(&String::from_utf8_lossy(&chunk));
+    }
+    s.stop().await;
+}

@@ -24,6 +24,36 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(status_push))
         .routes(routes!(events))
         .routes(routes!(get_state_map, put_state_map))
+        .routes(routes!(rejections))
+}
+
+/// Rejected items since the service started, per source and reason.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct RejectionCount {
+    pub source: &'static str,
+    pub reason: Reason,
+    pub count: u64,
+}
+
+/// How many ingested items were turned away since start, per feed and reason.
+#[utoipa::path(get, path = "/api/v1/ingest/rejections", tag = "ingest",
+    responses((status = 200, body = Vec<RejectionCount>)),
+    security(("bearer" = []), ("api_key" = [])))]
+async fn rejections(
+    State(s): State<AppState>,
+    _: Authorized<need::Viewer>,
+) -> Json<Vec<RejectionCount>> {
+    let counts = s.live.rejection_counts();
+    Json(
+        counts
+            .into_iter()
+            .map(|((source, reason), count)| RejectionCount {
+                source,
+                reason,
+                count,
+            })
+            .collect(),
+    )
 }
 
 /// Parses each raw item; a failure rejects that item only, as incomplete.

@@ -218,26 +218,34 @@ async fn stream(
     let live = s.live.clone();
     let mut version = live.subscribe();
     version.borrow_and_update();
-    let start = (true, version, BTreeMap::<i64, String>::new());
-    let stream = futures_util::stream::unfold(start, move |(first, mut version, mut sent)| {
-        let live = live.clone();
-        async move {
-            if !first && version.changed().await.is_err() {
-                return None;
-            }
-            let p = live.snapshot();
-            let mut changed = Vec::new();
-            for g in &p.realtime.groups {
-                let text = serde_json::to_string(g).unwrap_or_default();
-                if sent.get(&g.group_id) != Some(&text) {
-                    changed.push(g.clone());
-                    sent.insert(g.group_id, text);
+    let closing = live.closing();
+    let start = (true, version, closing, BTreeMap::<i64, String>::new());
+    let stream =
+        futures_util::stream::unfold(start, move |(first, mut version, mut closing, mut sent)| {
+            let live = live.clone();
+            async move {
+                if *closing.borrow() {
+                    return None;
                 }
+                if !first {
+                    tokio::select! {
+                        changed = version.changed() => changed.ok()?,
+                        _ = closing.changed() => return None,
+                    }
+                }
+                let p = live.snapshot();
+                let mut changed = Vec::new();
+                for g in &p.realtime.groups {
+                    let text = serde_json::to_string(g).unwrap_or_default();
+                    if sent.get(&g.group_id) != Some(&text) {
+                        changed.push(g.clone());
+                        sent.insert(g.group_id, text);
+                    }
+                }
+                let body = serde_json::json!({"at": p.realtime.at, "groups": changed});
+                let event = SseEvent::default().event("groups").data(body.to_string());
+                Some((Ok(event), (false, version, closing, sent)))
             }
-            let body = serde_json::json!({"at": p.realtime.at, "groups": changed});
-            let event = SseEvent::default().event("groups").data(body.to_string());
-            Some((Ok(event), (false, version, sent)))
-        }
-    });
+        });
     Sse::new(stream).keep_alive(KeepAlive::new().interval(Duration::from_secs(15)))
 }

@@ -96,9 +96,11 @@ pub async fn serve(
 ) -> std::io::Result<()> {
     let (stop, stopped) = tokio::sync::watch::channel(false);
     let publisher = tokio::spawn(state.live.clone().run_publisher(stopped));
+    let live = state.live.clone();
     let served = axum::serve(listener, router(state))
         .with_graceful_shutdown(async move {
             shutdown.await;
+            live.close();
             let _ = stop.send(true);
         })
         .await;

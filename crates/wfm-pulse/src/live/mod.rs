@@ -55,6 +55,8 @@ pub struct Live {
     stale: AtomicBool,
     /// Bumped at every publication (SSE subscribers wait on it).
     version: watch::Sender<u64>,
+    /// Set when the server shuts down: long-lived streams end so that shutdown completes.
+    closing: watch::Sender<bool>,
     /// Rejected items since start, per source and reason.
     rejections: std::sync::Mutex<BTreeMap<(&'static str, Reason), u64>>,
 }
@@ -75,6 +77,7 @@ impl Live {
             wake: Notify::new(),
             stale: AtomicBool::new(false),
             version: watch::channel(0).0,
+            closing: watch::channel(false).0,
             rejections: Default::default(),
         });
         Ok(live)
@@ -91,6 +94,16 @@ impl Live {
     /// A receiver that changes at every publication.
     pub fn subscribe(&self) -> watch::Receiver<u64> {
         self.version.subscribe()
+    }
+
+    /// A receiver that turns true when the server shuts down.
+    pub fn closing(&self) -> watch::Receiver<bool> {
+        self.closing.subscribe()
+    }
+
+    /// Tells long-lived streams to end (the server is shutting down).
+    pub fn close(&self) {
+        self.closing.send_replace(true);
     }
 
     /// Structure or plan changed: rebuild before the next use.
