@@ -446,3 +446,68 @@ async fn the_stream_sends_every_group_first_then_changes() {
     }
     s.stop().await;
 }
+
+#[tokio::test]
+async fn a_call_to_the_workplace_is_tracked_until_the_operator_is_on_line() {
+    let s = TestServer::start().await;
+    let c = set_up(&s).await;
+    let op = c.agents[1];
+    let token = s.token_for("irina", Role::Supervisor, 600);
+    let call = |id: i64| {
+        s.request(
+            Method::POST,
+            &format!("/api/v1/monitoring/operators/{id}/call-to-workplace"),
+        )
+        .bearer_auth(&token)
+        .header("X-Correlation-ID", "wp-1")
+        .send()
+    };
+    let (st, made) = read(call(op).await.unwrap()).await;
+    assert_eq!(st, 201, "{made}");
+    assert_eq!(made["requested_by"], "user:irina");
+    assert_eq!(made["on_line_at"], Value::Null);
+    let (st, _) = read(call(999_999).await.unwrap()).await;
+    assert_eq!(st, 404);
+    let (st, _) = s
+        .call(
+            Method::POST,
+            &format!("/api/v1/monitoring/operators/{op}/call-to-workplace"),
+            Role::Viewer,
+            None,
+        )
+        .await;
+    assert_eq!(st, 403, "viewers watch, supervisors act");
+
+    push(&s, json!([{"type": "agent_state", "id": "wp-ready", "at": ago(0), "agent": "op-2", "state": "ready"}])).await;
+    let deadline = Instant::now() + Duration::from_secs(10);
+    let answered = loop {
+        let (_, calls) = s
+            .call(
+                Method::GET,
+                "/api/v1/monitoring/workplace-calls",
+                Role::Supervisor,
+                None,
+            )
+            .await;
+        let c0 = calls[0].clone();
+        if !c0["on_line_at"].is_null() {
+            break c0;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "the call was never answered: {calls}"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    };
+    assert!(answered["response_seconds"].as_f64().unwrap() >= 0.0);
+    let (_, audit) = s
+        .call(
+            Method::GET,
+            "/api/v1/audit?correlation_id=wp-1",
+            Role::Manager,
+            None,
+        )
+        .await;
+    assert_eq!(audit["items"][0]["entity"], "workplace_call");
+    s.stop().await;
+}

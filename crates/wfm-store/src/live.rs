@@ -15,6 +15,19 @@ pub struct NewEvent {
     pub kind: EventKind,
 }
 
+/// A supervisor's call of an operator to the workplace, and when the operator got on line.
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+pub struct WorkplaceCall {
+    pub id: i64,
+    pub agent_id: i64,
+    /// Who asked (`user:<subject>`).
+    pub requested_by: String,
+    pub requested_at: DateTime<Utc>,
+    pub correlation_id: String,
+    /// When the operator was first seen on line after the call; absent while waiting.
+    pub on_line_at: Option<DateTime<Utc>>,
+}
+
 /// What a contact center's status code means: the platform's code, its display name and
 /// the state it maps to.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]

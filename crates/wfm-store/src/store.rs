@@ -6,7 +6,7 @@ use wfm_core::event::Event;
 use wfm_core::plan::{ForecastInterval, Segment};
 
 use crate::error::StoreResult;
-use crate::live::{NewEvent, StateCode};
+use crate::live::{NewEvent, StateCode, WorkplaceCall};
 use crate::model::*;
 
 /// Which database a store runs on.
@@ -93,4 +93,11 @@ pub trait Store: Send + Sync {
     async fn replace_timetable(&self, rows: &[Segment], actor: &Actor) -> StoreResult<()>;
     /// Timetable segments overlapping [from, to).
     async fn timetable(&self, from: DateTime<Utc>, to: DateTime<Utc>) -> StoreResult<Vec<Segment>>;
+
+    /// Records a supervisor's call of an operator to the workplace.
+    async fn call_to_workplace(&self, agent_id: i64, actor: &Actor) -> StoreResult<WorkplaceCall>;
+    /// Calls to the workplace requested since `from`, oldest first.
+    async fn workplace_calls(&self, from: DateTime<Utc>) -> StoreResult<Vec<WorkplaceCall>>;
+    /// Notes when the called operator got on line; later notes change nothing.
+    async fn workplace_call_answered(&self, id: i64, at: DateTime<Utc>) -> StoreResult<()>;
 }

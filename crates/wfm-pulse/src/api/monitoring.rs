@@ -7,6 +7,7 @@ use std::time::Duration;
 
 use axum::Json;
 use axum::extract::State;
+use axum::http::StatusCode;
 use axum::response::sse::{Event as SseEvent, KeepAlive, Sse};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -15,17 +16,72 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 use wfm_core::event::AgentState;
 use wfm_core::live::{Adherence, IntervalFigures, OperatorStatus};
+use wfm_store::live::WorkplaceCall;
 
 use crate::auth::{Authorized, need};
 use crate::http::AppState;
 use crate::http::error::{ApiError, ApiResult, ErrorBody};
-use crate::http::extract::QueryParams;
+use crate::http::extract::{Id, QueryParams};
+use crate::http::middleware::CorrelationId;
 
 pub fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(sla_compliance))
         .routes(routes!(operators))
         .routes(routes!(stream))
+        .routes(routes!(call_to_workplace))
+        .routes(routes!(workplace_calls))
+}
+
+/// A call to the workplace with the operator's response time.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct WorkplaceCallView {
+    #[serde(flatten)]
+    pub call: WorkplaceCall,
+    /// Seconds from the call to the operator being on line.
+    pub response_seconds: Option<f64>,
+}
+
+impl From<WorkplaceCall> for WorkplaceCallView {
+    fn from(call: WorkplaceCall) -> Self {
+        let response_seconds = call
+            .on_line_at
+            .map(|at| (at - call.requested_at).num_milliseconds().max(0) as f64 / 1000.0);
+        WorkplaceCallView {
+            call,
+            response_seconds,
+        }
+    }
+}
+
+/// Calls a late or absent operator to the workplace: recorded with who asked and when,
+/// announced on the live stream, and tracked until the operator is on line.
+#[utoipa::path(post, path = "/api/v1/monitoring/operators/{id}/call-to-workplace", tag = "monitoring",
+    params(("id" = i64, Path, description = "the operator's id")),
+    responses((status = 201, body = WorkplaceCallView), (status = 404, body = ErrorBody)),
+    security(("bearer" = []), ("api_key" = [])))]
+async fn call_to_workplace(
+    State(s): State<AppState>,
+    Authorized(p, _): Authorized<need::Supervisor>,
+    CorrelationId(c): CorrelationId,
+    Id(id): Id,
+) -> ApiResult<(StatusCode, Json<WorkplaceCallView>)> {
+    s.store.get_agent(id).await?;
+    let call = s.live.call_to_workplace(id, &p.actor(&c)).await?;
+    Ok((StatusCode::CREATED, Json(call.into())))
+}
+
+/// Calls to the workplace of the last 24 hours, with response times.
+#[utoipa::path(get, path = "/api/v1/monitoring/workplace-calls", tag = "monitoring",
+    responses((status = 200, body = Vec<WorkplaceCallView>)),
+    security(("bearer" = []), ("api_key" = [])))]
+async fn workplace_calls(
+    State(s): State<AppState>,
+    _: Authorized<need::Supervisor>,
+) -> ApiResult<Json<Vec<WorkplaceCallView>>> {
+    let since = Utc::now() - chrono::Duration::hours(24);
+    let calls = s.store.workplace_calls(since).await?;
+    Ok(Json(calls.into_iter().map(Into::into).collect()))
 }
 
 /// A run of consecutive intervals below target.
@@ -206,8 +262,19 @@ async fn operators(
     Ok(Json(list))
 }
 
+/// What one stream listener holds between events.
+struct Listening {
+    first: bool,
+    version: tokio::sync::watch::Receiver<u64>,
+    closing: tokio::sync::watch::Receiver<bool>,
+    notices: tokio::sync::broadcast::Receiver<WorkplaceCall>,
+    /// The last JSON sent per group, to send only what changed.
+    sent: BTreeMap<i64, String>,
+}
+
 /// Server-Sent Events: a `groups` event with the groups whose figures changed, as soon as a
-/// snapshot is published (at most every 250 ms); the first event carries every group.
+/// snapshot is published (at most every 250 ms); the first event carries every group. A
+/// `call_to_workplace` event announces each call of an operator to the workplace.
 #[utoipa::path(get, path = "/api/v1/performance/metrics/stream", tag = "monitoring",
     responses((status = 200, description = "text/event-stream of changed groups")),
     security(("bearer" = []), ("api_key" = [])))]
@@ -218,34 +285,47 @@ async fn stream(
     let live = s.live.clone();
     let mut version = live.subscribe();
     version.borrow_and_update();
-    let closing = live.closing();
-    let start = (true, version, closing, BTreeMap::<i64, String>::new());
-    let stream =
-        futures_util::stream::unfold(start, move |(first, mut version, mut closing, mut sent)| {
-            let live = live.clone();
-            async move {
-                if *closing.borrow() {
-                    return None;
-                }
-                if !first {
-                    tokio::select! {
-                        changed = version.changed() => changed.ok()?,
-                        _ = closing.changed() => return None,
-                    }
-                }
-                let p = live.snapshot();
-                let mut changed = Vec::new();
-                for g in &p.realtime.groups {
-                    let text = serde_json::to_string(g).unwrap_or_default();
-                    if sent.get(&g.group_id) != Some(&text) {
-                        changed.push(g.clone());
-                        sent.insert(g.group_id, text);
-                    }
-                }
-                let body = serde_json::json!({"at": p.realtime.at, "groups": changed});
-                let event = SseEvent::default().event("groups").data(body.to_string());
-                Some((Ok(event), (false, version, closing, sent)))
+    let listening = Listening {
+        first: true,
+        version,
+        closing: live.closing(),
+        notices: live.notices(),
+        sent: BTreeMap::new(),
+    };
+    let stream = futures_util::stream::unfold(listening, move |mut l| {
+        let live = live.clone();
+        async move {
+            if *l.closing.borrow() {
+                return None;
             }
-        });
+            if !l.first {
+                tokio::select! {
+                    changed = l.version.changed() => changed.ok()?,
+                    notice = l.notices.recv() => {
+                        // A lagging listener skips missed notices rather than ending.
+                        let Ok(call) = notice else { return Some((Ok(SseEvent::default().comment("lagged")), l)) };
+                        let data = serde_json::to_string(&call).unwrap_or_default();
+                        return Some((Ok(SseEvent::default().event("call_to_workplace").data(data)), l));
+                    }
+                    _ = l.closing.changed() => return None,
+                }
+            }
+            l.first = false;
+            let p = live.snapshot();
+            let mut changed = Vec::new();
+            for g in &p.realtime.groups {
+                let text = serde_json::to_string(g).unwrap_or_default();
+                if l.sent.get(&g.group_id) != Some(&text) {
+                    changed.push(g.clone());
+                    l.sent.insert(g.group_id, text);
+                }
+            }
+            let body = serde_json::json!({"at": p.realtime.at, "groups": changed});
+            Some((
+                Ok(SseEvent::default().event("groups").data(body.to_string())),
+                l,
+            ))
+        }
+    });
     Sse::new(stream).keep_alive(KeepAlive::new().interval(Duration::from_secs(15)))
 }

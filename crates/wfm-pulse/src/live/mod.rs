@@ -13,6 +13,8 @@ use std::time::Duration;
 use chrono::Utc;
 use tokio::sync::{Mutex, Notify, watch};
 use wfm_core::event::Event;
+use wfm_store::live::WorkplaceCall;
+use wfm_store::model::Actor;
 use wfm_store::{Store, StoreError};
 
 use crate::ingest::{self, Candidate, Checks, IngestReport, Reason, Rejection};
@@ -57,6 +59,10 @@ pub struct Live {
     version: watch::Sender<u64>,
     /// Set when the server shuts down: long-lived streams end so that shutdown completes.
     closing: watch::Sender<bool>,
+    /// Calls to the workplace whose operator is not on line yet: (call id, agent id).
+    waiting_calls: std::sync::Mutex<Vec<(i64, i64)>>,
+    /// Calls to the workplace as they are made, for the live stream.
+    notices: tokio::sync::broadcast::Sender<WorkplaceCall>,
     /// Rejected items since start, per source and reason.
     rejections: std::sync::Mutex<BTreeMap<(&'static str, Reason), u64>>,
 }
@@ -68,6 +74,13 @@ impl Live {
         limits: IngestLimits,
     ) -> Result<Arc<Live>, StoreError> {
         let engine = Engine::load(&store, Utc::now()).await?;
+        let waiting = store
+            .workplace_calls(Utc::now() - chrono::Duration::hours(24))
+            .await?
+            .into_iter()
+            .filter(|c| c.on_line_at.is_none())
+            .map(|c| (c.id, c.agent_id))
+            .collect();
         let published = Arc::new(Published::build(&engine, Utc::now(), 0));
         let live = Arc::new(Live {
             store,
@@ -78,6 +91,8 @@ impl Live {
             stale: AtomicBool::new(false),
             version: watch::channel(0).0,
             closing: watch::channel(false).0,
+            waiting_calls: std::sync::Mutex::new(waiting),
+            notices: tokio::sync::broadcast::channel(64).0,
             rejections: Default::default(),
         });
         Ok(live)
@@ -94,6 +109,54 @@ impl Live {
     /// A receiver that changes at every publication.
     pub fn subscribe(&self) -> watch::Receiver<u64> {
         self.version.subscribe()
+    }
+
+    /// Records a call of an operator to the workplace, tells the live stream, and tracks
+    /// the operator until on line.
+    pub async fn call_to_workplace(
+        &self,
+        agent_id: i64,
+        actor: &Actor,
+    ) -> Result<WorkplaceCall, StoreError> {
+        let call = self.store.call_to_workplace(agent_id, actor).await?;
+        self.waiting_calls
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .push((call.id, agent_id));
+        let _ = self.notices.send(call.clone());
+        self.wake.notify_one();
+        Ok(call)
+    }
+
+    /// Calls to the workplace as they are made.
+    pub fn notices(&self) -> tokio::sync::broadcast::Receiver<WorkplaceCall> {
+        self.notices.subscribe()
+    }
+
+    /// Notes the calls to the workplace whose operator is now on line.
+    async fn track_workplace_calls(&self, published: &Published) -> Result<(), StoreError> {
+        let on_line = |agent: i64| {
+            published
+                .operators
+                .binary_search_by_key(&agent, |o| o.agent_id)
+                .is_ok_and(|i| published.operators[i].state.is_on_line())
+        };
+        let answered: Vec<i64> = {
+            let mut waiting = self.waiting_calls.lock().unwrap_or_else(|p| p.into_inner());
+            let answered = waiting
+                .iter()
+                .filter(|(_, a)| on_line(*a))
+                .map(|(id, _)| *id)
+                .collect();
+            waiting.retain(|(_, a)| !on_line(*a));
+            answered
+        };
+        for id in answered {
+            self.store
+                .workplace_call_answered(id, published.realtime.at)
+                .await?;
+        }
+        Ok(())
     }
 
     /// A receiver that turns true when the server shuts down.
@@ -213,6 +276,7 @@ impl Live {
         let version = *self.version.borrow() + 1;
         let published = Arc::new(Published::build(&engine, Utc::now(), version));
         drop(engine);
+        self.track_workplace_calls(&published).await?;
         *self.published.write().unwrap_or_else(|p| p.into_inner()) = published;
         self.version.send_replace(version);
         Ok(())

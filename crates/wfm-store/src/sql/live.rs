@@ -13,7 +13,7 @@ use wfm_core::plan::{Activity, ForecastInterval, Segment};
 use super::table::AnyQuery;
 use super::{SqlStore, audit, time};
 use crate::error::{StoreError, StoreResult};
-use crate::live::{NewEvent, StateCode};
+use crate::live::{NewEvent, StateCode, WorkplaceCall};
 use crate::model::Actor;
 
 /// Rows per INSERT statement: 5 parameters each, well under both databases' limits.
@@ -346,4 +346,87 @@ fn spans(rows: impl Iterator<Item = (i64, DateTime<Utc>, DateTime<Utc>)>) -> Vec
             .or_insert((s, e));
     }
     out.into_iter().map(|(o, (s, e))| (o, s, e)).collect()
+}
+
+fn workplace_call(r: &AnyRow) -> Result<WorkplaceCall, sqlx::Error> {
+    Ok(WorkplaceCall {
+        id: r.try_get("id")?,
+        agent_id: r.try_get("agent_id")?,
+        requested_by: r.try_get("requested_by")?,
+        requested_at: time::from_ms(r.try_get("requested_at")?)?,
+        correlation_id: r.try_get("correlation_id")?,
+        on_line_at: time::opt_from_ms(r.try_get("on_line_at")?)?,
+    })
+}
+
+impl SqlStore {
+    /// Records a call of an operator to the workplace, with its audit entry.
+    pub(crate) async fn call_to_workplace(
+        &self,
+        agent_id: i64,
+        actor: &Actor,
+    ) -> StoreResult<WorkplaceCall> {
+        let mut tx = self.begin_write().await?;
+        let row = sqlx::query(
+            "INSERT INTO workplace_calls (agent_id, requested_by, requested_at, correlation_id) \
+             VALUES ($1, $2, $3, $4) RETURNING *",
+        )
+        .bind(agent_id)
+        .bind(&actor.name)
+        .bind(time::now_ms())
+        .bind(&actor.correlation_id)
+        .fetch_one(&mut *tx)
+        .await
+        .map_err(|e| StoreError::from_sqlx(e, "workplace call"))?;
+        let call = workplace_call(&row).map_err(err)?;
+        let id = call.id.to_string();
+        audit::record(
+            &mut tx,
+            actor,
+            "create",
+            "workplace_call",
+            &id,
+            None,
+            Some(&call),
+        )
+        .await?;
+        tx.commit().await.map_err(err)?;
+        Ok(call)
+    }
+
+    /// Calls requested since `from`, oldest first.
+    pub(crate) async fn workplace_calls_since(
+        &self,
+        from: DateTime<Utc>,
+    ) -> StoreResult<Vec<WorkplaceCall>> {
+        let mut conn = self.acquire().await?;
+        let rows =
+            sqlx::query("SELECT * FROM workplace_calls WHERE requested_at >= $1 ORDER BY id")
+                .bind(from.timestamp_millis())
+                .fetch_all(&mut *conn)
+                .await
+                .map_err(err)?;
+        rows.iter()
+            .map(workplace_call)
+            .collect::<Result<_, _>>()
+            .map_err(err)
+    }
+
+    /// Notes when the called operator got on line (once).
+    pub(crate) async fn workplace_call_answered(
+        &self,
+        id: i64,
+        at: DateTime<Utc>,
+    ) -> StoreResult<()> {
+        let mut tx = self.begin_write().await?;
+        sqlx::query(
+            "UPDATE workplace_calls SET on_line_at = $1 WHERE id = $2 AND on_line_at IS NULL",
+        )
+        .bind(at.timestamp_millis())
+        .bind(id)
+        .execute(&mut *tx)
+        .await
+        .map_err(err)?;
+        tx.commit().await.map_err(err)
+    }
 }

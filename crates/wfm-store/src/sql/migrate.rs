@@ -19,6 +19,11 @@ const MIGRATIONS: &[(&str, &str, &str)] = &[
         include_str!("../../migrations/sqlite/0002_live.sql"),
         include_str!("../../migrations/postgres/0002_live.sql"),
     ),
+    (
+        "0003_workplace_calls",
+        include_str!("../../migrations/sqlite/0003_workplace_calls.sql"),
+        include_str!("../../migrations/postgres/0003_workplace_calls.sql"),
+    ),
 ];
 
 pub(crate) async fn run(store: &SqlStore) -> StoreResult<Vec<String>> {

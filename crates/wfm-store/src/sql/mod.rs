@@ -20,7 +20,7 @@ use sqlx::pool::PoolConnection;
 use sqlx::{Any, AnyPool, Executor, Transaction};
 
 use crate::error::{StoreError, StoreResult};
-use crate::live::{NewEvent, StateCode};
+use crate::live::{NewEvent, StateCode, WorkplaceCall};
 use crate::model::*;
 use crate::store::{Backend, Store};
 use chrono::{DateTime, Utc};
@@ -243,5 +243,15 @@ impl Store for SqlStore {
     }
     async fn timetable(&self, from: DateTime<Utc>, to: DateTime<Utc>) -> StoreResult<Vec<Segment>> {
         self.get_timetable(from, to).await
+    }
+
+    async fn call_to_workplace(&self, agent_id: i64, actor: &Actor) -> StoreResult<WorkplaceCall> {
+        SqlStore::call_to_workplace(self, agent_id, actor).await
+    }
+    async fn workplace_calls(&self, from: DateTime<Utc>) -> StoreResult<Vec<WorkplaceCall>> {
+        self.workplace_calls_since(from).await
+    }
+    async fn workplace_call_answered(&self, id: i64, at: DateTime<Utc>) -> StoreResult<()> {
+        SqlStore::workplace_call_answered(self, id, at).await
     }
 }

@@ -158,6 +158,26 @@ async fn plan(store: &Arc<dyn Store>) {
         .await
         .unwrap();
     assert_eq!(store.timetable(at(0), at(240)).await.unwrap(), shift);
+    let call = store
+        .call_to_workplace(agent.id, &actor("c-wp"))
+        .await
+        .unwrap();
+    assert_eq!((call.agent_id, call.on_line_at), (agent.id, None));
+    let back = call.requested_at + Duration::seconds(95);
+    store.workplace_call_answered(call.id, back).await.unwrap();
+    store
+        .workplace_call_answered(call.id, back + Duration::hours(1))
+        .await
+        .unwrap();
+    let calls = store.workplace_calls(call.requested_at).await.unwrap();
+    assert_eq!(calls.len(), 1);
+    assert_eq!(
+        calls[0].on_line_at,
+        Some(back),
+        "the first time on line counts"
+    );
+    assert_eq!(audit_of(store, "c-wp").await[0].entity, "workplace_call");
+
     let moved = vec![seg(120, 150, Activity::Lunch)];
     store
         .replace_timetable(&moved, &actor("c-tt-2"))

@@ -62,7 +62,11 @@ async fn migrations(store: &Arc<dyn Store>) {
     let first = store.migrate().await.unwrap();
     assert_eq!(
         first,
-        vec!["0001_foundation".to_string(), "0002_live".to_string()]
+        vec![
+            "0001_foundation".to_string(),
+            "0002_live".to_string(),
+            "0003_workplace_calls".to_string()
+        ]
     );
     let again = store.migrate().await.unwrap();
     assert!(again.is_empty(), "a second migrate applies nothing");

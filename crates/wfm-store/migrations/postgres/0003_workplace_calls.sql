@@ -1,0 +1,10 @@
+-- Calls to the workplace: a supervisor asks an operator back to the line; tracked until on line.
+CREATE TABLE workplace_calls (
+    id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    agent_id BIGINT NOT NULL REFERENCES agents(id) ON DELETE CASCADE,
+    requested_by TEXT NOT NULL,
+    requested_at BIGINT NOT NULL,
+    correlation_id TEXT NOT NULL,
+    on_line_at BIGINT
+);
+CREATE INDEX workplace_calls_requested ON workplace_calls (requested_at);
