@@ -511,3 +511,68 @@ async fn a_call_to_the_workplace_is_tracked_until_the_operator_is_on_line() {
     assert_eq!(audit["items"][0]["entity"], "workplace_call");
     s.stop().await;
 }
+
+#[tokio::test]
+async fn a_past_day_is_reported_from_the_event_log() {
+    let s = TestServer::start().await;
+    let c = set_up(&s).await;
+    let today = Utc::now().duration_trunc(Span::days(1)).unwrap();
+    let yesterday = (today - Span::days(1)).date_naive();
+    // One call in the last seconds of yesterday, answered within target.
+    push(
+        &s,
+        json!([
+            {"type": "call_offered", "id": "y1", "at": today - Span::seconds(10), "call_id": "y1", "group": "L1"},
+            {"type": "call_answered", "id": "y2", "at": today - Span::seconds(5), "call_id": "y1", "agent": "op-1"},
+        ]),
+    )
+    .await;
+    let (st, report) = s
+        .call(
+            Method::GET,
+            &format!("/api/v1/performance/sla/compliance?date={yesterday}"),
+            Role::Viewer,
+            None,
+        )
+        .await;
+    assert_eq!(st, 200, "{report}");
+    let group = report["groups"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|g| g["group_id"] == c.group)
+        .unwrap();
+    let intervals = group["intervals"].as_array().unwrap();
+    assert_eq!(intervals.len(), 96);
+    let last = intervals.last().unwrap();
+    assert_eq!(
+        (
+            last["offered"].as_u64(),
+            last["answered_within_target"].as_u64()
+        ),
+        (Some(1), Some(1)),
+        "{last}"
+    );
+    assert_eq!(last["sl_percent"], 100.0);
+    assert!(intervals[..95].iter().all(|i| i["offered"] == 0));
+
+    let (st, err) = s
+        .call(
+            Method::GET,
+            "/api/v1/performance/sla/compliance?date=2999-01-01",
+            Role::Viewer,
+            None,
+        )
+        .await;
+    assert_eq!((st, err["field"].as_str()), (400, Some("date")));
+    let (st, err) = s
+        .call(
+            Method::GET,
+            "/api/v1/performance/sla/compliance?date=yesterday",
+            Role::Viewer,
+            None,
+        )
+        .await;
+    assert_eq!((st, err["field"].as_str()), (400, Some("date")));
+    s.stop().await;
+}

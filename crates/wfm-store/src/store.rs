@@ -69,10 +69,11 @@ pub trait Store: Send + Sync {
     /// Appends events in one transaction: the sequence number of each, or None for a
     /// duplicate `event_id` (already stored; nothing written for it).
     async fn append_events(&self, events: &[NewEvent]) -> StoreResult<Vec<Option<i64>>>;
-    /// Events that happened at or after `from` with `seq > after_seq`, in commit order.
-    async fn events_from(
+    /// Events that happened in [from, until) with `seq > after_seq`, in commit order.
+    async fn events_between(
         &self,
         from: DateTime<Utc>,
+        until: DateTime<Utc>,
         after_seq: i64,
         limit: u32,
     ) -> StoreResult<Vec<Event>>;

@@ -23,6 +23,8 @@ use crate::http::AppState;
 use crate::http::error::{ApiError, ApiResult, ErrorBody};
 use crate::http::extract::{Id, QueryParams};
 use crate::http::middleware::CorrelationId;
+use crate::live::engine::Engine;
+use crate::live::view::Published;
 
 pub fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
@@ -142,16 +144,46 @@ pub fn breach_periods(intervals: &[IntervalFigures]) -> Vec<BreachPeriod> {
     periods
 }
 
-/// Service level today per group and per interval (with target and breach flag), over the
-/// rolling window, speed of answer, abandonment, the queue now, and today's breach periods.
+/// Which day to report.
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct ComplianceQuery {
+    /// A past local day (YYYY-MM-DD), rebuilt from the event log; default today.
+    pub date: Option<chrono::NaiveDate>,
+}
+
+/// Service level per group and per interval (with target and breach flag), over the
+/// rolling window, speed of answer, abandonment, the queue now, and the breach periods:
+/// today from the live snapshot, or a past day (`?date=`) rebuilt from the event log.
 #[utoipa::path(get, path = "/api/v1/performance/sla/compliance", tag = "monitoring",
-    responses((status = 200, body = Compliance)),
+    params(ComplianceQuery),
+    responses((status = 200, body = Compliance), (status = 400, body = ErrorBody)),
     security(("bearer" = []), ("api_key" = [])))]
 async fn sla_compliance(
     State(s): State<AppState>,
     _: Authorized<need::Viewer>,
+    QueryParams(q): QueryParams<ComplianceQuery>,
 ) -> ApiResult<Json<Compliance>> {
-    let p = s.live.snapshot();
+    let live = s.live.snapshot();
+    let today = live.realtime.at.date_naive();
+    let past = match q.date {
+        Some(d) if d > today + chrono::Days::new(1) => {
+            return Err(ApiError::bad("date", "is in the future"));
+        }
+        Some(d) if d < today - chrono::Days::new(1) || !live.days.contains(&d) => {
+            let engine = Engine::load_date(&s.store, d).await?;
+            let end = engine
+                .sites
+                .iter()
+                .map(|site| site.grid.day_start(d.succ_opt().unwrap_or(d)))
+                .max()
+                .unwrap_or(live.realtime.at)
+                - chrono::Duration::milliseconds(1);
+            Some(Published::build(&engine, end, 0))
+        }
+        _ => None,
+    };
+    let p = past.as_ref().unwrap_or(&live);
     let at = p.realtime.at;
     let groups = p
         .realtime

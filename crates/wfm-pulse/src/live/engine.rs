@@ -60,6 +60,28 @@ fn settings(g: &Group) -> GroupSettings {
 impl Engine {
     /// Builds today's state from the store: structure, plan, and the day's events replayed.
     pub async fn load(store: &Arc<dyn Store>, now: DateTime<Utc>) -> Result<Engine, StoreError> {
+        Engine::load_days(store, |grid| grid.local_date(now), None).await
+    }
+
+    /// The state of a finished local day, rebuilt from the log (for reports on past days).
+    pub async fn load_date(store: &Arc<dyn Store>, date: NaiveDate) -> Result<Engine, StoreError> {
+        let next = date.succ_opt().unwrap_or(date);
+        let sites = store.list_sites().await?;
+        let until = sites
+            .iter()
+            .filter_map(|s| IntervalGrid::parse_tz(&s.time_zone).ok())
+            .filter_map(|tz| IntervalGrid::new(tz, 15).ok())
+            .map(|grid| grid.day_start(next))
+            .max();
+        Engine::load_days(store, |_| date, until).await
+    }
+
+    /// Builds each site's state for the day `day_of` picks, replaying events before `until`.
+    async fn load_days(
+        store: &Arc<dyn Store>,
+        day_of: impl Fn(&IntervalGrid) -> NaiveDate,
+        until: Option<DateTime<Utc>>,
+    ) -> Result<Engine, StoreError> {
         let sites: Vec<Site> = store.list_sites().await?;
         let services: Vec<Service> = store.list_services().await?;
         let groups = store.list_groups().await?;
@@ -104,7 +126,7 @@ impl Engine {
             for a in &site_agents {
                 engine.agent_site.insert(a.id, index);
             }
-            let day = grid.local_date(now);
+            let day = day_of(&grid);
             let mut center = Center::new(grid, site_groups, site_agents);
             let (from, to) = (
                 grid.day_start(day),
@@ -134,17 +156,25 @@ impl Engine {
         for c in store.state_codes().await? {
             engine.directory.state_codes.insert(c.code, c.state);
         }
-        engine.replay(store).await?;
+        engine
+            .replay(store, until.unwrap_or(DateTime::<Utc>::MAX_UTC))
+            .await?;
         Ok(engine)
     }
 
     /// Applies the events of each site's day from the log, in commit order.
-    async fn replay(&mut self, store: &Arc<dyn Store>) -> Result<(), StoreError> {
+    async fn replay(
+        &mut self,
+        store: &Arc<dyn Store>,
+        until: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
         let Some(from) = self.sites.iter().map(|s| s.grid.day_start(s.day)).min() else {
             return Ok(());
         };
         loop {
-            let page = store.events_from(from, self.last_seq, REPLAY_PAGE).await?;
+            let page = store
+                .events_between(from, until, self.last_seq, REPLAY_PAGE)
+                .await?;
             for e in &page {
                 self.apply(e);
             }

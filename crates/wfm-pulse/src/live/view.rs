@@ -57,6 +57,8 @@ pub struct Published {
     pub etag: String,
     pub operators: Vec<OperatorStatus>,
     pub intervals: BTreeMap<GroupId, Vec<IntervalFigures>>,
+    /// The local day of each site.
+    pub days: Vec<chrono::NaiveDate>,
     /// The agents the snapshot knows, for names.
     pub agents: std::sync::Arc<Vec<wfm_store::model::Agent>>,
 }
@@ -134,6 +136,7 @@ impl Published {
             operators,
             intervals,
             agents: engine.agents.clone(),
+            days: engine.sites.iter().map(|s| s.day).collect(),
         }
     }
 }

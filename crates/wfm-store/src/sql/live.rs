@@ -111,18 +111,21 @@ impl SqlStore {
         Ok(seqs)
     }
 
-    /// Events that happened at or after `from`, with `seq` above `after_seq`, in commit order.
-    pub(crate) async fn events_from(
+    /// Events that happened in [from, until), with `seq` above `after_seq`, in commit order.
+    pub(crate) async fn events_in(
         &self,
         from: DateTime<Utc>,
+        until: DateTime<Utc>,
         after_seq: i64,
         limit: u32,
     ) -> StoreResult<Vec<Event>> {
         let mut conn = self.acquire().await?;
         let rows = sqlx::query(
-            "SELECT seq, at, body FROM events WHERE at >= $1 AND seq > $2 ORDER BY seq LIMIT $3",
+            "SELECT seq, at, body FROM events WHERE at >= $1 AND at < $2 AND seq > $3 \
+             ORDER BY seq LIMIT $4",
         )
         .bind(from.timestamp_millis())
+        .bind(until.timestamp_millis())
         .bind(after_seq)
         .bind(i64::from(limit))
         .fetch_all(&mut *conn)

@@ -212,13 +212,14 @@ impl Store for SqlStore {
     async fn append_events(&self, events: &[NewEvent]) -> StoreResult<Vec<Option<i64>>> {
         self.append(events).await
     }
-    async fn events_from(
+    async fn events_between(
         &self,
         from: DateTime<Utc>,
+        until: DateTime<Utc>,
         after_seq: i64,
         limit: u32,
     ) -> StoreResult<Vec<Event>> {
-        SqlStore::events_from(self, from, after_seq, limit).await
+        self.events_in(from, until, after_seq, limit).await
     }
 
     async fn state_codes(&self) -> StoreResult<Vec<StateCode>> {

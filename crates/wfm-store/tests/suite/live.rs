@@ -58,7 +58,7 @@ async fn events(store: &Arc<dyn Store>) {
     assert_eq!(seqs2[2], None);
     assert!(seqs2[1].unwrap() > seqs[2].unwrap());
 
-    let all = store.events_from(at(0), 0, 100).await.unwrap();
+    let all = store.events_between(at(0), at(600), 0, 100).await.unwrap();
     let ids: Vec<i64> = all.iter().map(|e| e.seq).collect();
     assert_eq!(all.len(), 4);
     assert!(ids.windows(2).all(|w| w[0] < w[1]));
@@ -66,11 +66,20 @@ async fn events(store: &Arc<dyn Store>) {
     assert_eq!(all[0].at, at(0));
 
     // Paging by seq, and the time bound.
-    let page = store.events_from(at(0), ids[1], 1).await.unwrap();
+    let page = store
+        .events_between(at(0), at(600), ids[1], 1)
+        .await
+        .unwrap();
     assert_eq!(page.len(), 1);
     assert_eq!(page[0].seq, ids[2]);
-    let later = store.events_from(at(2), 0, 100).await.unwrap();
+    let later = store.events_between(at(2), at(600), 0, 100).await.unwrap();
     assert_eq!(later.len(), 2);
+    let window = store.events_between(at(1), at(3), 0, 100).await.unwrap();
+    assert_eq!(
+        window.iter().map(|e| e.at).collect::<Vec<_>>(),
+        [at(1), at(2)],
+        "until is exclusive"
+    );
 }
 
 async fn state_codes(store: &Arc<dyn Store>) {
