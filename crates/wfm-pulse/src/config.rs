@@ -38,6 +38,8 @@ pub struct Config {
     pub log: String,
     pub log_format: LogFormat,
     pub rate_limit: Limits,
+    /// Whether ingest creates agents and groups it does not know (else rejects them).
+    pub ingest_create_unknown: bool,
 }
 
 impl fmt::Debug for Config {
@@ -51,6 +53,7 @@ impl fmt::Debug for Config {
             .field("log", &self.log)
             .field("log_format", &self.log_format)
             .field("rate_limit", &self.rate_limit)
+            .field("ingest_create_unknown", &self.ingest_create_unknown)
             .finish()
     }
 }
@@ -69,6 +72,7 @@ struct Layer {
     rate_limit_read: Option<f64>,
     rate_limit_write: Option<f64>,
     rate_limit_ingest: Option<f64>,
+    ingest_unknown: Option<String>,
 }
 
 /// The settings, their environment variable and what they mean (for docs and errors).
@@ -123,6 +127,11 @@ pub const SETTINGS: &[(&str, &str, &str)] = &[
         "WFM_RATE_LIMIT_INGEST",
         "ingest requests per second per caller (default 1000)",
     ),
+    (
+        "ingest_unknown",
+        "WFM_INGEST_UNKNOWN",
+        "reject or create agents and groups the feeds name but wfm-pulse does not know (default reject)",
+    ),
 ];
 
 fn env_layer(env: &dyn Fn(&str) -> Option<String>) -> Result<Layer, String> {
@@ -146,6 +155,7 @@ fn env_layer(env: &dyn Fn(&str) -> Option<String>) -> Result<Layer, String> {
         rate_limit_read: number("WFM_RATE_LIMIT_READ")?,
         rate_limit_write: number("WFM_RATE_LIMIT_WRITE")?,
         rate_limit_ingest: number("WFM_RATE_LIMIT_INGEST")?,
+        ingest_unknown: env("WFM_INGEST_UNKNOWN"),
     })
 }
 
@@ -208,7 +218,17 @@ impl Config {
                 ))
             }
         };
+        let ingest_create_unknown = match env.ingest_unknown.or(file.ingest_unknown).as_deref() {
+            None | Some("reject") => false,
+            Some("create") => true,
+            Some(other) => {
+                return Err(format!(
+                    "ingest_unknown must be reject or create, not {other:?}"
+                ));
+            }
+        };
         Ok(Config {
+            ingest_create_unknown,
             bind,
             data_dir,
             database_url,

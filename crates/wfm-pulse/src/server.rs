@@ -52,7 +52,11 @@ pub async fn prepare(config: &Config) -> Result<AppState, String> {
         tracing::info!(?applied, "migrations applied");
     }
     seed_state_map(&store).await?;
-    let live = Live::start(store.clone(), IngestLimits::default())
+    let limits = IngestLimits {
+        create_unknown: config.ingest_create_unknown,
+        ..IngestLimits::default()
+    };
+    let live = Live::start(store.clone(), limits)
         .await
         .map_err(|e| format!("cannot load today's live state: {e}"))?;
     Ok(AppState {

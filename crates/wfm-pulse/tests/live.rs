@@ -576,3 +576,66 @@ async fn a_past_day_is_reported_from_the_event_log() {
     assert_eq!((st, err["field"].as_str()), (400, Some("date")));
     s.stop().await;
 }
+
+#[tokio::test]
+async fn unknown_names_are_created_when_configured() {
+    let s = TestServer::start_with(&[("WFM_INGEST_UNKNOWN", "create")]).await;
+    set_up(&s).await;
+    let report = push(
+        &s,
+        json!([
+            {"type": "agent_state", "id": "n1", "at": ago(20), "agent": "new-op", "state": "ready", "group": "NEWQ"},
+            {"type": "call_offered", "id": "n2", "at": ago(10), "call_id": "n2", "group": "NEWQ"},
+            {"type": "call_offered", "id": "n3", "at": ago(10), "call_id": "n3", "group": "424242"},
+        ]),
+    )
+    .await;
+    assert_eq!(
+        (report["accepted"].as_u64(), report["rejected"].as_u64()),
+        (Some(2), Some(1)),
+        "{report}"
+    );
+    assert_eq!(
+        report["rejections"][0]["field"], "group",
+        "an unknown id is never created"
+    );
+    let (_, agents) = s
+        .call(Method::GET, "/api/v1/agents", Role::Viewer, None)
+        .await;
+    assert!(
+        agents
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|a| a["external_id"] == "new-op")
+    );
+    let (_, groups) = s
+        .call(Method::GET, "/api/v1/groups", Role::Viewer, None)
+        .await;
+    assert!(
+        groups
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|g| g["external_id"] == "NEWQ")
+    );
+    let (_, audit) = s
+        .call(
+            Method::GET,
+            "/api/v1/audit?entity=agent&limit=1",
+            Role::Manager,
+            None,
+        )
+        .await;
+    assert_eq!(
+        audit["items"][0]["actor"], "user:tester",
+        "the feed's principal did it"
+    );
+    // By default they are rejected, named.
+    let plain = TestServer::start().await;
+    set_up(&plain).await;
+    let report = push(&plain, json!([{"type": "agent_state", "id": "n1", "at": ago(5), "agent": "new-op", "state": "ready"}])).await;
+    assert_eq!(report["rejections"][0]["reason"], "unknown_reference");
+    s.stop().await;
+    plain.stop().await;
+}

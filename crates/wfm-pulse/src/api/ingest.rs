@@ -99,10 +99,18 @@ fn items_of(body: &[u8]) -> ApiResult<Vec<serde_json::Value>> {
     security(("bearer" = []), ("api_key" = [])))]
 async fn status_push(
     State(s): State<AppState>,
-    _: Authorized<need::Integration>,
+    Authorized(p, _): Authorized<need::Integration>,
+    CorrelationId(c): CorrelationId,
     body: Bytes,
 ) -> ApiResult<Json<IngestReport>> {
     let (changes, bad) = parse_each::<StatusChange>(items_of(&body)?);
+    if s.live.creates_unknown() {
+        let logins: Vec<&str> = changes
+            .iter()
+            .map(|(_, ch)| ch.worker_id.as_str())
+            .collect();
+        s.live.create_unknown(&logins, &[], &p.actor(&c)).await?;
+    }
     let mut ignored = 0;
     let report = s
         .live
@@ -134,7 +142,8 @@ async fn status_push(
     security(("bearer" = []), ("api_key" = [])))]
 async fn events(
     State(s): State<AppState>,
-    _: Authorized<need::Integration>,
+    Authorized(p, _): Authorized<need::Integration>,
+    CorrelationId(c): CorrelationId,
     body: Bytes,
 ) -> ApiResult<Json<IngestReport>> {
     // A well-formed JSON array is read in one pass; anything else item by item, so that
@@ -143,6 +152,20 @@ async fn events(
         Ok(all) => (all.into_iter().enumerate().collect(), Vec::new()),
         Err(_) => parse_each::<NativeEvent>(items_of(&body)?),
     };
+    if s.live.creates_unknown() {
+        let logins: Vec<&str> = events.iter().filter_map(|(_, e)| e.agent()).collect();
+        // Names made only of digits are wfm-pulse ids, never codes to create.
+        let codes: Vec<&str> = events
+            .iter()
+            .filter_map(|(_, e)| match e {
+                NativeEvent::CallOffered { group, .. } => Some(group.as_str()),
+                NativeEvent::AgentState { group, .. } => group.as_deref(),
+                _ => None,
+            })
+            .filter(|g| !g.bytes().all(|b| b.is_ascii_digit()))
+            .collect();
+        s.live.create_unknown(&logins, &codes, &p.actor(&c)).await?;
+    }
     let report = s
         .live
         .ingest(

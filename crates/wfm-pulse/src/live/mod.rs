@@ -14,7 +14,7 @@ use chrono::Utc;
 use tokio::sync::{Mutex, Notify, watch};
 use wfm_core::event::Event;
 use wfm_store::live::WorkplaceCall;
-use wfm_store::model::Actor;
+use wfm_store::model::{Actor, AgentInput, GroupInput};
 use wfm_store::{Store, StoreError};
 
 use crate::ingest::{self, Candidate, Checks, IngestReport, Reason, Rejection};
@@ -29,6 +29,8 @@ const REFRESH_EVERY: Duration = Duration::from_secs(1);
 /// Ingest limits (from the configuration).
 #[derive(Debug, Clone, Copy)]
 pub struct IngestLimits {
+    /// Create agents and groups the feeds name but wfm-pulse does not know.
+    pub create_unknown: bool,
     pub max_ahead: chrono::Duration,
     pub max_behind: chrono::Duration,
     pub tolerance: chrono::Duration,
@@ -37,6 +39,7 @@ pub struct IngestLimits {
 impl Default for IngestLimits {
     fn default() -> Self {
         IngestLimits {
+            create_unknown: false,
             max_ahead: chrono::Duration::seconds(60),
             max_behind: chrono::Duration::hours(24),
             tolerance: chrono::Duration::seconds(30),
@@ -109,6 +112,78 @@ impl Live {
     /// A receiver that changes at every publication.
     pub fn subscribe(&self) -> watch::Receiver<u64> {
         self.version.subscribe()
+    }
+
+    /// Whether ingest creates the agents and groups it does not know.
+    pub fn creates_unknown(&self) -> bool {
+        self.limits.create_unknown
+    }
+
+    /// Creates the agents (by login) and groups (by code) a batch names that are not known
+    /// yet, in the first site and its first service, then rebuilds the engine. Names that
+    /// cannot be created (no site or service yet, or not a valid name) stay unknown, and
+    /// ingest rejects their events as usual.
+    pub async fn create_unknown(
+        &self,
+        logins: &[&str],
+        codes: &[&str],
+        actor: &Actor,
+    ) -> Result<(), StoreError> {
+        let mut engine = self.current().await?;
+        let mut logins: Vec<&str> = logins
+            .iter()
+            .copied()
+            .filter(|l| !engine.directory.agents.contains_key(*l))
+            .collect();
+        let mut codes: Vec<&str> = codes
+            .iter()
+            .copied()
+            .filter(|c| !engine.directory.groups.contains_key(*c))
+            .collect();
+        logins.sort_unstable();
+        logins.dedup();
+        codes.sort_unstable();
+        codes.dedup();
+        if logins.is_empty() && codes.is_empty() {
+            return Ok(());
+        }
+        let Some(site) = self.store.list_sites().await?.into_iter().next() else {
+            return Ok(());
+        };
+        let service = self
+            .store
+            .list_services()
+            .await?
+            .into_iter()
+            .find(|s| s.site_id == site.id);
+        for code in codes {
+            let Some(service) = &service else { break };
+            let input: GroupInput = match serde_json::from_value(serde_json::json!({
+                "service_id": service.id, "name": code, "external_id": code
+            })) {
+                Ok(input) => input,
+                Err(_) => continue,
+            };
+            if input.validate().is_ok() {
+                self.store.create_group(&input, actor).await?;
+            }
+        }
+        for login in logins {
+            let input = AgentInput {
+                external_id: login.to_string(),
+                full_name: login.to_string(),
+                personnel_number: None,
+                site_id: site.id,
+                primary_group_id: None,
+                active: true,
+                skills: Vec::new(),
+            };
+            if input.validate().is_ok() {
+                self.store.create_agent(&input, actor).await?;
+            }
+        }
+        *engine = Engine::load(&self.store, Utc::now()).await?;
+        Ok(())
     }
 
     /// Records a call of an operator to the workplace, tells the live stream, and tracks
