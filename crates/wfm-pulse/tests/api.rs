@@ -510,3 +510,41 @@ async fn correlation_ids_are_made_when_missing_or_unusable() {
     assert_eq!(body["version"], env!("CARGO_PKG_VERSION"));
     s.stop().await;
 }
+
+#[tokio::test]
+async fn large_plan_uploads_are_read_and_oversized_bodies_refused() {
+    let s = TestServer::start().await;
+    // 5 MB of well-formed JSON: above axum's default 2 MB limit, within ours.
+    let segments: Vec<Value> = (0..40_000)
+        .map(|i| json!({"agent_id": 999_999, "start": "2026-11-26T06:00:00Z", "end": "2026-11-26T07:00:00Z",
+                        "activity": "break", "padding_for_size": i}))
+        .collect();
+    let (st, err) = s
+        .call(
+            Method::PUT,
+            "/api/v1/plan/timetable",
+            Role::Manager,
+            Some(json!({"segments": segments})),
+        )
+        .await;
+    assert_eq!(
+        st, 400,
+        "read and checked, not refused for size: {}",
+        err["description"]
+    );
+    assert!(
+        err["field"].as_str().unwrap().contains("padding_for_size"),
+        "{err}"
+    );
+    let huge = "x".repeat(wfm_pulse::http::MAX_BODY_BYTES + 1);
+    let r = s
+        .request(Method::PUT, "/api/v1/plan/timetable")
+        .bearer_auth(s.token(Role::Manager))
+        .header("content-type", "application/json")
+        .body(huge)
+        .send()
+        .await
+        .unwrap();
+    assert!(r.status().is_client_error(), "{}", r.status());
+    s.stop().await;
+}

@@ -20,6 +20,9 @@ use crate::auth::token::TokenKeys;
 use crate::live::Live;
 use rate_limit::RateLimiter;
 
+/// Largest request body accepted.
+pub const MAX_BODY_BYTES: usize = 32 * 1024 * 1024;
+
 /// What every handler can reach.
 #[derive(Clone)]
 pub struct AppState {
@@ -82,6 +85,8 @@ pub fn router(state: AppState) -> Router {
             }),
         )
         .fallback(|| async { error::ApiError::NotFound("no such endpoint".into()) })
+        // A day's timetable for thousands of operators is several megabytes.
+        .layer(axum::extract::DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(tower_http::compression::CompressionLayer::new())
         .layer(axum::middleware::from_fn(middleware::correlate))
         .with_state(state)
