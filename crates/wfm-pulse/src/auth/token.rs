@@ -103,6 +103,30 @@ mod tests {
         assert_eq!(p.role, Role::Manager);
     }
 
+    /// A key pair made for this test only (tests/fixtures), as an identity provider would sign.
+    #[test]
+    fn rs256_tokens_verify_only_with_the_configured_public_key() {
+        let private = include_bytes!("../../tests/fixtures/rs256-test-private.pem");
+        let public = include_bytes!("../../tests/fixtures/rs256-test-public.pem");
+        let claims = Claims {
+            sub: "sso-user".into(),
+            role: Role::Supervisor,
+            iat: now(),
+            exp: now() + 60,
+        };
+        let key = EncodingKey::from_rsa_pem(private).unwrap();
+        let token = jsonwebtoken::encode(&Header::new(Algorithm::RS256), &claims, &key).unwrap();
+
+        let with_key = TokenKeys::new(b"0123456789abcdef0123456789abcdef", Some(public)).unwrap();
+        let p = with_key.verify(&token).unwrap();
+        assert_eq!(
+            (p.name.as_str(), p.role),
+            ("user:sso-user", Role::Supervisor)
+        );
+        assert!(keys().verify(&token).unwrap_err().contains("no public key"));
+        assert!(TokenKeys::new(b"x", Some(b"not a key")).is_err());
+    }
+
     #[test]
     fn expired_tampered_foreign_and_unsigned_tokens_fail() {
         let k = keys();
