@@ -10,3 +10,4 @@ pub mod live;
 pub mod plan;
 pub mod threshold;
 pub mod trend;
+pub mod zup;
