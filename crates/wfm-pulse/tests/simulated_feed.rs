@@ -3,11 +3,9 @@
 
 mod common;
 
-use std::time::{Duration, Instant};
-
 use chrono::{Duration as Span, DurationRound, Utc};
 use common::TestServer;
-use reqwest::Method;
+use common::center::group_figures;
 use serde_json::json;
 use wfm_core::interval::IntervalGrid;
 use wfm_pulse::sim::{self, client::Api};
@@ -82,29 +80,11 @@ async fn the_simulated_feed_is_accepted_whole_and_counted() {
     assert_eq!(report["rejected"], 0, "{}", report["rejections"]);
     assert_eq!(report["accepted"].as_u64(), Some(events.len() as u64));
 
-    let deadline = Instant::now() + Duration::from_secs(10);
-    loop {
-        let (_, rt) = s
-            .call(
-                Method::GET,
-                "/api/v1/performance/metrics/realtime",
-                Role::Viewer,
-                None,
-            )
-            .await;
-        let g = &rt["groups"][0];
-        let counted =
-            g["offered_today"].as_u64().unwrap_or(0) + g["queue_now"].as_u64().unwrap_or(0);
-        // Calls still waiting within T are not offered for SL yet; they are in the queue.
-        if counted >= offered as u64 {
-            assert!(g["online"].as_u64().unwrap() > 0);
-            break;
-        }
-        assert!(
-            Instant::now() < deadline,
-            "the snapshot never counted the feed: {g}"
-        );
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
+    // Calls still waiting within T are not offered for SL yet; they are in the queue.
+    let counted = |g: &serde_json::Value| {
+        g["offered_today"].as_u64().unwrap_or(0) + g["queue_now"].as_u64().unwrap_or(0)
+    };
+    let g = group_figures(&s, gid, |g| counted(g) >= offered as u64).await;
+    assert!(g["online"].as_u64().unwrap() > 0);
     s.stop().await;
 }

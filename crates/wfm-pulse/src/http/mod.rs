@@ -69,7 +69,8 @@ pub fn router(state: AppState) -> Router {
     let (protected, doc) = OpenApiRouter::with_openapi(ApiDoc::openapi())
         .merge(api::routes())
         .split_for_parts();
-    let doc = Arc::new(doc);
+    // The document never changes while the process runs: serialize it once.
+    let doc = axum::body::Bytes::from(serde_json::to_vec(&doc).unwrap_or_default());
     let protected = protected.layer(axum::middleware::from_fn_with_state(
         state.clone(),
         middleware::authenticate,
@@ -81,7 +82,12 @@ pub fn router(state: AppState) -> Router {
             "/api/v1/openapi.json",
             axum::routing::get(move || {
                 let doc = doc.clone();
-                async move { axum::Json(doc.as_ref().clone()) }
+                async move {
+                    (
+                        [(axum::http::header::CONTENT_TYPE, "application/json")],
+                        doc,
+                    )
+                }
             }),
         )
         .fallback(|| async { error::ApiError::NotFound("no such endpoint".into()) })

@@ -132,8 +132,7 @@ impl Directory {
     pub fn native(&self, index: usize, e: native::NativeEvent) -> Result<Candidate, Rejection> {
         use native::NativeEvent as N;
         let event_id = e.id().to_string();
-        // The log keeps milliseconds: apply exactly what a replay will read back.
-        let at = DateTime::from_timestamp_millis(e.at().timestamp_millis()).unwrap_or(e.at());
+        let at = e.at();
         let kind = match e {
             N::CallOffered {
                 id,

@@ -10,7 +10,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, RwLock};
 use std::time::Duration;
 
-use chrono::Utc;
+use chrono::{DateTime, Utc};
 use tokio::sync::{Mutex, Notify, watch};
 use wfm_core::event::Event;
 use wfm_store::live::WorkplaceCall;
@@ -293,7 +293,8 @@ impl Live {
             match seq {
                 Some(seq) => stored.push(Event {
                     seq,
-                    at: e.at,
+                    // The log keeps milliseconds: apply exactly what a replay reads back.
+                    at: DateTime::from_timestamp_millis(e.at.timestamp_millis()).unwrap_or(e.at),
                     kind: e.kind,
                 }),
                 None => report.duplicate += 1,
