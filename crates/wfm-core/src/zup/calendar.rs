@@ -24,6 +24,23 @@ pub struct ProductionCalendar {
     exceptions: BTreeMap<NaiveDate, DayKind>,
 }
 
+/// The Russian federal production calendars that ship with wfm-pulse, by year.
+pub const BUNDLED: &[(i32, &str)] = &[
+    (2018, include_str!("../../calendars/2018.xml")),
+    (2023, include_str!("../../calendars/2023.xml")),
+    (2024, include_str!("../../calendars/2024.xml")),
+    (2025, include_str!("../../calendars/2025.xml")),
+    (2026, include_str!("../../calendars/2026.xml")),
+];
+
+/// The bundled calendar text of `year`, if wfm-pulse ships one.
+pub fn bundled(year: i32) -> Option<&'static str> {
+    BUNDLED
+        .iter()
+        .find(|(y, _)| *y == year)
+        .map(|(_, xml)| *xml)
+}
+
 /// Why a calendar file was refused.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("production calendar: {0}")]

@@ -1,9 +1,15 @@
-//! The 1C ZUP rules wfm-pulse applies itself: the production calendar, norm hours and
-//! time types of schedule days.
+//! The 1C ZUP rules, pure: the production calendar, norm hours, time types of schedule days,
+//! schedules and their refusals, deviations of fact from plan, vacation accrual, personnel and
+//! its consistency.
 
 pub mod calendar;
+pub mod consistency;
+pub mod deviation;
 pub mod norm;
+pub mod personnel;
+pub mod schedule;
 pub mod time_type;
+pub mod vacation;
 
 #[cfg(test)]
 mod tests;

@@ -7,13 +7,7 @@ use super::calendar::{DayKind, ProductionCalendar};
 use super::norm::*;
 
 fn calendar(year: i32) -> ProductionCalendar {
-    let xml = match year {
-        2018 => include_str!("../../tests/fixtures/calendar-2018.xml"),
-        2023 => include_str!("../../tests/fixtures/calendar-2023.xml"),
-        2024 => include_str!("../../tests/fixtures/calendar-2024.xml"),
-        _ => include_str!("../../tests/fixtures/calendar-2025.xml"),
-    };
-    ProductionCalendar::parse_xml(xml).unwrap()
+    ProductionCalendar::parse_xml(super::calendar::bundled(year).unwrap()).unwrap()
 }
 
 fn d(y: i32, m: u32, day: u32) -> NaiveDate {
