@@ -2,6 +2,7 @@
 //! embedded default) and PostgreSQL (production), chosen by the database URL.
 
 pub mod error;
+pub mod integration;
 pub mod live;
 pub mod model;
 mod sql;

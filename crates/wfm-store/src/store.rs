@@ -1,11 +1,12 @@
 //! The `Store` trait: everything the service persists, behind one interface for both backends.
 
 use async_trait::async_trait;
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use wfm_core::event::Event;
 use wfm_core::plan::{ForecastInterval, Segment};
 
 use crate::error::StoreResult;
+use crate::integration::*;
 use crate::live::{NewEvent, StateCode, WorkplaceCall};
 use crate::model::*;
 
@@ -101,4 +102,95 @@ pub trait Store: Send + Sync {
     async fn workplace_calls(&self, from: DateTime<Utc>) -> StoreResult<Vec<WorkplaceCall>>;
     /// Notes when the called operator got on line; later notes change nothing.
     async fn workplace_call_answered(&self, id: i64, at: DateTime<Utc>) -> StoreResult<()>;
+
+    /// Enqueues a sync job (audited); when `idempotency_key` was used before, returns that
+    /// job and `false`, creating nothing.
+    async fn enqueue_job(&self, job: &NewJob, actor: &Actor) -> StoreResult<(Job, bool)>;
+    /// Claims the oldest runnable job for `worker` until `lease_until`: queued, or retrying
+    /// with `run_after <= now`, or running with a lease expired before `now` (a crashed
+    /// worker). Never a job whose queue key has an older job that is not final. The job
+    /// becomes running, its attempts grow by one.
+    async fn claim_job(
+        &self,
+        worker: &str,
+        now: DateTime<Utc>,
+        lease_until: DateTime<Utc>,
+    ) -> StoreResult<Option<Job>>;
+    /// Records progress and extends the lease; Conflict if `worker` no longer holds the job.
+    async fn job_progress(
+        &self,
+        id: i64,
+        worker: &str,
+        done: u64,
+        total: u64,
+        lease_until: DateTime<Utc>,
+    ) -> StoreResult<()>;
+    /// Ends `worker`'s attempt; a retry with no attempts left makes the job dead. Conflict if
+    /// `worker` does not hold the job.
+    async fn finish_job(&self, id: i64, worker: &str, outcome: &JobOutcome) -> StoreResult<Job>;
+    async fn get_job(&self, id: i64) -> StoreResult<Job>;
+    /// Jobs, newest first.
+    async fn list_jobs(&self, filter: &JobFilter) -> StoreResult<Vec<Job>>;
+    /// Puts a dead job back in the queue with its attempts reset (audited); Conflict unless
+    /// the job is dead.
+    async fn requeue_job(&self, id: i64, actor: &Actor) -> StoreResult<Job>;
+    /// How many jobs are in each state (states with none are left out).
+    async fn job_counts(&self) -> StoreResult<Vec<(JobState, u64)>>;
+
+    /// Appends rows to the integration activity log in one transaction.
+    async fn append_integration_log(&self, entries: &[NewLogEntry]) -> StoreResult<()>;
+    /// Integration log rows, newest first.
+    async fn integration_log(&self, filter: &LogFilter) -> StoreResult<Vec<LogEntry>>;
+    /// The newest successful row per system and operation.
+    async fn last_successes(&self) -> StoreResult<Vec<LastSuccess>>;
+
+    /// The registry of integration systems, by name.
+    async fn integration_systems(&self) -> StoreResult<Vec<IntegrationSystem>>;
+    /// Creates or replaces a system's configuration; the audit entry shows `audit_view`
+    /// (the configuration with secrets masked), never `config` itself.
+    async fn put_integration_system(
+        &self,
+        system: &str,
+        config: &serde_json::Value,
+        audit_view: &serde_json::Value,
+        actor: &Actor,
+    ) -> StoreResult<IntegrationSystem>;
+
+    /// Creates or replaces one year's production calendar (audited).
+    async fn put_calendar(
+        &self,
+        year: i32,
+        xml: &str,
+        actor: &Actor,
+    ) -> StoreResult<StoredCalendar>;
+    /// Every stored production calendar, by year.
+    async fn calendars(&self) -> StoreResult<Vec<StoredCalendar>>;
+    async fn delete_calendar(&self, year: i32, actor: &Actor) -> StoreResult<()>;
+
+    /// Applies a full 1C personnel answer in one transaction: departments become services
+    /// (top level) and groups (below), employees become agents (created, updated, or
+    /// deactivated the day after termination; never deleted). Every change to a service,
+    /// group or agent is audited.
+    async fn apply_personnel(
+        &self,
+        import: &PersonnelImport,
+        actor: &Actor,
+    ) -> StoreResult<PersonnelResult>;
+    /// The 1C employees as last synced, with their agents.
+    async fn zup_employees(&self) -> StoreResult<Vec<StoredEmployee>>;
+    /// The 1C departments as last synced, with their services and groups.
+    async fn zup_departments(&self) -> StoreResult<Vec<StoredDepartment>>;
+    /// Stores norm hours, replacing rows with the same employee, mode and start.
+    async fn put_norm_hours(&self, rows: &[NormHoursRow], actor: &Actor) -> StoreResult<()>;
+    /// Norm hours of one employee (1C UID) or all, by employee and start.
+    async fn norm_hours(&self, employee_id: Option<&str>) -> StoreResult<Vec<NormHoursRow>>;
+    /// Stores timesheet days, replacing each employee's days in the span its rows cover.
+    async fn put_timesheet(&self, rows: &[TimesheetDay], actor: &Actor) -> StoreResult<()>;
+    /// Timesheet days in [from, to] (inclusive), of one employee or all.
+    async fn timesheet(
+        &self,
+        employee_id: Option<&str>,
+        from: NaiveDate,
+        to: NaiveDate,
+    ) -> StoreResult<Vec<TimesheetDay>>;
 }

@@ -8,6 +8,42 @@ use super::{SqlStore, time};
 use crate::error::{StoreError, StoreResult};
 use crate::model::{Actor, AuditEntry, AuditFilter};
 
+/// One audit entry to append, its records already serialized.
+pub(crate) struct Change {
+    pub action: &'static str,
+    pub entity: &'static str,
+    pub entity_id: String,
+    pub before: Option<String>,
+    pub after: Option<String>,
+}
+
+impl Change {
+    /// An entry with `before` and `after` as the API shows them.
+    pub(crate) fn of<T: Serialize + ?Sized>(
+        action: &'static str,
+        entity: &'static str,
+        entity_id: String,
+        before: Option<&T>,
+        after: Option<&T>,
+    ) -> StoreResult<Self> {
+        let json = |v: Option<&T>| -> StoreResult<Option<String>> {
+            v.map(serde_json::to_string)
+                .transpose()
+                .map_err(|e| StoreError::Other(e.to_string()))
+        };
+        Ok(Self {
+            action,
+            entity,
+            entity_id,
+            before: json(before)?,
+            after: json(after)?,
+        })
+    }
+}
+
+/// Entries per INSERT statement: 8 parameters each, well under both databases' limits.
+const BATCH: usize = 40;
+
 /// Appends one audit entry; `before` and `after` are the record as the API shows it.
 pub(crate) async fn record<T: Serialize + ?Sized>(
     conn: &mut AnyConnection,
@@ -23,21 +59,81 @@ pub(crate) async fn record<T: Serialize + ?Sized>(
             .transpose()
             .map_err(|e| StoreError::Other(e.to_string()))
     };
-    sqlx::query(
-        "INSERT INTO audit_log (at, actor, action, entity, entity_id, before_json, after_json, correlation_id) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+    let (before, after) = (json(before)?, json(after)?);
+    insert(
+        conn,
+        actor,
+        &[(
+            action,
+            entity,
+            entity_id,
+            before.as_deref(),
+            after.as_deref(),
+        )],
     )
-    .bind(time::now_ms())
-    .bind(&actor.name)
-    .bind(action)
-    .bind(entity)
-    .bind(entity_id)
-    .bind(json(before)?)
-    .bind(json(after)?)
-    .bind(&actor.correlation_id)
-    .execute(conn)
     .await
-    .map_err(|e| StoreError::from_sqlx(e, "audit entry"))?;
+}
+
+/// Appends many audit entries (all by `actor`) with multi-row inserts.
+pub(crate) async fn record_all(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    changes: &[Change],
+) -> StoreResult<()> {
+    for chunk in changes.chunks(BATCH) {
+        let rows: Vec<_> = chunk
+            .iter()
+            .map(|c| {
+                (
+                    c.action,
+                    c.entity,
+                    c.entity_id.as_str(),
+                    c.before.as_deref(),
+                    c.after.as_deref(),
+                )
+            })
+            .collect();
+        insert(conn, actor, &rows).await?;
+    }
+    Ok(())
+}
+
+/// action, entity, entity_id, before, after.
+type Entry<'a> = (&'a str, &'a str, &'a str, Option<&'a str>, Option<&'a str>);
+
+async fn insert(conn: &mut AnyConnection, actor: &Actor, rows: &[Entry<'_>]) -> StoreResult<()> {
+    if rows.is_empty() {
+        return Ok(());
+    }
+    let values: Vec<String> = (0..rows.len())
+        .map(|r| {
+            let p = r * 8;
+            let list: Vec<String> = (p + 1..=p + 8).map(|i| format!("${i}")).collect();
+            format!("({})", list.join(", "))
+        })
+        .collect();
+    let sql = format!(
+        "INSERT INTO audit_log (at, actor, action, entity, entity_id, before_json, after_json, correlation_id) \
+         VALUES {}",
+        values.join(", ")
+    );
+    let at = time::now_ms();
+    let mut query = sqlx::query(&sql);
+    for (action, entity, entity_id, before, after) in rows {
+        query = query
+            .bind(at)
+            .bind(&actor.name)
+            .bind(*action)
+            .bind(*entity)
+            .bind(*entity_id)
+            .bind(*before)
+            .bind(*after)
+            .bind(&actor.correlation_id);
+    }
+    query
+        .execute(conn)
+        .await
+        .map_err(|e| StoreError::from_sqlx(e, "audit entry"))?;
     Ok(())
 }
 

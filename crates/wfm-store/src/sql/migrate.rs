@@ -24,6 +24,11 @@ const MIGRATIONS: &[(&str, &str, &str)] = &[
         include_str!("../../migrations/sqlite/0003_workplace_calls.sql"),
         include_str!("../../migrations/postgres/0003_workplace_calls.sql"),
     ),
+    (
+        "0004_integration",
+        include_str!("../../migrations/sqlite/0004_integration.sql"),
+        include_str!("../../migrations/postgres/0004_integration.sql"),
+    ),
 ];
 
 pub(crate) async fn run(store: &SqlStore) -> StoreResult<Vec<String>> {

@@ -6,11 +6,18 @@
 
 mod access;
 mod audit;
+mod codec;
+mod departments;
+mod integration;
+mod jobs;
 mod live;
 mod migrate;
+mod personnel;
 mod table;
 mod tables;
 mod time;
+mod zup;
+mod zup_hours;
 
 use std::time::Duration;
 
@@ -20,10 +27,11 @@ use sqlx::pool::PoolConnection;
 use sqlx::{Any, AnyPool, Executor, Transaction};
 
 use crate::error::{StoreError, StoreResult};
+use crate::integration::*;
 use crate::live::{NewEvent, StateCode, WorkplaceCall};
 use crate::model::*;
 use crate::store::{Backend, Store};
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use wfm_core::event::Event;
 use wfm_core::plan::{ForecastInterval, Segment};
 
@@ -254,5 +262,111 @@ impl Store for SqlStore {
     }
     async fn workplace_call_answered(&self, id: i64, at: DateTime<Utc>) -> StoreResult<()> {
         SqlStore::workplace_call_answered(self, id, at).await
+    }
+
+    async fn enqueue_job(&self, job: &NewJob, actor: &Actor) -> StoreResult<(Job, bool)> {
+        self.insert_job(job, actor).await
+    }
+    async fn claim_job(
+        &self,
+        worker: &str,
+        now: DateTime<Utc>,
+        lease_until: DateTime<Utc>,
+    ) -> StoreResult<Option<Job>> {
+        self.claim(worker, now, lease_until).await
+    }
+    async fn job_progress(
+        &self,
+        id: i64,
+        worker: &str,
+        done: u64,
+        total: u64,
+        lease_until: DateTime<Utc>,
+    ) -> StoreResult<()> {
+        self.progress(id, worker, done, total, lease_until).await
+    }
+    async fn finish_job(&self, id: i64, worker: &str, outcome: &JobOutcome) -> StoreResult<Job> {
+        self.finish(id, worker, outcome).await
+    }
+    async fn get_job(&self, id: i64) -> StoreResult<Job> {
+        self.job(id).await
+    }
+    async fn list_jobs(&self, filter: &JobFilter) -> StoreResult<Vec<Job>> {
+        self.jobs(filter).await
+    }
+    async fn requeue_job(&self, id: i64, actor: &Actor) -> StoreResult<Job> {
+        self.requeue(id, actor).await
+    }
+    async fn job_counts(&self) -> StoreResult<Vec<(JobState, u64)>> {
+        self.counts_by_state().await
+    }
+
+    async fn append_integration_log(&self, entries: &[NewLogEntry]) -> StoreResult<()> {
+        self.append_log(entries).await
+    }
+    async fn integration_log(&self, filter: &LogFilter) -> StoreResult<Vec<LogEntry>> {
+        self.log_entries(filter).await
+    }
+    async fn last_successes(&self) -> StoreResult<Vec<LastSuccess>> {
+        self.successes().await
+    }
+
+    async fn integration_systems(&self) -> StoreResult<Vec<IntegrationSystem>> {
+        self.systems().await
+    }
+    async fn put_integration_system(
+        &self,
+        system: &str,
+        config: &serde_json::Value,
+        audit_view: &serde_json::Value,
+        actor: &Actor,
+    ) -> StoreResult<IntegrationSystem> {
+        self.put_system(system, config, audit_view, actor).await
+    }
+
+    async fn put_calendar(
+        &self,
+        year: i32,
+        xml: &str,
+        actor: &Actor,
+    ) -> StoreResult<StoredCalendar> {
+        self.store_calendar(year, xml, actor).await
+    }
+    async fn calendars(&self) -> StoreResult<Vec<StoredCalendar>> {
+        self.stored_calendars().await
+    }
+    async fn delete_calendar(&self, year: i32, actor: &Actor) -> StoreResult<()> {
+        self.remove_calendar(year, actor).await
+    }
+
+    async fn apply_personnel(
+        &self,
+        import: &PersonnelImport,
+        actor: &Actor,
+    ) -> StoreResult<PersonnelResult> {
+        self.personnel(import, actor).await
+    }
+    async fn zup_employees(&self) -> StoreResult<Vec<StoredEmployee>> {
+        self.employees().await
+    }
+    async fn zup_departments(&self) -> StoreResult<Vec<StoredDepartment>> {
+        self.departments().await
+    }
+    async fn put_norm_hours(&self, rows: &[NormHoursRow], actor: &Actor) -> StoreResult<()> {
+        self.store_norm_hours(rows, actor).await
+    }
+    async fn norm_hours(&self, employee_id: Option<&str>) -> StoreResult<Vec<NormHoursRow>> {
+        self.stored_norm_hours(employee_id).await
+    }
+    async fn put_timesheet(&self, rows: &[TimesheetDay], actor: &Actor) -> StoreResult<()> {
+        self.store_timesheet(rows, actor).await
+    }
+    async fn timesheet(
+        &self,
+        employee_id: Option<&str>,
+        from: NaiveDate,
+        to: NaiveDate,
+    ) -> StoreResult<Vec<TimesheetDay>> {
+        self.stored_timesheet(employee_id, from, to).await
     }
 }

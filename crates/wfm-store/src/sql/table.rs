@@ -105,6 +105,100 @@ async fn check_references<T: Table>(conn: &mut AnyConnection, input: &T::Input) 
     Ok(())
 }
 
+/// Creates a record inside the caller's transaction, with its audit entry: the generic
+/// `create`, for changes that are part of a larger write (a personnel sync).
+pub(crate) async fn create_in<T: Table>(
+    conn: &mut AnyConnection,
+    input: &T::Input,
+    actor: &Actor,
+) -> StoreResult<T> {
+    let err = |e| StoreError::from_sqlx(e, T::ENTITY);
+    check_references::<T>(conn, input).await?;
+    let n = T::COLUMNS.len();
+    let sql = format!(
+        "INSERT INTO {} ({}, created_at, updated_at) VALUES ({}) RETURNING id",
+        T::TABLE,
+        T::COLUMNS.join(", "),
+        placeholders(1, n + 2).join(", ")
+    );
+    let now = time::now_ms();
+    let row = T::bind(input, sqlx::query(&sql))
+        .bind(now)
+        .bind(now)
+        .fetch_one(&mut *conn)
+        .await
+        .map_err(err)?;
+    let id: i64 = row.try_get("id").map_err(err)?;
+    T::write_children(conn, id, input).await.map_err(err)?;
+    let created = one::<T>(conn, id).await?;
+    audit::record(
+        conn,
+        actor,
+        "create",
+        T::ENTITY,
+        &id.to_string(),
+        None,
+        Some(&created),
+    )
+    .await?;
+    Ok(created)
+}
+
+/// Replaces a record's columns and child rows (no reference checks, no audit): the write
+/// shared by `update_in` and batch updates whose references are already known to exist.
+pub(crate) async fn write_update<T: Table>(
+    conn: &mut AnyConnection,
+    id: i64,
+    input: &T::Input,
+    updated_at: i64,
+) -> Result<(), sqlx::Error> {
+    let n = T::COLUMNS.len();
+    let sets: Vec<String> = T::COLUMNS
+        .iter()
+        .zip(placeholders(1, n))
+        .map(|(c, p)| format!("{c} = {p}"))
+        .collect();
+    let sql = format!(
+        "UPDATE {} SET {}, updated_at = ${} WHERE id = ${}",
+        T::TABLE,
+        sets.join(", "),
+        n + 1,
+        n + 2
+    );
+    T::bind(input, sqlx::query(&sql))
+        .bind(updated_at)
+        .bind(id)
+        .execute(&mut *conn)
+        .await?;
+    T::write_children(conn, id, input).await
+}
+
+/// Updates a record inside the caller's transaction, with its audit entry.
+pub(crate) async fn update_in<T: Table>(
+    conn: &mut AnyConnection,
+    id: i64,
+    input: &T::Input,
+    actor: &Actor,
+) -> StoreResult<T> {
+    let before = one::<T>(conn, id).await?;
+    check_references::<T>(conn, input).await?;
+    write_update::<T>(conn, id, input, time::now_ms())
+        .await
+        .map_err(|e| StoreError::from_sqlx(e, T::ENTITY))?;
+    let after = one::<T>(conn, id).await?;
+    audit::record(
+        conn,
+        actor,
+        "update",
+        T::ENTITY,
+        &id.to_string(),
+        Some(&before),
+        Some(&after),
+    )
+    .await?;
+    Ok(after)
+}
+
 impl SqlStore {
     pub(crate) async fn get<T: Table>(&self, id: i64) -> StoreResult<T> {
         let mut conn = self.acquire().await?;
@@ -119,37 +213,11 @@ impl SqlStore {
     }
 
     pub(crate) async fn create<T: Table>(&self, input: &T::Input, actor: &Actor) -> StoreResult<T> {
-        let err = |e| StoreError::from_sqlx(e, T::ENTITY);
         let mut tx = self.begin_write().await?;
-        check_references::<T>(&mut tx, input).await?;
-        let n = T::COLUMNS.len();
-        let sql = format!(
-            "INSERT INTO {} ({}, created_at, updated_at) VALUES ({}) RETURNING id",
-            T::TABLE,
-            T::COLUMNS.join(", "),
-            placeholders(1, n + 2).join(", ")
-        );
-        let now = time::now_ms();
-        let row = T::bind(input, sqlx::query(&sql))
-            .bind(now)
-            .bind(now)
-            .fetch_one(&mut *tx)
+        let created = create_in::<T>(&mut tx, input, actor).await?;
+        tx.commit()
             .await
-            .map_err(err)?;
-        let id: i64 = row.try_get("id").map_err(err)?;
-        T::write_children(&mut tx, id, input).await.map_err(err)?;
-        let created = one::<T>(&mut tx, id).await?;
-        audit::record(
-            &mut tx,
-            actor,
-            "create",
-            T::ENTITY,
-            &id.to_string(),
-            None,
-            Some(&created),
-        )
-        .await?;
-        tx.commit().await.map_err(err)?;
+            .map_err(|e| StoreError::from_sqlx(e, T::ENTITY))?;
         Ok(created)
     }
 
@@ -159,42 +227,11 @@ impl SqlStore {
         input: &T::Input,
         actor: &Actor,
     ) -> StoreResult<T> {
-        let err = |e| StoreError::from_sqlx(e, T::ENTITY);
         let mut tx = self.begin_write().await?;
-        let before = one::<T>(&mut tx, id).await?;
-        check_references::<T>(&mut tx, input).await?;
-        let n = T::COLUMNS.len();
-        let sets: Vec<String> = T::COLUMNS
-            .iter()
-            .zip(placeholders(1, n))
-            .map(|(c, p)| format!("{c} = {p}"))
-            .collect();
-        let sql = format!(
-            "UPDATE {} SET {}, updated_at = ${} WHERE id = ${}",
-            T::TABLE,
-            sets.join(", "),
-            n + 1,
-            n + 2
-        );
-        T::bind(input, sqlx::query(&sql))
-            .bind(time::now_ms())
-            .bind(id)
-            .execute(&mut *tx)
+        let after = update_in::<T>(&mut tx, id, input, actor).await?;
+        tx.commit()
             .await
-            .map_err(err)?;
-        T::write_children(&mut tx, id, input).await.map_err(err)?;
-        let after = one::<T>(&mut tx, id).await?;
-        audit::record(
-            &mut tx,
-            actor,
-            "update",
-            T::ENTITY,
-            &id.to_string(),
-            Some(&before),
-            Some(&after),
-        )
-        .await?;
-        tx.commit().await.map_err(err)?;
+            .map_err(|e| StoreError::from_sqlx(e, T::ENTITY))?;
         Ok(after)
     }
 

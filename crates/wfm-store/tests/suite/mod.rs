@@ -1,6 +1,9 @@
 //! The conformance suite every `Store` backend must pass, on a freshly created database.
 
+mod integration;
+mod jobs;
 mod live;
+mod personnel;
 
 use std::sync::Arc;
 
@@ -56,6 +59,7 @@ pub async fn run(store: Arc<dyn Store>) {
     audit_paging(&store).await;
     concurrent_writers(&store).await;
     live::run(&store).await;
+    integration::run(&store).await;
 }
 
 async fn migrations(store: &Arc<dyn Store>) {
@@ -65,7 +69,8 @@ async fn migrations(store: &Arc<dyn Store>) {
         vec![
             "0001_foundation".to_string(),
             "0002_live".to_string(),
-            "0003_workplace_calls".to_string()
+            "0003_workplace_calls".to_string(),
+            "0004_integration".to_string()
         ]
     );
     let again = store.migrate().await.unwrap();
@@ -405,17 +410,20 @@ async fn audit_paging(store: &Arc<dyn Store>) {
 }
 
 async fn concurrent_writers(store: &Arc<dyn Store>) {
-    let writes = (0..16).map(|i| {
-        let store = store.clone();
-        tokio::spawn(async move {
-            let input = SiteInput {
-                name: format!("Parallel {i}"),
-                time_zone: "Europe/Samara".into(),
-                interval_minutes: 15,
-            };
-            store.create_site(&input, &actor("c-par")).await
+    // Spawned all at once (collected): a lazy map would run them one after another.
+    let writes = (0..16)
+        .map(|i| {
+            let store = store.clone();
+            tokio::spawn(async move {
+                let input = SiteInput {
+                    name: format!("Parallel {i}"),
+                    time_zone: "Europe/Samara".into(),
+                    interval_minutes: 15,
+                };
+                store.create_site(&input, &actor("c-par")).await
+            })
         })
-    });
+        .collect::<Vec<_>>();
     for w in writes {
         w.await.unwrap().unwrap();
     }
