@@ -61,6 +61,10 @@ pub enum SimCommand {
     /// A contact-center platform: reads the server's groups, operators and today's plan, and
     /// sends calls and operator states through the public event API in real time.
     ContactCenter(ContactCenterArgs),
+    /// 1C ZUP: serves the 1C ZUP HTTP service contract (agents, getNormHours, sendSchedule,
+    /// getTimetypeInfo, sendFactWorkTime) for a generated organization, by the contract's
+    /// rules, with drill controls under /sim.
+    Zup(crate::sim::zup::ZupArgs),
 }
 
 #[derive(Debug, Args)]
@@ -265,6 +269,12 @@ pub async fn run(cli: Cli) -> Result<(), String> {
                 stats.sent, stats.accepted, stats.rejected
             );
             Ok(())
+        }
+        Command::Sim(SimCommand::Zup(args)) => {
+            if let Ok(c) = load_config() {
+                telemetry::init(&c);
+            }
+            crate::sim::zup::run(args).await
         }
         Command::Import(args) => {
             let c = load_config()?;

@@ -9,6 +9,8 @@ pub mod config;
 pub mod http;
 pub mod import;
 pub mod ingest;
+pub mod integrations;
+pub mod jobs;
 pub mod live;
 pub mod plan;
 pub mod server;

@@ -13,6 +13,9 @@ use crate::auth::token::TokenKeys;
 use crate::config::{self, Config, SecretSource};
 use crate::http::rate_limit::RateLimiter;
 use crate::http::{self, AppState};
+use crate::integrations::registry::{self, SystemConfig};
+use crate::integrations::zup::client::ZupClient;
+use crate::jobs::Jobs;
 use crate::live::{IngestLimits, Live};
 
 /// Opens the configured store, creating the data directory for an embedded database.
@@ -59,12 +62,54 @@ pub async fn prepare(config: &Config) -> Result<AppState, String> {
     let live = Live::start(store.clone(), limits)
         .await
         .map_err(|e| format!("cannot load today's live state: {e}"))?;
+    let zup = seed_registry(&store).await?;
+    let zup = Arc::new(ZupClient::new(zup, store.clone()));
+    let jobs = Arc::new(Jobs::new(store.clone(), zup, live.clone()));
     Ok(AppState {
         store,
         keys: Arc::new(keys),
         limiter: Arc::new(RateLimiter::new(config.rate_limit)),
         live,
+        jobs,
     })
+}
+
+/// Installs the default entries of the integration registry on a first start; returns the
+/// 1C ZUP entry the client works with.
+async fn seed_registry(store: &Arc<dyn Store>) -> Result<SystemConfig, String> {
+    let stored = store
+        .integration_systems()
+        .await
+        .map_err(|e| e.to_string())?;
+    let mut zup = None;
+    for default in [registry::default_zup(), registry::default_contact_center()] {
+        let config = match stored.iter().find(|s| s.system == default.system) {
+            Some(s) => serde_json::from_value(s.config.clone()).map_err(|e| {
+                format!(
+                    "the stored {} entry of the integration registry is unreadable: {e}",
+                    s.system
+                )
+            })?,
+            None => {
+                let value = serde_json::to_value(&default).map_err(|e| e.to_string())?;
+                let masked = serde_json::to_value(default.masked()).map_err(|e| e.to_string())?;
+                store
+                    .put_integration_system(
+                        &default.system,
+                        &value,
+                        &masked,
+                        &Actor::system("first-start"),
+                    )
+                    .await
+                    .map_err(|e| e.to_string())?;
+                default
+            }
+        };
+        if config.system == "zup" {
+            zup = Some(config);
+        }
+    }
+    zup.ok_or_else(|| "no 1C ZUP entry in the integration registry".into())
 }
 
 /// Common status codes, installed on a first start so that a status push works at once;

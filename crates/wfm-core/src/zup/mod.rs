@@ -10,6 +10,7 @@ pub mod personnel;
 pub mod schedule;
 pub mod time_type;
 pub mod vacation;
+pub mod worktime;
 
 #[cfg(test)]
 mod tests;

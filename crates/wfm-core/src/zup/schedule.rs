@@ -97,7 +97,7 @@ pub struct ScheduleContext<'a> {
     pub part_month_schedule: &'a dyn Fn(i32, u32) -> bool,
 }
 
-/// The full-month Individual schedules 1C creates for [period1, period2]: months before the current month are skipped (closed period; PastPeriod if period2 is before the current month), months before the hire month and after the termination month are not created, days before hire / after termination blank. Every created day holds the shift booked to it (time type I or H by the shift start via time_type::TimeType::of_start, hours = (day_ms+night_ms)/3_600_000, several shifts on one date add up, type of the first) or B (day off, 0 h). Checks in this order: NoData if `shifts` is empty, PastPeriod, then per month MissingCalendar, PartMonth.
+/// The full-month Individual schedules 1C creates for [period1, period2]: months before the current month are skipped (closed period; PastPeriod if period2 is before the current month), months before the hire month and after the termination month are not created, days before hire / after termination blank. Every created day holds the shift booked to it (time type I or H by the shift start via time_type::TimeType::of_start, hours = (day_ms+night_ms)/3_600_000, several shifts on one date add up, type of the first) or B (day off, 0 h). Checks in this order: PastPeriod (the period is checked before its content), NoData if `shifts` is empty, then per month MissingCalendar, PartMonth.
 ///
 /// "The first" shift of a date is the one starting earliest. A created month holds every
 /// received shift of its dates, also those outside [period1, period2], since 1C keeps one
@@ -108,12 +108,12 @@ pub fn plan_schedules(
     shifts: &[ReceivedShift],
     ctx: &ScheduleContext,
 ) -> Result<Vec<MonthSchedule>, ScheduleRefusal> {
-    if shifts.is_empty() {
-        return Err(ScheduleRefusal::NoData);
-    }
     let current = first_of_month(ctx.today);
     if period2 < current {
         return Err(ScheduleRefusal::PastPeriod);
+    }
+    if shifts.is_empty() {
+        return Err(ScheduleRefusal::NoData);
     }
     let first = first_of_month(period1)
         .max(current)

@@ -3,6 +3,7 @@
 pub mod access;
 pub mod health;
 pub mod ingest;
+pub mod integration;
 pub mod monitoring;
 pub mod plan;
 pub mod realtime;
@@ -26,4 +27,5 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .merge(plan::routes())
         .merge(realtime::routes())
         .merge(monitoring::routes())
+        .merge(integration::routes())
 }

@@ -17,6 +17,7 @@ use wfm_store::Store;
 
 use crate::api;
 use crate::auth::token::TokenKeys;
+use crate::jobs::Jobs;
 use crate::live::Live;
 use rate_limit::RateLimiter;
 
@@ -30,7 +31,12 @@ pub struct AppState {
     pub keys: Arc<TokenKeys>,
     pub limiter: Arc<RateLimiter>,
     pub live: Arc<Live>,
+    /// Sync jobs with 1C ZUP, and the 1C ZUP client.
+    pub jobs: Arc<Jobs>,
 }
+
+/// Workers running sync jobs in each instance.
+const SYNC_WORKERS: usize = 2;
 
 #[derive(OpenApi)]
 #[openapi(
@@ -106,7 +112,9 @@ pub async fn serve(
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
     let (stop, stopped) = tokio::sync::watch::channel(false);
-    let publisher = tokio::spawn(state.live.clone().run_publisher(stopped));
+    let publisher = tokio::spawn(state.live.clone().run_publisher(stopped.clone()));
+    let workers = tokio::spawn(state.jobs.clone().run(SYNC_WORKERS, stopped.clone()));
+    let daily = tokio::spawn(crate::jobs::daily::run(state.jobs.clone(), stopped));
     let live = state.live.clone();
     let served = axum::serve(listener, router(state))
         .with_graceful_shutdown(async move {
@@ -116,5 +124,7 @@ pub async fn serve(
         })
         .await;
     let _ = publisher.await;
+    let _ = workers.await;
+    let _ = daily.await;
     served
 }

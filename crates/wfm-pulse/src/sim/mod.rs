@@ -4,6 +4,7 @@
 
 pub mod client;
 pub mod demo;
+pub mod zup;
 
 use std::future::Future;
 use std::time::Duration;

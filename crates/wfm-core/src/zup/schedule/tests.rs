@@ -134,9 +134,13 @@ fn refusals_carry_1c_messages_and_actions() {
 #[test]
 fn refusals_are_checked_in_order() {
     let ctx = context();
-    // No shifts wins over a past period.
+    // A past period is refused before its content is looked at.
     assert_eq!(
         plan_schedules(d(2019, 1, 1), d(2019, 8, 31), &[], &ctx),
+        Err(ScheduleRefusal::PastPeriod)
+    );
+    assert_eq!(
+        plan_schedules(d(2019, 9, 1), d(2019, 9, 30), &[], &ctx),
         Err(ScheduleRefusal::NoData)
     );
     assert_eq!(

@@ -1,0 +1,537 @@
+//! The registry of integration systems (1C ZUP, the contact center): base URL, credentials,
+//! timeouts, retry and circuit policy, endpoints, field mappings and workflow stages. It is
+//! configuration, not documentation: the 1C ZUP client reads its settings from here.
+
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use wfm_store::model::FieldError;
+
+use super::zup::contract;
+
+/// What the API shows instead of a stored password.
+pub const MASK: &str = "********";
+
+/// One integration system's configuration.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SystemConfig {
+    /// `zup` or `contact_center`.
+    pub system: String,
+    pub name: String,
+    /// Where the partner listens (for 1C: `http://server/instance/hs/api`).
+    pub base_url: String,
+    #[serde(default)]
+    pub username: Option<String>,
+    /// Shown masked; a PUT with the mask (or without a password) keeps the stored one.
+    #[serde(default)]
+    pub password: Option<String>,
+    /// Per request.
+    pub timeout_ms: u64,
+    pub retry: RetryPolicy,
+    pub circuit: CircuitPolicy,
+    pub endpoints: Vec<Endpoint>,
+    pub field_mappings: Vec<FieldMapping>,
+    pub workflow: Vec<WorkflowStage>,
+    /// When the daily personnel sync runs (1C ZUP only).
+    #[serde(default)]
+    pub daily_sync: Option<DailySync>,
+}
+
+/// Retries of one call: transient failures only (no answer, timeout, 5xx), never a 4xx.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RetryPolicy {
+    /// Attempts in all, the first included.
+    pub max_attempts: u32,
+    pub base_delay_ms: u64,
+    pub max_delay_ms: u64,
+}
+
+/// When the client stops calling a failing partner.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CircuitPolicy {
+    /// Consecutive transient failures that open the circuit.
+    pub failure_threshold: u32,
+    /// How long it stays open before one probe is let through.
+    pub open_ms: u64,
+}
+
+/// One endpoint of the partner's contract.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Endpoint {
+    /// The contract's method name (`agents`, `sendSchedule`, `status`, ...).
+    pub name: String,
+    /// `GET` or `POST`.
+    pub method: String,
+    /// Appended to the base URL; `{startDate}`-style placeholders are filled per call.
+    pub path: String,
+    /// `inbound` (data into WFM) or `outbound` (data out of WFM).
+    pub direction: String,
+    /// How often it is used, in words (`daily at 03:00`, `on request`, `push, real time`).
+    pub frequency: String,
+    pub enabled: bool,
+    #[serde(default)]
+    pub description: String,
+}
+
+/// How a partner's field maps onto WFM's.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct FieldMapping {
+    pub source: String,
+    pub target: String,
+    #[serde(default)]
+    pub note: String,
+}
+
+/// One stage of the exchange's workflow, in order.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct WorkflowStage {
+    pub stage: u32,
+    pub name: String,
+    /// The endpoint or job it runs.
+    pub operation: String,
+    #[serde(default)]
+    pub description: String,
+}
+
+/// The daily personnel sync: local time and zone.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DailySync {
+    pub enabled: bool,
+    /// `HH:MM`.
+    pub at: String,
+    pub time_zone: String,
+}
+
+impl DailySync {
+    pub fn time(&self) -> Option<chrono::NaiveTime> {
+        chrono::NaiveTime::parse_from_str(&self.at, "%H:%M").ok()
+    }
+}
+
+impl SystemConfig {
+    /// The endpoint called `name`.
+    pub fn endpoint(&self, name: &str) -> Option<&Endpoint> {
+        self.endpoints.iter().find(|e| e.name == name)
+    }
+
+    /// The same configuration with the password masked, for reading and auditing.
+    pub fn masked(&self) -> SystemConfig {
+        SystemConfig {
+            password: self.password.as_ref().map(|_| MASK.to_string()),
+            ..self.clone()
+        }
+    }
+
+    /// Every rule a configuration must meet; the fields are named as the client sent them.
+    pub fn validate(&self) -> Result<(), Vec<FieldError>> {
+        let mut e = Vec::new();
+        let mut check = |ok: bool, field: String, message: &str| {
+            if !ok {
+                e.push(FieldError::new(field, message));
+            }
+        };
+        check(
+            self.system == "zup" || self.system == "contact_center",
+            "system".into(),
+            "must be zup or contact_center",
+        );
+        check(
+            !self.name.trim().is_empty() && self.name.len() <= 200,
+            "name".into(),
+            "must be 1-200 characters",
+        );
+        let url = reqwest::Url::parse(&self.base_url);
+        check(
+            url.as_ref()
+                .is_ok_and(|u| matches!(u.scheme(), "http" | "https") && u.host().is_some()),
+            "base_url".into(),
+            "must be an http or https URL with a host",
+        );
+        check(
+            (100..=120_000).contains(&self.timeout_ms),
+            "timeout_ms".into(),
+            "must be from 100 to 120000",
+        );
+        let r = self.retry;
+        check(
+            (1..=10).contains(&r.max_attempts),
+            "retry.max_attempts".into(),
+            "must be from 1 to 10",
+        );
+        check(
+            (10..=60_000).contains(&r.base_delay_ms),
+            "retry.base_delay_ms".into(),
+            "must be from 10 to 60000",
+        );
+        check(
+            r.max_delay_ms >= r.base_delay_ms && r.max_delay_ms <= 300_000,
+            "retry.max_delay_ms".into(),
+            "must be at least base_delay_ms and at most 300000",
+        );
+        check(
+            (1..=100).contains(&self.circuit.failure_threshold),
+            "circuit.failure_threshold".into(),
+            "must be from 1 to 100",
+        );
+        check(
+            (1_000..=3_600_000).contains(&self.circuit.open_ms),
+            "circuit.open_ms".into(),
+            "must be from 1000 to 3600000",
+        );
+        for (i, ep) in self.endpoints.iter().enumerate() {
+            let f = |name: &str| format!("endpoints[{i}].{name}");
+            check(
+                self.endpoints.iter().position(|o| o.name == ep.name) == Some(i),
+                f("name"),
+                "is listed twice",
+            );
+            check(
+                ep.method == "GET" || ep.method == "POST",
+                f("method"),
+                "must be GET or POST",
+            );
+            check(
+                ep.path.starts_with('/') && !ep.path.contains(char::is_whitespace),
+                f("path"),
+                "must start with / and hold no spaces",
+            );
+            check(
+                ep.direction == "inbound" || ep.direction == "outbound",
+                f("direction"),
+                "must be inbound or outbound",
+            );
+            if self.system == "zup" {
+                check(
+                    contract::METHODS.contains(&ep.name.as_str()),
+                    f("name"),
+                    "must be one of agents, getNormHours, sendSchedule, getTimetypeInfo, sendFactWorkTime",
+                );
+                if ep.name == contract::AGENTS {
+                    check(
+                        ep.path.contains("{startDate}") && ep.path.contains("{endDate}"),
+                        f("path"),
+                        "must hold {startDate} and {endDate}",
+                    );
+                }
+            }
+        }
+        if self.system == "zup" {
+            for m in contract::METHODS {
+                check(
+                    self.endpoint(m).is_some(),
+                    "endpoints".into(),
+                    &format!("must include the {m} method"),
+                );
+            }
+        }
+        for (i, m) in self.field_mappings.iter().enumerate() {
+            check(
+                !m.source.trim().is_empty() && !m.target.trim().is_empty(),
+                format!("field_mappings[{i}]"),
+                "needs a source and a target",
+            );
+        }
+        for (i, s) in self.workflow.iter().enumerate() {
+            check(
+                i == 0 || self.workflow[i - 1].stage < s.stage,
+                format!("workflow[{i}].stage"),
+                "stages must increase",
+            );
+        }
+        if let Some(d) = &self.daily_sync {
+            check(d.time().is_some(), "daily_sync.at".into(), "must be HH:MM");
+            check(
+                d.time_zone.parse::<chrono_tz::Tz>().is_ok(),
+                "daily_sync.time_zone".into(),
+                "must be an IANA time zone",
+            );
+        }
+        if e.is_empty() { Ok(()) } else { Err(e) }
+    }
+}
+
+fn endpoint(
+    name: &str,
+    method: &str,
+    path: &str,
+    direction: &str,
+    frequency: &str,
+    description: &str,
+) -> Endpoint {
+    Endpoint {
+        name: name.into(),
+        method: method.into(),
+        path: path.into(),
+        direction: direction.into(),
+        frequency: frequency.into(),
+        enabled: true,
+        description: description.into(),
+    }
+}
+
+fn mapping(source: &str, target: &str, note: &str) -> FieldMapping {
+    FieldMapping {
+        source: source.into(),
+        target: target.into(),
+        note: note.into(),
+    }
+}
+
+fn stage(stage: u32, name: &str, operation: &str, description: &str) -> WorkflowStage {
+    WorkflowStage {
+        stage,
+        name: name.into(),
+        operation: operation.into(),
+        description: description.into(),
+    }
+}
+
+/// 1C ZUP as installed on first start: the simulator's address and credentials
+/// (`wfm-pulse sim zup`); an admin points it at the real service.
+pub fn default_zup() -> SystemConfig {
+    SystemConfig {
+        system: "zup".into(),
+        name: "1C:ZUP 3.1 (HTTP service wfm_Energosbyt_ExchangeWFM)".into(),
+        base_url: "http://127.0.0.1:8090/zup/hs/wfm".into(),
+        username: Some("WFMSystem".into()),
+        password: Some("wfm-sim".into()),
+        timeout_ms: 10_000,
+        retry: RetryPolicy {
+            max_attempts: 3,
+            base_delay_ms: 200,
+            max_delay_ms: 5_000,
+        },
+        circuit: CircuitPolicy {
+            failure_threshold: 5,
+            open_ms: 30_000,
+        },
+        endpoints: vec![
+            endpoint(
+                "agents",
+                "GET",
+                "/agents/{startDate}/{endDate}",
+                "inbound",
+                "daily at 03:00 and on request",
+                "Departments, employees and vacation balances",
+            ),
+            endpoint(
+                "getNormHours",
+                "POST",
+                "/getNormHours",
+                "inbound",
+                "on request, after personnel sync",
+                "Norm hours by the production calendar",
+            ),
+            endpoint(
+                "sendSchedule",
+                "POST",
+                "/sendSchedule",
+                "outbound",
+                "on request",
+                "Work schedules: Individual schedules in 1C",
+            ),
+            endpoint(
+                "getTimetypeInfo",
+                "POST",
+                "/getTimetypeInfo",
+                "inbound",
+                "on request",
+                "Time types of the timesheet",
+            ),
+            endpoint(
+                "sendFactWorkTime",
+                "POST",
+                "/sendFactWorkTime",
+                "outbound",
+                "on confirmation of a deviation",
+                "Actual work time; 1C creates deviation documents",
+            ),
+        ],
+        field_mappings: vec![
+            mapping(
+                "agentId",
+                "zup employee id",
+                "1C's UID, the key of the link to the WFM agent",
+            ),
+            mapping("tabN", "personnel_number", ""),
+            mapping(
+                "lastname + firstname + secondname",
+                "full_name",
+                "joined with spaces",
+            ),
+            mapping(
+                "Login",
+                "external_id",
+                "the contact-center login; tabN when 1C has none",
+            ),
+            mapping(
+                "departmentId",
+                "primary_group_id",
+                "child departments map to groups, top-level ones to services",
+            ),
+            mapping(
+                "finishwork",
+                "active",
+                "inactive from the day after termination",
+            ),
+            mapping(
+                "area",
+                "site_id",
+                "the site of that name, else the first site",
+            ),
+            mapping(
+                "normWeek, normWeekChangeDate",
+                "AR_norms of getNormHours",
+                "",
+            ),
+        ],
+        workflow: vec![
+            stage(
+                1,
+                "personnel",
+                "personnel_sync",
+                "Load departments, positions, employees and vacation balances (agents)",
+            ),
+            stage(
+                2,
+                "norm hours",
+                "norm_hours",
+                "Request norm hours for the employees' weekly norms (getNormHours)",
+            ),
+            stage(
+                3,
+                "schedules",
+                "schedule_upload",
+                "Upload work schedules (sendSchedule)",
+            ),
+            stage(
+                4,
+                "timesheet",
+                "timetype_fetch",
+                "Read time types for the timesheet (getTimetypeInfo)",
+            ),
+            stage(
+                5,
+                "deviations",
+                "fact_worktime_upload",
+                "Report actual work time; 1C creates documents (sendFactWorkTime)",
+            ),
+        ],
+        daily_sync: Some(DailySync {
+            enabled: true,
+            at: "03:00".into(),
+            time_zone: "Europe/Moscow".into(),
+        }),
+    }
+}
+
+/// The contact-center platform as wfm-pulse speaks with it: its pushes come in, its
+/// `/online/*` and `/historic/*` answers are read.
+pub fn default_contact_center() -> SystemConfig {
+    SystemConfig {
+        system: "contact_center".into(),
+        name: "Contact-center platform (Argus contact-center REST contract)".into(),
+        base_url: "http://127.0.0.1:8091/ccwfm/api/rest".into(),
+        username: None,
+        password: None,
+        timeout_ms: 5_000,
+        retry: RetryPolicy {
+            max_attempts: 3,
+            base_delay_ms: 200,
+            max_delay_ms: 5_000,
+        },
+        circuit: CircuitPolicy {
+            failure_threshold: 5,
+            open_ms: 30_000,
+        },
+        endpoints: vec![
+            endpoint(
+                "status",
+                "POST",
+                "/ccwfm/api/rest/status",
+                "inbound",
+                "push, real time",
+                "Operator status changes pushed to wfm-pulse",
+            ),
+            endpoint(
+                "events",
+                "POST",
+                "/api/v1/events",
+                "inbound",
+                "push, real time",
+                "Call and operator events (native feed)",
+            ),
+        ],
+        field_mappings: vec![
+            mapping("workerId", "agent external_id", "the operator's login"),
+            mapping("stateCode", "state map", "PUT /api/v1/ingest/state-map"),
+            mapping("actionTime", "event time", "Unix ms"),
+            mapping("group", "group external_id", ""),
+        ],
+        workflow: vec![
+            stage(
+                1,
+                "structure",
+                "groups and agents",
+                "Groups and operators known by their contact-center codes",
+            ),
+            stage(
+                2,
+                "live",
+                "status",
+                "Status pushes and call events feed the live indicators",
+            ),
+        ],
+        daily_sync: None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_defaults_are_valid_and_masking_hides_the_password() {
+        assert_eq!(default_zup().validate(), Ok(()));
+        assert_eq!(default_contact_center().validate(), Ok(()));
+        let masked = default_zup().masked();
+        assert_eq!(masked.password.as_deref(), Some(MASK));
+        assert_eq!(default_contact_center().masked().password, None);
+    }
+
+    #[test]
+    fn every_rule_names_its_field() {
+        let mut c = default_zup();
+        c.base_url = "ftp://x".into();
+        c.timeout_ms = 5;
+        c.retry.max_delay_ms = 1;
+        c.endpoints[0].path = "/agents".into();
+        c.endpoints.remove(4);
+        c.workflow[1].stage = 1;
+        c.daily_sync.as_mut().unwrap().at = "25:00".into();
+        let fields: Vec<String> = c
+            .validate()
+            .unwrap_err()
+            .into_iter()
+            .map(|f| f.field)
+            .collect();
+        assert_eq!(
+            fields,
+            [
+                "base_url",
+                "timeout_ms",
+                "retry.max_delay_ms",
+                "endpoints[0].path",
+                "endpoints",
+                "workflow[1].stage",
+                "daily_sync.at"
+            ]
+        );
+    }
+}
