@@ -63,6 +63,7 @@ pub async fn prepare(config: &Config) -> Result<AppState, String> {
         .await
         .map_err(|e| format!("cannot load today's live state: {e}"))?;
     let zup = seed_registry(&store).await?;
+    seed_calendars(&store).await?;
     let zup = Arc::new(ZupClient::new(zup, store.clone()));
     let jobs = Arc::new(Jobs::new(store.clone(), zup, live.clone()));
     Ok(AppState {
@@ -72,6 +73,26 @@ pub async fn prepare(config: &Config) -> Result<AppState, String> {
         live,
         jobs,
     })
+}
+
+/// Stores the production calendars that ship with wfm-pulse on a first start; admins load
+/// later years (and regional calendars) through `PUT /api/v1/integration/calendars/{year}`.
+async fn seed_calendars(store: &Arc<dyn Store>) -> Result<(), String> {
+    if !store
+        .calendars()
+        .await
+        .map_err(|e| e.to_string())?
+        .is_empty()
+    {
+        return Ok(());
+    }
+    for (year, xml) in wfm_core::zup::calendar::BUNDLED {
+        store
+            .put_calendar(*year, xml, &Actor::system("first-start"))
+            .await
+            .map_err(|e| e.to_string())?;
+    }
+    Ok(())
 }
 
 /// Installs the default entries of the integration registry on a first start; returns the

@@ -390,8 +390,8 @@ async fn a_contact_center_is_set_up_by_api_and_every_change_is_audited() {
     }
     assert_eq!(
         seen.len(),
-        8,
-        "first-start state map and integration registry (2), site, service, group, agent, group update: {seen:?}"
+        13,
+        "first-start state map, integration registry (2) and calendars (5), site, service, group, agent, group update: {seen:?}"
     );
     assert!(seen.windows(2).all(|w| w[0] > w[1]));
     s.stop().await;

@@ -897,3 +897,91 @@ async fn a_late_login_becomes_an_absence_document_in_1c() {
     assert!((docs[0].hours - 0.5).abs() < 1e-9, "{docs:?}");
     assert!(docs[0].comment.contains("Ivanov I.I."), "{docs:?}");
 }
+
+#[tokio::test]
+async fn a_job_waiting_for_1c_survives_a_restart() {
+    let zup = sim(20, 4).await;
+    let dir = std::env::temp_dir().join(format!("wfm-pulse-restart-{}", uuid::Uuid::new_v4()));
+    let data_dir = dir.to_str().unwrap().to_string();
+    let s = TestServer::start_with(&[("WFM_DATA_DIR", &data_dir)]).await;
+    site(&s).await;
+    connect(&s, &zup).await;
+    zup.sim.set_behaviour(Behaviour {
+        down: true,
+        ..Behaviour::default()
+    });
+    let (id, _) = trigger(&s, json!({"kind": "personnel_sync"})).await;
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        let (_, job) = s
+            .call(
+                Method::GET,
+                &format!("/api/v1/integration/sync/jobs/{id}"),
+                Role::Manager,
+                None,
+            )
+            .await;
+        if job["state"] == "retrying" {
+            assert!(
+                job["last_error"].as_str().unwrap().contains("unavailable"),
+                "{job}"
+            );
+            break;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "the job never waited for 1C: {job}"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    s.stop().await;
+    zup.sim.set_behaviour(Behaviour::default());
+    let s = TestServer::start_with(&[("WFM_DATA_DIR", &data_dir)]).await;
+    let job = settled(&s, id, 90).await;
+    assert_eq!(job["state"], "succeeded", "{job}");
+    assert!(job["attempts"].as_u64().unwrap() >= 2, "{job}");
+    s.stop().await;
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[tokio::test]
+async fn an_admin_requeues_a_dead_job_and_nothing_else() {
+    let zup = sim(20, 4).await;
+    let s = TestServer::start().await;
+    site(&s).await;
+    connect(&s, &zup).await;
+    let ok = synced(&s).await;
+    let agent = employees(&s)
+        .await
+        .into_iter()
+        .find(|e| e["active"] == true)
+        .unwrap()["agent_id"]
+        .clone();
+    let (id, _) = trigger(
+        &s,
+        json!({"kind": "schedule_upload", "scope": {"agent_ids": [agent]}}),
+    )
+    .await;
+    let dead = settled(&s, id, 60).await;
+    assert_eq!(dead["state"], "dead", "no shifts planned: {dead}");
+    let path = format!("/api/v1/integration/sync/jobs/{id}/requeue");
+    let (st, _) = s.call(Method::POST, &path, Role::Manager, None).await;
+    assert_eq!(st, 403);
+    let (st, job) = s.call(Method::POST, &path, Role::Admin, None).await;
+    assert_eq!((st, job["attempts"].as_u64()), (200, Some(0)), "{job}");
+    let again = settled(&s, id, 60).await;
+    assert_eq!(
+        (again["state"].as_str(), again["attempts"].as_u64()),
+        (Some("dead"), Some(1)),
+        "{again}"
+    );
+    let (st, _) = s
+        .call(
+            Method::POST,
+            &format!("/api/v1/integration/sync/jobs/{}/requeue", ok["id"]),
+            Role::Admin,
+            None,
+        )
+        .await;
+    assert_eq!(st, 409, "a succeeded job is not requeued");
+}

@@ -15,6 +15,7 @@ use crate::http::AppState;
 use crate::http::error::{ApiError, ApiResult, ErrorBody};
 use crate::http::extract::{Id, JsonBody, QueryParams};
 use crate::http::middleware::CorrelationId;
+use crate::http::page::{next_cursor, page_size};
 
 pub fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
@@ -131,10 +132,7 @@ async fn list_audit(
     _: Authorized<need::Manager>,
     QueryParams(q): QueryParams<AuditQuery>,
 ) -> ApiResult<Json<AuditPage>> {
-    let limit = q.limit.unwrap_or(100);
-    if !(1..=1000).contains(&limit) {
-        return Err(ApiError::bad("limit", "must be from 1 to 1000"));
-    }
+    let limit = page_size(q.limit)?;
     let items = s
         .store
         .list_audit(&AuditFilter {
@@ -146,8 +144,6 @@ async fn list_audit(
             limit,
         })
         .await?;
-    let next_cursor = (items.len() == limit as usize)
-        .then(|| items.last().map(|e| e.id))
-        .flatten();
+    let next_cursor = next_cursor(&items, limit, |x| x.id);
     Ok(Json(AuditPage { items, next_cursor }))
 }

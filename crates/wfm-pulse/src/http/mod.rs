@@ -3,6 +3,7 @@
 pub mod error;
 pub mod extract;
 pub mod middleware;
+pub mod page;
 pub mod rate_limit;
 
 use std::future::Future;

@@ -38,6 +38,7 @@ pub struct SystemConfig {
 }
 
 /// Retries of one call: transient failures only (no answer, timeout, 5xx), never a 4xx.
+/// Default: 3 attempts, 200 ms doubling to at most 5 s.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RetryPolicy {
@@ -47,7 +48,18 @@ pub struct RetryPolicy {
     pub max_delay_ms: u64,
 }
 
-/// When the client stops calling a failing partner.
+impl Default for RetryPolicy {
+    fn default() -> Self {
+        RetryPolicy {
+            max_attempts: 3,
+            base_delay_ms: 200,
+            max_delay_ms: 5_000,
+        }
+    }
+}
+
+/// When the client stops calling a failing partner. Default: open after 5 consecutive
+/// failures, for 30 s.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CircuitPolicy {
@@ -55,6 +67,15 @@ pub struct CircuitPolicy {
     pub failure_threshold: u32,
     /// How long it stays open before one probe is let through.
     pub open_ms: u64,
+}
+
+impl Default for CircuitPolicy {
+    fn default() -> Self {
+        CircuitPolicy {
+            failure_threshold: 5,
+            open_ms: 30_000,
+        }
+    }
 }
 
 /// One endpoint of the partner's contract.
@@ -302,15 +323,8 @@ pub fn default_zup() -> SystemConfig {
         username: Some("WFMSystem".into()),
         password: Some("wfm-sim".into()),
         timeout_ms: 10_000,
-        retry: RetryPolicy {
-            max_attempts: 3,
-            base_delay_ms: 200,
-            max_delay_ms: 5_000,
-        },
-        circuit: CircuitPolicy {
-            failure_threshold: 5,
-            open_ms: 30_000,
-        },
+        retry: RetryPolicy::default(),
+        circuit: CircuitPolicy::default(),
         endpoints: vec![
             endpoint(
                 "agents",
@@ -441,15 +455,8 @@ pub fn default_contact_center() -> SystemConfig {
         username: None,
         password: None,
         timeout_ms: 5_000,
-        retry: RetryPolicy {
-            max_attempts: 3,
-            base_delay_ms: 200,
-            max_delay_ms: 5_000,
-        },
-        circuit: CircuitPolicy {
-            failure_threshold: 5,
-            open_ms: 30_000,
-        },
+        retry: RetryPolicy::default(),
+        circuit: CircuitPolicy::default(),
         endpoints: vec![
             endpoint(
                 "status",

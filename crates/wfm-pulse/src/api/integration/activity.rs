@@ -10,11 +10,11 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 use wfm_store::integration::{LogEntry, LogFilter};
 
-use super::page_size;
 use crate::auth::{Authorized, need};
 use crate::http::AppState;
 use crate::http::error::{ApiError, ApiResult, ErrorBody};
 use crate::http::extract::QueryParams;
+use crate::http::page::{next_cursor, page_size};
 
 pub fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new().routes(routes!(activity))
@@ -74,8 +74,6 @@ async fn activity(
             limit,
         })
         .await?;
-    let next_cursor = (items.len() == limit as usize)
-        .then(|| items.last().map(|e| e.id))
-        .flatten();
+    let next_cursor = next_cursor(&items, limit, |x| x.id);
     Ok(Json(ActivityPage { items, next_cursor }))
 }

@@ -17,16 +17,3 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .merge(activity::routes())
         .merge(zup::routes())
 }
-
-/// A page size from the query: 1 to 1000, default 100.
-fn page_size(limit: Option<u32>) -> Result<u32, crate::http::error::ApiError> {
-    let limit = limit.unwrap_or(100);
-    if (1..=1000).contains(&limit) {
-        Ok(limit)
-    } else {
-        Err(crate::http::error::ApiError::bad(
-            "limit",
-            "must be from 1 to 1000",
-        ))
-    }
-}

@@ -12,12 +12,12 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 use wfm_store::integration::{Job, JobFilter, JobKind, JobState};
 
-use super::page_size;
 use crate::auth::{Authorized, need};
 use crate::http::AppState;
 use crate::http::error::{ApiError, ApiResult, ErrorBody};
 use crate::http::extract::{Id, JsonBody, QueryParams};
 use crate::http::middleware::CorrelationId;
+use crate::http::page::{next_cursor, page_size};
 use crate::jobs::scope::Scope;
 
 pub fn routes() -> OpenApiRouter<AppState> {
@@ -141,9 +141,7 @@ async fn list_jobs(
             limit,
         })
         .await?;
-    let next_cursor = (items.len() == limit as usize)
-        .then(|| items.last().map(|j| j.id))
-        .flatten();
+    let next_cursor = next_cursor(&items, limit, |x| x.id);
     Ok(Json(JobPage { items, next_cursor }))
 }
 

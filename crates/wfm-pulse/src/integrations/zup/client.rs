@@ -136,7 +136,7 @@ impl ZupClient {
     pub fn reconfigure(&self, settings: SystemConfig) {
         let mut current = self.settings.write().unwrap_or_else(|p| p.into_inner());
         if current.circuit != settings.circuit {
-            *self.breaker.lock().unwrap_or_else(|p| p.into_inner()) = Breaker::new(
+            *self.breaker() = Breaker::new(
                 settings.circuit.failure_threshold,
                 Duration::from_millis(settings.circuit.open_ms),
             );
@@ -153,8 +153,13 @@ impl ZupClient {
 
     /// The breaker's state now, and the consecutive failures it counted.
     pub fn circuit(&self) -> (CircuitState, u32) {
-        let b = self.breaker.lock().unwrap_or_else(|p| p.into_inner());
+        let b = self.breaker();
         (b.state(Instant::now()), b.failures())
+    }
+
+    /// The breaker; a panic elsewhere while holding it leaves a usable state behind.
+    fn breaker(&self) -> std::sync::MutexGuard<'_, Breaker> {
+        self.breaker.lock().unwrap_or_else(|p| p.into_inner())
     }
 
     /// Departments, employees and vacation balances for [start, end].
@@ -334,11 +339,7 @@ impl ZupClient {
         let retry = settings.retry;
         let mut last_failure: Option<String> = None;
         for attempt in 1..=retry.max_attempts.max(1) {
-            let (admission, t) = self
-                .breaker
-                .lock()
-                .unwrap_or_else(|p| p.into_inner())
-                .admit(Instant::now());
+            let (admission, t) = self.breaker().admit(Instant::now());
             self.circuit_changed(ctx, t, "").await;
             if let Admission::Refused(wait) = admission {
                 let mut row = self.row(ctx, endpoint);
@@ -387,11 +388,7 @@ impl ZupClient {
             let failure = match outcome {
                 Ok((status, bytes)) => match classify(status, &bytes) {
                     Verdict::Ok => {
-                        let t = self
-                            .breaker
-                            .lock()
-                            .unwrap_or_else(|p| p.into_inner())
-                            .success();
+                        let t = self.breaker().success();
                         self.circuit_changed(ctx, t, "").await;
                         return Ok(Answer {
                             body: bytes,
@@ -400,11 +397,7 @@ impl ZupClient {
                         });
                     }
                     Verdict::Final(error) => {
-                        let t = self
-                            .breaker
-                            .lock()
-                            .unwrap_or_else(|p| p.into_inner())
-                            .success();
+                        let t = self.breaker().success();
                         self.circuit_changed(ctx, t, "").await;
                         let mut row = self.row(ctx, endpoint);
                         row.outcome = "failure".into();
@@ -419,11 +412,7 @@ impl ZupClient {
                 Err(why) => (None, why),
             };
             let (status, why) = failure;
-            let t = self
-                .breaker
-                .lock()
-                .unwrap_or_else(|p| p.into_inner())
-                .failure(Instant::now());
+            let t = self.breaker().failure(Instant::now());
             let more = attempt < retry.max_attempts;
             let mut row = self.row(ctx, endpoint);
             row.outcome = if more { "retry" } else { "failure" }.into();
