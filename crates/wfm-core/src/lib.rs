@@ -2,6 +2,7 @@
 //! trends, interval alignment, contact-center events and the plan. No I/O, no clock,
 //! no async.
 
+pub mod alerting;
 pub mod erlang;
 pub mod event;
 pub mod feed;

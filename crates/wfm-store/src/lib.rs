@@ -1,6 +1,7 @@
 //! Persistence of wfm-pulse: the `Store` trait and its SQL implementation for SQLite (the
 //! embedded default) and PostgreSQL (production), chosen by the database URL.
 
+pub mod alerts;
 pub mod error;
 pub mod integration;
 pub mod live;

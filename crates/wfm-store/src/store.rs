@@ -5,6 +5,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use wfm_core::event::Event;
 use wfm_core::plan::{ForecastInterval, Segment};
 
+use crate::alerts::*;
 use crate::error::StoreResult;
 use crate::integration::*;
 use crate::live::{NewEvent, StateCode, WorkplaceCall};
@@ -193,4 +194,86 @@ pub trait Store: Send + Sync {
         from: NaiveDate,
         to: NaiveDate,
     ) -> StoreResult<Vec<TimesheetDay>>;
+
+    /// Creates an alert rule (audited); Conflict when the name is taken.
+    async fn create_rule(
+        &self,
+        name: &str,
+        enabled: bool,
+        definition: &serde_json::Value,
+        actor: &Actor,
+    ) -> StoreResult<StoredRule>;
+    /// Replaces an alert rule (audited).
+    async fn update_rule(
+        &self,
+        id: i64,
+        name: &str,
+        enabled: bool,
+        definition: &serde_json::Value,
+        actor: &Actor,
+    ) -> StoreResult<StoredRule>;
+    /// Deletes an alert rule (audited); its alerts stay, for history.
+    async fn delete_rule(&self, id: i64, actor: &Actor) -> StoreResult<()>;
+    /// Every alert rule, by id.
+    async fn list_rules(&self) -> StoreResult<Vec<StoredRule>>;
+
+    /// Opens an alert with a `fired` timeline entry; Conflict while the rule has an open
+    /// (firing or acknowledged) alert for the same scope.
+    async fn open_alert(&self, alert: &NewAlert) -> StoreResult<Alert>;
+    async fn get_alert(&self, id: i64) -> StoreResult<Alert>;
+    /// Alerts, open ones first, then newest first.
+    async fn list_alerts(&self, filter: &AlertFilter) -> StoreResult<Vec<Alert>>;
+    /// Marks a firing alert acknowledged (audited, timeline); Conflict unless firing.
+    async fn acknowledge_alert(&self, id: i64, actor: &Actor, at: DateTime<Utc>) -> StoreResult<Alert>;
+    /// Resolves an open alert (audited when a person does it, timeline); Conflict when it
+    /// is resolved already.
+    async fn resolve_alert(&self, id: i64, actor: &Actor, at: DateTime<Utc>) -> StoreResult<Alert>;
+    /// Raises an open alert's escalation level (never lowers it), with an `escalated`
+    /// timeline entry carrying `details`; Conflict unless open.
+    async fn escalate_alert(
+        &self,
+        id: i64,
+        level: u32,
+        at: DateTime<Utc>,
+        details: &serde_json::Value,
+    ) -> StoreResult<Alert>;
+    /// Adds a timeline entry.
+    async fn add_alert_event(&self, alert_id: i64, event: &AlertEvent) -> StoreResult<()>;
+    /// An alert's timeline, oldest first.
+    async fn alert_events(&self, alert_id: i64) -> StoreResult<Vec<AlertEvent>>;
+
+    /// Stores predictions, replacing those with the same kind, group and target instant.
+    async fn put_predictions(&self, rows: &[Prediction]) -> StoreResult<()>;
+    /// Predictions whose target instant is in [from, to), by target, kind and group.
+    async fn predictions(&self, from: DateTime<Utc>, to: DateTime<Utc>) -> StoreResult<Vec<Prediction>>;
+
+    /// Records a notification about to be sent (status `pending`).
+    async fn create_delivery(
+        &self,
+        alert_id: Option<i64>,
+        channel: &str,
+        recipient: &str,
+    ) -> StoreResult<Delivery>;
+    /// Records an attempt's outcome.
+    async fn update_delivery(
+        &self,
+        id: i64,
+        status: &str,
+        attempts: u32,
+        last_error: Option<&str>,
+    ) -> StoreResult<()>;
+    /// Deliveries, newest first, of one alert or all.
+    async fn list_deliveries(&self, alert_id: Option<i64>, limit: u32) -> StoreResult<Vec<Delivery>>;
+
+    /// A user's notification preferences (`user` is the token subject).
+    async fn notification_prefs(&self, user: &str) -> StoreResult<Option<NotificationPrefs>>;
+    /// Creates or replaces a user's preferences (audited).
+    async fn put_notification_prefs(
+        &self,
+        user: &str,
+        prefs: &NotificationPrefs,
+        actor: &Actor,
+    ) -> StoreResult<()>;
+    /// Every user's preferences, by user.
+    async fn all_notification_prefs(&self) -> StoreResult<Vec<(String, NotificationPrefs)>>;
 }

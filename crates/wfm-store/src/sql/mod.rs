@@ -5,6 +5,7 @@
 //! transaction begins) is chosen by `Backend`.
 
 mod access;
+mod alerts;
 mod audit;
 mod codec;
 mod departments;
@@ -27,6 +28,7 @@ use sqlx::pool::PoolConnection;
 use sqlx::{Any, AnyPool, Executor, Transaction};
 
 use crate::error::{StoreError, StoreResult};
+use crate::alerts::*;
 use crate::integration::*;
 use crate::live::{NewEvent, StateCode, WorkplaceCall};
 use crate::model::*;
@@ -368,5 +370,101 @@ impl Store for SqlStore {
         to: NaiveDate,
     ) -> StoreResult<Vec<TimesheetDay>> {
         self.stored_timesheet(employee_id, from, to).await
+    }
+
+    async fn create_rule(
+        &self,
+        name: &str,
+        enabled: bool,
+        definition: &serde_json::Value,
+        actor: &Actor,
+    ) -> StoreResult<StoredRule> {
+        self.insert_rule(name, enabled, definition, actor).await
+    }
+    async fn update_rule(
+        &self,
+        id: i64,
+        name: &str,
+        enabled: bool,
+        definition: &serde_json::Value,
+        actor: &Actor,
+    ) -> StoreResult<StoredRule> {
+        self.replace_rule(id, name, enabled, definition, actor).await
+    }
+    async fn delete_rule(&self, id: i64, actor: &Actor) -> StoreResult<()> {
+        self.remove_rule(id, actor).await
+    }
+    async fn list_rules(&self) -> StoreResult<Vec<StoredRule>> {
+        self.rules().await
+    }
+    async fn open_alert(&self, alert: &NewAlert) -> StoreResult<Alert> {
+        self.insert_alert(alert).await
+    }
+    async fn get_alert(&self, id: i64) -> StoreResult<Alert> {
+        self.alert(id).await
+    }
+    async fn list_alerts(&self, filter: &AlertFilter) -> StoreResult<Vec<Alert>> {
+        self.alerts(filter).await
+    }
+    async fn acknowledge_alert(&self, id: i64, actor: &Actor, at: DateTime<Utc>) -> StoreResult<Alert> {
+        self.acknowledge(id, actor, at).await
+    }
+    async fn resolve_alert(&self, id: i64, actor: &Actor, at: DateTime<Utc>) -> StoreResult<Alert> {
+        self.resolve(id, actor, at).await
+    }
+    async fn escalate_alert(
+        &self,
+        id: i64,
+        level: u32,
+        at: DateTime<Utc>,
+        details: &serde_json::Value,
+    ) -> StoreResult<Alert> {
+        self.escalate(id, level, at, details).await
+    }
+    async fn add_alert_event(&self, alert_id: i64, event: &AlertEvent) -> StoreResult<()> {
+        self.insert_alert_event(alert_id, event).await
+    }
+    async fn alert_events(&self, alert_id: i64) -> StoreResult<Vec<AlertEvent>> {
+        self.timeline(alert_id).await
+    }
+    async fn put_predictions(&self, rows: &[Prediction]) -> StoreResult<()> {
+        self.upsert_predictions(rows).await
+    }
+    async fn predictions(&self, from: DateTime<Utc>, to: DateTime<Utc>) -> StoreResult<Vec<Prediction>> {
+        self.predictions_between(from, to).await
+    }
+    async fn create_delivery(
+        &self,
+        alert_id: Option<i64>,
+        channel: &str,
+        recipient: &str,
+    ) -> StoreResult<Delivery> {
+        self.insert_delivery(alert_id, channel, recipient).await
+    }
+    async fn update_delivery(
+        &self,
+        id: i64,
+        status: &str,
+        attempts: u32,
+        last_error: Option<&str>,
+    ) -> StoreResult<()> {
+        self.record_delivery(id, status, attempts, last_error).await
+    }
+    async fn list_deliveries(&self, alert_id: Option<i64>, limit: u32) -> StoreResult<Vec<Delivery>> {
+        self.deliveries(alert_id, limit).await
+    }
+    async fn notification_prefs(&self, user: &str) -> StoreResult<Option<NotificationPrefs>> {
+        self.prefs(user).await
+    }
+    async fn put_notification_prefs(
+        &self,
+        user: &str,
+        prefs: &NotificationPrefs,
+        actor: &Actor,
+    ) -> StoreResult<()> {
+        self.store_prefs(user, prefs, actor).await
+    }
+    async fn all_notification_prefs(&self) -> StoreResult<Vec<(String, NotificationPrefs)>> {
+        self.every_prefs().await
     }
 }
