@@ -1,0 +1,136 @@
+//! The alert rules installed on first start: the four threshold alerts of the monitoring
+//! scenarios, each with the four-level escalation ladder.
+
+use super::{Channel, Comparison, EscalationLevel, Metric, RuleDefinition, Severity, Trigger};
+
+/// The rules installed on first start, as the scenarios list them, each with a four-level
+/// ladder (level 1 at 0 min team:supervisors, 2 at 15 team:department_managers, 3 at 30
+/// team:operations_director, 4 at 60 team:crisis_team; channels in_app + email, level 1 of
+/// "Critical understaffing" in_app+email+sms), suggested actions and a description:
+///  "Critical understaffing": OperatorsOnline Below 70, for 0 s, critical, email and SMS
+///  to management (level 1 includes team:department_managers too);
+///  "Service level breach": ServiceLevel Below 70 for 300 s, critical, immediate
+///  escalation (levels 1 AND 2 both at 0 minutes);
+///  "System overload": QueueLength Above 20, emergency, suggested action "Start the
+///  emergency staffing protocol: ...";
+///  "Extended outage": DataAge Above 600, critical, recipients team:technical at level 1.
+///
+/// Each clears after a minute past a margin (5 points, 5 points, 5 calls, none) so that a
+/// figure hovering at the threshold does not fire and resolve over and over.
+pub fn default_rules() -> Vec<RuleDefinition> {
+    vec![
+        RuleDefinition {
+            name: "Critical understaffing".into(),
+            enabled: true,
+            severity: Severity::Critical,
+            trigger: threshold(Metric::OperatorsOnline, Comparison::Below, 70.0),
+            groups: Vec::new(),
+            for_seconds: 0,
+            clear_seconds: 60,
+            clear_margin: 5.0,
+            escalation: ladder(
+                &["team:supervisors", "team:department_managers"],
+                &[Channel::InApp, Channel::Email, Channel::Sms],
+                15,
+            ),
+            suggested_actions: texts(&[
+                "Call absent and late operators to their workplace.",
+                "Postpone breaks, lunches and training that have not started yet.",
+                "Move multi-skill operators over from groups staffed above plan.",
+                "Offer overtime, or call in operators who are off today.",
+            ]),
+            description: "Operators online fell below 70 % of the operators planned on line."
+                .into(),
+        },
+        RuleDefinition {
+            name: "Service level breach".into(),
+            enabled: true,
+            severity: Severity::Critical,
+            trigger: threshold(Metric::ServiceLevel, Comparison::Below, 70.0),
+            groups: Vec::new(),
+            for_seconds: 300,
+            clear_seconds: 60,
+            clear_margin: 5.0,
+            // Immediate escalation: the department manager hears of it at once.
+            escalation: ladder(&["team:supervisors"], &[Channel::InApp, Channel::Email], 0),
+            suggested_actions: texts(&[
+                "Bring operators in not-ready and long after-call work back to the line.",
+                "Postpone breaks and training that have not started yet.",
+                "Move multi-skill operators over from groups meeting their target.",
+                "Compare the load with the forecast; if it is a spike, announce the expected wait.",
+            ]),
+            description: "The service level of the last interval has been below 70 % \
+                          (80/20) for 5 minutes."
+                .into(),
+        },
+        RuleDefinition {
+            name: "System overload".into(),
+            enabled: true,
+            severity: Severity::Emergency,
+            trigger: threshold(Metric::QueueLength, Comparison::Above, 20.0),
+            groups: Vec::new(),
+            for_seconds: 0,
+            clear_seconds: 60,
+            clear_margin: 5.0,
+            escalation: ladder(&["team:supervisors"], &[Channel::InApp, Channel::Email], 15),
+            suggested_actions: texts(&[
+                "Start the emergency staffing protocol: postpone every break and training, \
+                 call in operators who are off, and move every multi-skill operator to this queue.",
+                "Switch on the overflow announcement or the callback offer.",
+                "Tell the department manager the expected wait.",
+            ]),
+            description: "More than 20 contacts are waiting in the queue.".into(),
+        },
+        RuleDefinition {
+            name: "Extended outage".into(),
+            enabled: true,
+            severity: Severity::Critical,
+            trigger: threshold(Metric::DataAge, Comparison::Above, 600.0),
+            groups: Vec::new(),
+            for_seconds: 0,
+            clear_seconds: 60,
+            clear_margin: 0.0,
+            escalation: ladder(&["team:technical"], &[Channel::InApp, Channel::Email], 15),
+            suggested_actions: texts(&[
+                "Check the contact-center feed on the integration health page.",
+                "Check that the platform still pushes statuses and answers /online requests.",
+                "Until data returns the dashboards are stale: supervise the floor directly.",
+            ]),
+            description: "No data has come from the contact center for 10 minutes.".into(),
+        },
+    ]
+}
+
+fn threshold(metric: Metric, comparison: Comparison, value: f64) -> Trigger {
+    Trigger::Threshold {
+        metric,
+        comparison,
+        value,
+    }
+}
+
+fn texts(lines: &[&str]) -> Vec<String> {
+    lines.iter().map(|line| (*line).to_owned()).collect()
+}
+
+/// The four-level ladder with level 1's recipients and channels and level 2's minutes.
+fn ladder(first: &[&str], first_channels: &[Channel], second_minutes: u32) -> Vec<EscalationLevel> {
+    let management = [Channel::InApp, Channel::Email];
+    let rung = |level, after_minutes, recipients: &[&str], channels: &[Channel]| EscalationLevel {
+        level,
+        after_minutes,
+        recipients: texts(recipients),
+        channels: channels.to_vec(),
+    };
+    vec![
+        rung(1, 0, first, first_channels),
+        rung(
+            2,
+            second_minutes,
+            &["team:department_managers"],
+            &management,
+        ),
+        rung(3, 30, &["team:operations_director"], &management),
+        rung(4, 60, &["team:crisis_team"], &management),
+    ]
+}
