@@ -41,4 +41,11 @@ impl StoreError {
     }
 }
 
+/// Whether the database refused a write for a duplicate of unique values, so the caller can
+/// say which values clash.
+pub(crate) fn is_unique_violation(err: &sqlx::Error) -> bool {
+    matches!(err, sqlx::Error::Database(db)
+        if db.kind() == sqlx::error::ErrorKind::UniqueViolation)
+}
+
 pub type StoreResult<T> = Result<T, StoreError>;

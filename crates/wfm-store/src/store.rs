@@ -224,7 +224,12 @@ pub trait Store: Send + Sync {
     /// Alerts, open ones first, then newest first.
     async fn list_alerts(&self, filter: &AlertFilter) -> StoreResult<Vec<Alert>>;
     /// Marks a firing alert acknowledged (audited, timeline); Conflict unless firing.
-    async fn acknowledge_alert(&self, id: i64, actor: &Actor, at: DateTime<Utc>) -> StoreResult<Alert>;
+    async fn acknowledge_alert(
+        &self,
+        id: i64,
+        actor: &Actor,
+        at: DateTime<Utc>,
+    ) -> StoreResult<Alert>;
     /// Resolves an open alert (audited when a person does it, timeline); Conflict when it
     /// is resolved already.
     async fn resolve_alert(&self, id: i64, actor: &Actor, at: DateTime<Utc>) -> StoreResult<Alert>;
@@ -245,7 +250,11 @@ pub trait Store: Send + Sync {
     /// Stores predictions, replacing those with the same kind, group and target instant.
     async fn put_predictions(&self, rows: &[Prediction]) -> StoreResult<()>;
     /// Predictions whose target instant is in [from, to), by target, kind and group.
-    async fn predictions(&self, from: DateTime<Utc>, to: DateTime<Utc>) -> StoreResult<Vec<Prediction>>;
+    async fn predictions(
+        &self,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+    ) -> StoreResult<Vec<Prediction>>;
 
     /// Records a notification about to be sent (status `pending`).
     async fn create_delivery(
@@ -263,7 +272,11 @@ pub trait Store: Send + Sync {
         last_error: Option<&str>,
     ) -> StoreResult<()>;
     /// Deliveries, newest first, of one alert or all.
-    async fn list_deliveries(&self, alert_id: Option<i64>, limit: u32) -> StoreResult<Vec<Delivery>>;
+    async fn list_deliveries(
+        &self,
+        alert_id: Option<i64>,
+        limit: u32,
+    ) -> StoreResult<Vec<Delivery>>;
 
     /// A user's notification preferences (`user` is the token subject).
     async fn notification_prefs(&self, user: &str) -> StoreResult<Option<NotificationPrefs>>;

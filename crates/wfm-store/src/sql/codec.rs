@@ -74,6 +74,11 @@ pub(crate) fn json(row: &AnyRow, col: &str) -> Result<serde_json::Value, sqlx::E
     serde_json::from_str(&text).map_err(|e| sqlx::Error::Decode(format!("{col}: {e}").into()))
 }
 
+/// A JSON value as stored text.
+pub(crate) fn json_text(v: &serde_json::Value) -> Result<String, crate::error::StoreError> {
+    serde_json::to_string(v).map_err(|e| crate::error::StoreError::Other(e.to_string()))
+}
+
 pub(crate) fn opt_json(row: &AnyRow, col: &str) -> Result<Option<serde_json::Value>, sqlx::Error> {
     let text: Option<String> = row.try_get(col)?;
     text.map(|t| {

@@ -29,6 +29,11 @@ const MIGRATIONS: &[(&str, &str, &str)] = &[
         include_str!("../../migrations/sqlite/0004_integration.sql"),
         include_str!("../../migrations/postgres/0004_integration.sql"),
     ),
+    (
+        "0005_alerting",
+        include_str!("../../migrations/sqlite/0005_alerting.sql"),
+        include_str!("../../migrations/postgres/0005_alerting.sql"),
+    ),
 ];
 
 pub(crate) async fn run(store: &SqlStore) -> StoreResult<Vec<String>> {

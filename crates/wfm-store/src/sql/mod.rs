@@ -5,6 +5,7 @@
 //! transaction begins) is chosen by `Backend`.
 
 mod access;
+mod alert_rules;
 mod alerts;
 mod audit;
 mod codec;
@@ -13,7 +14,9 @@ mod integration;
 mod jobs;
 mod live;
 mod migrate;
+mod notifications;
 mod personnel;
+mod predictions;
 mod table;
 mod tables;
 mod time;
@@ -27,8 +30,8 @@ use sqlx::any::{AnyPoolOptions, install_default_drivers};
 use sqlx::pool::PoolConnection;
 use sqlx::{Any, AnyPool, Executor, Transaction};
 
-use crate::error::{StoreError, StoreResult};
 use crate::alerts::*;
+use crate::error::{StoreError, StoreResult};
 use crate::integration::*;
 use crate::live::{NewEvent, StateCode, WorkplaceCall};
 use crate::model::*;
@@ -389,7 +392,8 @@ impl Store for SqlStore {
         definition: &serde_json::Value,
         actor: &Actor,
     ) -> StoreResult<StoredRule> {
-        self.replace_rule(id, name, enabled, definition, actor).await
+        self.replace_rule(id, name, enabled, definition, actor)
+            .await
     }
     async fn delete_rule(&self, id: i64, actor: &Actor) -> StoreResult<()> {
         self.remove_rule(id, actor).await
@@ -406,7 +410,12 @@ impl Store for SqlStore {
     async fn list_alerts(&self, filter: &AlertFilter) -> StoreResult<Vec<Alert>> {
         self.alerts(filter).await
     }
-    async fn acknowledge_alert(&self, id: i64, actor: &Actor, at: DateTime<Utc>) -> StoreResult<Alert> {
+    async fn acknowledge_alert(
+        &self,
+        id: i64,
+        actor: &Actor,
+        at: DateTime<Utc>,
+    ) -> StoreResult<Alert> {
         self.acknowledge(id, actor, at).await
     }
     async fn resolve_alert(&self, id: i64, actor: &Actor, at: DateTime<Utc>) -> StoreResult<Alert> {
@@ -430,7 +439,11 @@ impl Store for SqlStore {
     async fn put_predictions(&self, rows: &[Prediction]) -> StoreResult<()> {
         self.upsert_predictions(rows).await
     }
-    async fn predictions(&self, from: DateTime<Utc>, to: DateTime<Utc>) -> StoreResult<Vec<Prediction>> {
+    async fn predictions(
+        &self,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+    ) -> StoreResult<Vec<Prediction>> {
         self.predictions_between(from, to).await
     }
     async fn create_delivery(
@@ -450,7 +463,11 @@ impl Store for SqlStore {
     ) -> StoreResult<()> {
         self.record_delivery(id, status, attempts, last_error).await
     }
-    async fn list_deliveries(&self, alert_id: Option<i64>, limit: u32) -> StoreResult<Vec<Delivery>> {
+    async fn list_deliveries(
+        &self,
+        alert_id: Option<i64>,
+        limit: u32,
+    ) -> StoreResult<Vec<Delivery>> {
         self.deliveries(alert_id, limit).await
     }
     async fn notification_prefs(&self, user: &str) -> StoreResult<Option<NotificationPrefs>> {

@@ -1,8 +1,11 @@
 //! The conformance suite every `Store` backend must pass, on a freshly created database.
 
+mod alert_lists;
+mod alerts;
 mod integration;
 mod jobs;
 mod live;
+mod notifications;
 mod personnel;
 
 use std::sync::Arc;
@@ -60,6 +63,7 @@ pub async fn run(store: Arc<dyn Store>) {
     concurrent_writers(&store).await;
     live::run(&store).await;
     integration::run(&store).await;
+    alerts::run(&store).await;
 }
 
 async fn migrations(store: &Arc<dyn Store>) {
@@ -70,7 +74,8 @@ async fn migrations(store: &Arc<dyn Store>) {
             "0001_foundation".to_string(),
             "0002_live".to_string(),
             "0003_workplace_calls".to_string(),
-            "0004_integration".to_string()
+            "0004_integration".to_string(),
+            "0005_alerting".to_string()
         ]
     );
     let again = store.migrate().await.unwrap();
