@@ -40,6 +40,31 @@ pub struct Config {
     pub rate_limit: Limits,
     /// Whether ingest creates agents and groups it does not know (else rejects them).
     pub ingest_create_unknown: bool,
+    /// How alert notifications leave: SMTP relay, signing key, SMS gateway.
+    pub notify: NotifyConfig,
+}
+
+/// Alert notification settings.
+#[derive(Clone, PartialEq, Default)]
+pub struct NotifyConfig {
+    /// `smtp://[user[:password]@]host[:port]` of the relay e-mail goes through.
+    pub smtp_url: Option<String>,
+    pub smtp_from: String,
+    /// HMAC-SHA256 key signing webhook and SMS-gateway deliveries.
+    pub secret: Option<Secret>,
+    /// URL taking `POST {"to", "text"}`.
+    pub sms_gateway: Option<String>,
+}
+
+impl fmt::Debug for NotifyConfig {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("NotifyConfig")
+            .field("smtp_url", &self.smtp_url.as_deref().map(mask_password))
+            .field("smtp_from", &self.smtp_from)
+            .field("secret", &self.secret)
+            .field("sms_gateway", &self.sms_gateway)
+            .finish()
+    }
 }
 
 impl fmt::Debug for Config {
@@ -54,6 +79,7 @@ impl fmt::Debug for Config {
             .field("log_format", &self.log_format)
             .field("rate_limit", &self.rate_limit)
             .field("ingest_create_unknown", &self.ingest_create_unknown)
+            .field("notify", &self.notify)
             .finish()
     }
 }
@@ -73,6 +99,10 @@ struct Layer {
     rate_limit_write: Option<f64>,
     rate_limit_ingest: Option<f64>,
     ingest_unknown: Option<String>,
+    smtp_url: Option<String>,
+    smtp_from: Option<String>,
+    notify_secret: Option<String>,
+    sms_gateway: Option<String>,
 }
 
 /// The settings, their environment variable and what they mean (for docs and errors).
@@ -132,6 +162,26 @@ pub const SETTINGS: &[(&str, &str, &str)] = &[
         "WFM_INGEST_UNKNOWN",
         "reject or create agents and groups the feeds name but wfm-pulse does not know (default reject)",
     ),
+    (
+        "smtp_url",
+        "WFM_SMTP_URL",
+        "smtp://[user[:password]@]host[:port] of the relay alert e-mail goes through (default: no e-mail)",
+    ),
+    (
+        "smtp_from",
+        "WFM_SMTP_FROM",
+        "sender of alert e-mail (default wfm-pulse@localhost)",
+    ),
+    (
+        "notify_secret",
+        "WFM_NOTIFY_SECRET",
+        "HMAC-SHA256 key signing webhook and SMS-gateway deliveries (default: unsigned)",
+    ),
+    (
+        "sms_gateway",
+        "WFM_SMS_GATEWAY",
+        "URL of the SMS gateway, taking POST {\"to\", \"text\"} (default: no SMS)",
+    ),
 ];
 
 fn env_layer(env: &dyn Fn(&str) -> Option<String>) -> Result<Layer, String> {
@@ -156,6 +206,10 @@ fn env_layer(env: &dyn Fn(&str) -> Option<String>) -> Result<Layer, String> {
         rate_limit_write: number("WFM_RATE_LIMIT_WRITE")?,
         rate_limit_ingest: number("WFM_RATE_LIMIT_INGEST")?,
         ingest_unknown: env("WFM_INGEST_UNKNOWN"),
+        smtp_url: env("WFM_SMTP_URL"),
+        smtp_from: env("WFM_SMTP_FROM"),
+        notify_secret: env("WFM_NOTIFY_SECRET"),
+        sms_gateway: env("WFM_SMS_GATEWAY"),
     })
 }
 
@@ -227,7 +281,36 @@ impl Config {
                 ));
             }
         };
+        let smtp_url = env.smtp_url.or(file.smtp_url);
+        if let Some(u) = &smtp_url {
+            let ok =
+                reqwest::Url::parse(u).is_ok_and(|u| u.scheme() == "smtp" && u.host().is_some());
+            if !ok {
+                return Err(format!(
+                    "smtp_url must look like smtp://host:25, not {:?}",
+                    mask_password(u)
+                ));
+            }
+        }
+        let sms_gateway = env.sms_gateway.or(file.sms_gateway);
+        if let Some(u) = &sms_gateway {
+            if !reqwest::Url::parse(u).is_ok_and(|u| matches!(u.scheme(), "http" | "https")) {
+                return Err(format!(
+                    "sms_gateway must be an http or https URL, not {u:?}"
+                ));
+            }
+        }
+        let notify = NotifyConfig {
+            smtp_url,
+            smtp_from: env
+                .smtp_from
+                .or(file.smtp_from)
+                .unwrap_or_else(|| "wfm-pulse@localhost".into()),
+            secret: env.notify_secret.or(file.notify_secret).map(Secret),
+            sms_gateway,
+        };
         Ok(Config {
+            notify,
             ingest_create_unknown,
             bind,
             data_dir,

@@ -1,6 +1,7 @@
 //! wfm-pulse: real-time operations and integration service for contact-center workforce
 //! management. The binary's parts, as a library so that tests can start a real server.
 
+pub mod alerts;
 pub mod api;
 pub mod auth;
 pub mod calculator;
@@ -12,6 +13,7 @@ pub mod ingest;
 pub mod integrations;
 pub mod jobs;
 pub mod live;
+pub mod notify;
 pub mod plan;
 pub mod server;
 pub mod sim;

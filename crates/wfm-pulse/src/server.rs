@@ -9,14 +9,16 @@ use wfm_store::Store;
 use wfm_store::live::StateCode;
 use wfm_store::model::Actor;
 
+use crate::alerts::Alerting;
 use crate::auth::token::TokenKeys;
-use crate::config::{self, Config, SecretSource};
+use crate::config::{self, Config, NotifyConfig, SecretSource};
 use crate::http::rate_limit::RateLimiter;
 use crate::http::{self, AppState};
 use crate::integrations::registry::{self, SystemConfig};
 use crate::integrations::zup::client::ZupClient;
 use crate::jobs::Jobs;
 use crate::live::{IngestLimits, Live};
+use crate::notify::{Notifier, NotifySettings, SmtpSettings};
 
 /// Opens the configured store, creating the data directory for an embedded database.
 pub async fn open_store(config: &Config) -> Result<Arc<dyn Store>, String> {
@@ -66,13 +68,74 @@ pub async fn prepare(config: &Config) -> Result<AppState, String> {
     seed_calendars(&store).await?;
     let zup = Arc::new(ZupClient::new(zup, store.clone()));
     let jobs = Arc::new(Jobs::new(store.clone(), zup, live.clone()));
+    seed_alert_rules(&store).await?;
+    let notifier = Arc::new(Notifier::new(
+        notify_settings(&config.notify),
+        store.clone(),
+    ));
+    let alerts = Alerting::start(store.clone(), live.clone(), notifier)
+        .await
+        .map_err(|e| format!("cannot load the alert rules: {e}"))?;
     Ok(AppState {
+        alerts,
         store,
         keys: Arc::new(keys),
         limiter: Arc::new(RateLimiter::new(config.rate_limit)),
         live,
         jobs,
     })
+}
+
+/// The notifier's settings from the configuration.
+pub fn notify_settings(c: &NotifyConfig) -> NotifySettings {
+    let smtp = c
+        .smtp_url
+        .as_deref()
+        .and_then(|u| reqwest::Url::parse(u).ok())
+        .and_then(|u| {
+            Some(SmtpSettings {
+                host: u.host_str()?.to_string(),
+                port: u.port().unwrap_or(25),
+                from: c.smtp_from.clone(),
+                username: (!u.username().is_empty()).then(|| u.username().to_string()),
+                password: u.password().map(str::to_string),
+            })
+        });
+    NotifySettings {
+        smtp,
+        signing_secret: c.secret.as_ref().map(|s| s.0.clone()),
+        sms_gateway: c.sms_gateway.clone(),
+        ..NotifySettings::default()
+    }
+}
+
+/// Installs the default alert rules on a first start (never again once rules were
+/// configured, even if all were deleted since).
+async fn seed_alert_rules(store: &Arc<dyn Store>) -> Result<(), String> {
+    let configured = store
+        .list_audit(&wfm_store::model::AuditFilter {
+            entity: Some("alert_rule".into()),
+            limit: 1,
+            ..Default::default()
+        })
+        .await
+        .map_err(|e| e.to_string())?;
+    if !configured.is_empty() {
+        return Ok(());
+    }
+    for rule in wfm_core::alerting::rule::default_rules() {
+        let definition = serde_json::to_value(&rule).map_err(|e| e.to_string())?;
+        store
+            .create_rule(
+                &rule.name,
+                rule.enabled,
+                &definition,
+                &Actor::system("first-start"),
+            )
+            .await
+            .map_err(|e| e.to_string())?;
+    }
+    Ok(())
 }
 
 /// Stores the production calendars that ship with wfm-pulse on a first start; admins load

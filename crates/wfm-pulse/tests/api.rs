@@ -121,7 +121,11 @@ async fn every_endpoint_refuses_missing_expired_tampered_and_unsigned_tokens() {
 async fn a_viewer_cannot_write_and_integration_cannot_read() {
     let s = TestServer::start().await;
     for (method, path) in operations(&s).await {
-        if method == Method::GET || path.contains("erlang-c") {
+        // Reads, the calculator and one's own notification preferences are for everyone.
+        let everyone = method == Method::GET
+            || path.contains("erlang-c")
+            || path == "/api/v1/notifications/preferences";
+        if everyone {
             let (st, _) = s.call(method.clone(), &path, Role::Integration, None).await;
             assert_eq!(st, 403, "integration {method} {path}");
             continue;
@@ -390,8 +394,8 @@ async fn a_contact_center_is_set_up_by_api_and_every_change_is_audited() {
     }
     assert_eq!(
         seen.len(),
-        13,
-        "first-start state map, integration registry (2) and calendars (5), site, service, group, agent, group update: {seen:?}"
+        17,
+        "first-start state map, integration registry (2), calendars (5) and alert rules (4), site, service, group, agent, group update: {seen:?}"
     );
     assert!(seen.windows(2).all(|w| w[0] > w[1]));
     s.stop().await;

@@ -1,6 +1,7 @@
 //! The API's resources, one module per resource; `routes` joins the authenticated ones.
 
 pub mod access;
+pub mod alerts;
 pub mod health;
 pub mod ingest;
 pub mod integration;
@@ -28,4 +29,5 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .merge(realtime::routes())
         .merge(monitoring::routes())
         .merge(integration::routes())
+        .merge(alerts::routes())
 }

@@ -300,13 +300,15 @@ struct Listening {
     version: tokio::sync::watch::Receiver<u64>,
     closing: tokio::sync::watch::Receiver<bool>,
     notices: tokio::sync::broadcast::Receiver<WorkplaceCall>,
+    alerts: tokio::sync::broadcast::Receiver<wfm_store::alerts::Alert>,
     /// The last JSON sent per group, to send only what changed.
     sent: BTreeMap<i64, String>,
 }
 
 /// Server-Sent Events: a `groups` event with the groups whose figures changed, as soon as a
 /// snapshot is published (at most every 250 ms); the first event carries every group. A
-/// `call_to_workplace` event announces each call of an operator to the workplace.
+/// `call_to_workplace` event announces each call of an operator to the workplace, an
+/// `alert` event each alert as it fires, escalates, is acknowledged or resolves.
 #[utoipa::path(get, path = "/api/v1/performance/metrics/stream", tag = "monitoring",
     responses((status = 200, description = "text/event-stream of changed groups")),
     security(("bearer" = []), ("api_key" = [])))]
@@ -322,6 +324,7 @@ async fn stream(
         version,
         closing: live.closing(),
         notices: live.notices(),
+        alerts: s.alerts.notices(),
         sent: BTreeMap::new(),
     };
     let stream = futures_util::stream::unfold(listening, move |mut l| {
@@ -338,6 +341,11 @@ async fn stream(
                         let Ok(call) = notice else { return Some((Ok(SseEvent::default().comment("lagged")), l)) };
                         let data = serde_json::to_string(&call).unwrap_or_default();
                         return Some((Ok(SseEvent::default().event("call_to_workplace").data(data)), l));
+                    }
+                    alert = l.alerts.recv() => {
+                        let Ok(alert) = alert else { return Some((Ok(SseEvent::default().comment("lagged")), l)) };
+                        let data = serde_json::to_string(&alert).unwrap_or_default();
+                        return Some((Ok(SseEvent::default().event("alert").data(data)), l));
                     }
                     _ = l.closing.changed() => return None,
                 }

@@ -16,6 +16,7 @@ use utoipa::{Modify, OpenApi};
 use utoipa_axum::router::OpenApiRouter;
 use wfm_store::Store;
 
+use crate::alerts::Alerting;
 use crate::api;
 use crate::auth::token::TokenKeys;
 use crate::jobs::Jobs;
@@ -34,6 +35,8 @@ pub struct AppState {
     pub live: Arc<Live>,
     /// Sync jobs with 1C ZUP, and the 1C ZUP client.
     pub jobs: Arc<Jobs>,
+    /// Alert rules, the evaluator and notifications.
+    pub alerts: Arc<Alerting>,
 }
 
 /// Workers running sync jobs in each instance.
@@ -115,7 +118,8 @@ pub async fn serve(
     let (stop, stopped) = tokio::sync::watch::channel(false);
     let publisher = tokio::spawn(state.live.clone().run_publisher(stopped.clone()));
     let workers = tokio::spawn(state.jobs.clone().run(SYNC_WORKERS, stopped.clone()));
-    let daily = tokio::spawn(crate::jobs::daily::run(state.jobs.clone(), stopped));
+    let daily = tokio::spawn(crate::jobs::daily::run(state.jobs.clone(), stopped.clone()));
+    let alerting = tokio::spawn(state.alerts.clone().run(stopped));
     let live = state.live.clone();
     let served = axum::serve(listener, router(state))
         .with_graceful_shutdown(async move {
@@ -127,5 +131,6 @@ pub async fn serve(
     let _ = publisher.await;
     let _ = workers.await;
     let _ = daily.await;
+    let _ = alerting.await;
     served
 }

@@ -1,6 +1,7 @@
 //! Gherkin scenarios (tests/features) run against a real server per scenario.
 
 mod access;
+mod alerts;
 mod calculator;
 #[path = "../common/mod.rs"]
 mod common;
