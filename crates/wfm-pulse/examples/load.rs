@@ -6,6 +6,7 @@
 //!   cargo run --release --example load -- URL TOKEN ingest 200000 1000 4
 //!   cargo run --release --example load -- URL TOKEN calls 500000 250 2
 //!   cargo run --release --example load -- URL TOKEN latency 200 [GAP_MS]
+//!   cargo run --release --example load -- URL TOKEN alerts 1000
 //!
 //! `setup` makes a site with GROUPS groups and AGENTS operators planned on line all day;
 //! `ingest` posts EVENTS call events in batches of BATCH over CONNECTIONS connections and
@@ -13,7 +14,8 @@
 //! ended, wrapped up: four events each) spread over the day so far, as a day of traffic
 //! would leave them (each call lasts 25 s, inside the 30 s re-ordering tolerance, so that a
 //! batch never lands behind the previous one); `latency` measures event-to-snapshot latency: from
-//! posting one call to the realtime endpoint counting it.
+//! posting one call to the realtime endpoint counting it; `alerts` waits until COUNT alerts
+//! are open and reports how long that took (run it as a storm of alerts begins).
 
 use std::time::{Duration, Instant};
 
@@ -34,7 +36,37 @@ async fn main() -> Result<(), String> {
         "ingest" => ingest(url, token, arg(3, 200_000), arg(4, 1000), arg(5, 4)).await,
         "calls" => calls(&api, arg(3, 500_000), arg(4, 250), arg(5, 2)).await,
         "latency" => latency(&api, arg(3, 200), arg(4, 0)).await,
+        "alerts" => open_alerts(&api, arg(3, 1000)).await,
         other => Err(format!("unknown step {other}")),
+    }
+}
+
+async fn open_alerts(api: &Api, count: u64) -> Result<(), String> {
+    let started = Instant::now();
+    loop {
+        let mut open = 0u64;
+        let mut cursor = String::new();
+        loop {
+            let page = api
+                .get(&format!("/api/v1/alerts?open=true&limit=1000{cursor}"))
+                .await?;
+            open += page["items"].as_array().map_or(0, |a| a.len() as u64);
+            match page["next_cursor"].as_i64() {
+                Some(c) => cursor = format!("&cursor={c}"),
+                None => break,
+            }
+        }
+        if open >= count {
+            println!(
+                "{open} alerts open {:.2} s after the start",
+                started.elapsed().as_secs_f64()
+            );
+            return Ok(());
+        }
+        if started.elapsed() > Duration::from_secs(600) {
+            return Err(format!("only {open} alerts open after 10 minutes"));
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
     }
 }
 

@@ -220,6 +220,9 @@ pub trait Store: Send + Sync {
     /// Opens an alert with a `fired` timeline entry; Conflict while the rule has an open
     /// (firing or acknowledged) alert for the same scope.
     async fn open_alert(&self, alert: &NewAlert) -> StoreResult<Alert>;
+    /// Opens several alerts in one transaction: `None` where the rule already has an open
+    /// alert for the scope (as `open_alert` would refuse).
+    async fn open_alerts(&self, alerts: &[NewAlert]) -> StoreResult<Vec<Option<Alert>>>;
     async fn get_alert(&self, id: i64) -> StoreResult<Alert>;
     /// Alerts, open ones first, then newest first.
     async fn list_alerts(&self, filter: &AlertFilter) -> StoreResult<Vec<Alert>>;
@@ -244,6 +247,8 @@ pub trait Store: Send + Sync {
     ) -> StoreResult<Alert>;
     /// Adds a timeline entry.
     async fn add_alert_event(&self, alert_id: i64, event: &AlertEvent) -> StoreResult<()>;
+    /// Adds timeline entries of several alerts in one transaction.
+    async fn add_alert_events(&self, events: &[(i64, AlertEvent)]) -> StoreResult<()>;
     /// An alert's timeline, oldest first.
     async fn alert_events(&self, alert_id: i64) -> StoreResult<Vec<AlertEvent>>;
 

@@ -163,52 +163,56 @@ impl Alerting {
                     AlertScope::Site(id) => sites.iter().find(|(s, _)| *s == id).map(|(_, f)| *f),
                 }
             };
+            // Alerts that fire are opened together: a storm costs one commit, not one each.
+            let mut fired: Vec<(i64, AlertScope)> = Vec::new();
+            let mut new = Vec::new();
+            for change in &changes {
+                let Change::Fire {
+                    rule_id,
+                    scope,
+                    at,
+                    value,
+                    threshold,
+                } = *change
+                else {
+                    continue;
+                };
+                let Some((_, rule)) = refs.iter().find(|(id, _)| *id == rule_id) else {
+                    continue;
+                };
+                let name = names(scope);
+                fired.push((rule_id, scope));
+                new.push(NewAlert {
+                    rule_id,
+                    scope: scope.key(),
+                    group_id: scope.group_id(),
+                    severity: rule.severity.as_str().into(),
+                    kind: match rule.trigger {
+                        Trigger::Threshold { .. } => "threshold".into(),
+                        Trigger::Predictive { .. } => "predictive".into(),
+                    },
+                    fired_at: at,
+                    value: Some(value),
+                    threshold: Some(threshold),
+                    description: message::description(rule, &name, value),
+                    details: message::details(rule, scope, &name, value, figures(scope), at),
+                });
+            }
+            let mut opened: BTreeMap<i64, Alert> = BTreeMap::new();
+            if !new.is_empty() {
+                // `None`: another instance opened it first.
+                for (key, alert) in fired.into_iter().zip(self.store.open_alerts(&new).await?) {
+                    if let Some(alert) = alert {
+                        state.open.insert(key, alert.id);
+                        let _ = self.notices.send(alert.clone());
+                        opened.insert(alert.id, alert);
+                    }
+                }
+            }
+            let mut timeline: Vec<(i64, AlertEvent)> = Vec::new();
             for change in changes {
                 let result = match change {
-                    Change::Fire {
-                        rule_id,
-                        scope,
-                        at,
-                        value,
-                        threshold,
-                    } => {
-                        let Some((_, rule)) = refs.iter().find(|(id, _)| *id == rule_id) else {
-                            continue;
-                        };
-                        let name = names(scope);
-                        let new = NewAlert {
-                            rule_id,
-                            scope: scope.key(),
-                            group_id: scope.group_id(),
-                            severity: rule.severity.as_str().into(),
-                            kind: match rule.trigger {
-                                Trigger::Threshold { .. } => "threshold".into(),
-                                Trigger::Predictive { .. } => "predictive".into(),
-                            },
-                            fired_at: at,
-                            value: Some(value),
-                            threshold: Some(threshold),
-                            description: message::description(rule, &name, value),
-                            details: message::details(
-                                rule,
-                                scope,
-                                &name,
-                                value,
-                                figures(scope),
-                                at,
-                            ),
-                        };
-                        match self.store.open_alert(&new).await {
-                            Ok(alert) => {
-                                state.open.insert((rule_id, scope), alert.id);
-                                let _ = self.notices.send(alert);
-                                Ok(())
-                            }
-                            // Another instance opened it first.
-                            Err(StoreError::Conflict(_)) => Ok(()),
-                            Err(e) => Err(e),
-                        }
-                    }
+                    Change::Fire { .. } => Ok(()),
                     Change::Escalate {
                         rule_id,
                         scope,
@@ -221,7 +225,8 @@ impl Alerting {
                         let Some((_, rule)) = refs.iter().find(|(r, _)| *r == rule_id) else {
                             continue;
                         };
-                        self.escalate(id, rule, level, at, &people).await
+                        self.escalate(id, opened.get(&id), rule, level, at, &people, &mut timeline)
+                            .await
                     }
                     Change::Resolve {
                         rule_id,
@@ -235,19 +240,16 @@ impl Alerting {
                         let actor = Actor::system(format!("alert-{id}"));
                         match self.store.resolve_alert(id, &actor, at).await {
                             Ok(alert) => {
-                                let _ = self
-                                    .store
-                                    .add_alert_event(
-                                        id,
-                                        &AlertEvent {
-                                            at,
-                                            event: "value".into(),
-                                            actor: "system".into(),
-                                            level: None,
-                                            details: json!({"value": value, "cleared": true}),
-                                        },
-                                    )
-                                    .await;
+                                timeline.push((
+                                    id,
+                                    AlertEvent {
+                                        at,
+                                        event: "value".into(),
+                                        actor: "system".into(),
+                                        level: None,
+                                        details: json!({"value": value, "cleared": true}),
+                                    },
+                                ));
                                 let _ = self.notices.send(alert);
                                 Ok(())
                             }
@@ -260,50 +262,63 @@ impl Alerting {
                     tracing::error!(error = %e, "alert change not recorded");
                 }
             }
+            if !timeline.is_empty() {
+                self.store.add_alert_events(&timeline).await?;
+            }
         }
         Ok(count)
     }
 
-    /// Notifies `level`'s recipients and records it (levels above 1 are escalations).
+    /// Notifies `level`'s recipients (levels above 1 are escalations); the timeline entries
+    /// of the notifications go to `timeline`, written with the others of the evaluation.
+    #[allow(clippy::too_many_arguments)]
     async fn escalate(
         &self,
         id: i64,
+        just_opened: Option<&Alert>,
         rule: &RuleDefinition,
         level: u32,
         at: DateTime<Utc>,
         people: &[(String, wfm_store::alerts::NotificationPrefs)],
+        timeline: &mut Vec<(i64, AlertEvent)>,
     ) -> StoreResult<()> {
         let Some(rung) = rule.escalation.iter().find(|l| l.level == level) else {
             return Ok(());
         };
-        let alert = if level > 1 {
-            self.store
-                .escalate_alert(
-                    id,
-                    level,
-                    at,
-                    &json!({"recipients": rung.recipients, "channels": rung.channels}),
-                )
-                .await?
-        } else {
-            self.store.get_alert(id).await?
+        let (alert, events) = match just_opened {
+            // Level 1 of an alert opened in this evaluation: nothing more to read.
+            Some(a) if level <= 1 => (a.clone(), Vec::new()),
+            _ => {
+                let alert = if level > 1 {
+                    self.store
+                        .escalate_alert(
+                            id,
+                            level,
+                            at,
+                            &json!({"recipients": rung.recipients, "channels": rung.channels}),
+                        )
+                        .await?
+                } else {
+                    self.store.get_alert(id).await?
+                };
+                (alert, self.store.alert_events(id).await?)
+            }
         };
-        let events = self.store.alert_events(id).await?;
         let note = message::notification(&alert, level, &events);
         let severity = Severity::parse(&alert.severity).unwrap_or(Severity::Critical);
         for target in routing::targets(rung, severity, people, at) {
             let delivery = self.notifier.send(target.clone(), note.clone()).await;
-            self.store
-                .add_alert_event(id, &AlertEvent {
-                    at,
-                    event: "notified".into(),
-                    actor: "system".into(),
-                    level: Some(level),
-                    details: json!({"channel": target.channel(), "recipient": target.recipient(), "delivery_id": delivery}),
-                })
-                .await?;
+            timeline.push((id, AlertEvent {
+                at,
+                event: "notified".into(),
+                actor: "system".into(),
+                level: Some(level),
+                details: json!({"channel": target.channel(), "recipient": target.recipient(), "delivery_id": delivery}),
+            }));
         }
-        let _ = self.notices.send(alert);
+        if level > 1 {
+            let _ = self.notices.send(alert);
+        }
         Ok(())
     }
 

@@ -131,7 +131,81 @@ impl SqlStore {
     /// alert for the rule and scope is refused here, and by the index when writers race.
     pub(crate) async fn insert_alert(&self, a: &NewAlert) -> StoreResult<Alert> {
         let mut tx = self.begin_write().await?;
-        if !alert_rules::exists(&mut tx, a.rule_id).await? {
+        let Some(alert) = open_in(&mut tx, a).await? else {
+            let open: Option<i64> = sqlx::query(
+                "SELECT id FROM alerts WHERE rule_id = $1 AND scope = $2 AND state <> 'resolved'",
+            )
+            .bind(a.rule_id)
+            .bind(&a.scope)
+            .fetch_optional(&mut *tx)
+            .await
+            .map_err(err)?
+            .and_then(|r| r.try_get("id").ok());
+            return Err(already_open(a, open));
+        };
+        tx.commit().await.map_err(err)?;
+        Ok(alert)
+    }
+
+    /// Opens several alerts in one transaction (a storm of them costs one commit); `None`
+    /// where the rule already has an open alert for the scope. When writers race on the
+    /// same alert, the batch fails as a whole and the alerts are opened one by one.
+    pub(crate) async fn insert_alerts(
+        &self,
+        alerts: &[NewAlert],
+    ) -> StoreResult<Vec<Option<Alert>>> {
+        let mut tx = self.begin_write().await?;
+        let mut out = Vec::with_capacity(alerts.len());
+        let mut raced = false;
+        for a in alerts {
+            match open_in(&mut tx, a).await {
+                Ok(alert) => out.push(alert),
+                Err(StoreError::Conflict(_)) => {
+                    raced = true;
+                    break;
+                }
+                Err(e) => return Err(e),
+            }
+        }
+        if !raced {
+            tx.commit().await.map_err(err)?;
+            return Ok(out);
+        }
+        drop(tx);
+        let mut out = Vec::with_capacity(alerts.len());
+        for a in alerts {
+            match self.insert_alert(a).await {
+                Ok(alert) => out.push(Some(alert)),
+                Err(StoreError::Conflict(_)) => out.push(None),
+                Err(e) => return Err(e),
+            }
+        }
+        Ok(out)
+    }
+
+    /// Appends timeline entries of several alerts in one transaction.
+    pub(crate) async fn insert_alert_events(
+        &self,
+        events: &[(i64, AlertEvent)],
+    ) -> StoreResult<()> {
+        let mut tx = self.begin_write().await?;
+        for (id, e) in events {
+            if !exists(&mut tx, *id).await? {
+                return Err(not_found(*id));
+            }
+            add_event(&mut tx, *id, e).await?;
+        }
+        tx.commit().await.map_err(err)
+    }
+}
+
+/// Opens an alert inside the caller's transaction.
+/// `Ok(None)` when the rule already has an open alert for the scope; a Conflict when another
+/// writer opened it meanwhile (the unique index refused it).
+async fn open_in(tx: &mut AnyConnection, a: &NewAlert) -> StoreResult<Option<Alert>> {
+    {
+        let tx = &mut *tx;
+        if !alert_rules::exists(&mut *tx, a.rule_id).await? {
             return Err(StoreError::InvalidReference {
                 field: "rule_id".into(),
                 entity: "alert rule",
@@ -149,7 +223,7 @@ impl SqlStore {
         .transpose()
         .map_err(err)?;
         if open.is_some() {
-            return Err(already_open(a, open));
+            return Ok(None);
         }
         let row = sqlx::query(
             "INSERT INTO alerts (rule_id, scope, group_id, severity, kind, state, fired_at, value, \
@@ -184,11 +258,12 @@ impl SqlStore {
             level: Some(1),
             details: json!({"value": a.value, "threshold": a.threshold}),
         };
-        add_event(&mut tx, alert.id, &fired).await?;
-        tx.commit().await.map_err(err)?;
-        Ok(alert)
+        add_event(&mut *tx, alert.id, &fired).await?;
+        Ok(Some(alert))
     }
+}
 
+impl SqlStore {
     pub(crate) async fn alert(&self, id: i64) -> StoreResult<Alert> {
         let mut conn = self.acquire().await?;
         fetch(&mut conn, id).await?.ok_or_else(|| not_found(id))

@@ -404,6 +404,12 @@ impl Store for SqlStore {
     async fn open_alert(&self, alert: &NewAlert) -> StoreResult<Alert> {
         self.insert_alert(alert).await
     }
+    async fn open_alerts(&self, alerts: &[NewAlert]) -> StoreResult<Vec<Option<Alert>>> {
+        self.insert_alerts(alerts).await
+    }
+    async fn add_alert_events(&self, events: &[(i64, AlertEvent)]) -> StoreResult<()> {
+        self.insert_alert_events(events).await
+    }
     async fn get_alert(&self, id: i64) -> StoreResult<Alert> {
         self.alert(id).await
     }

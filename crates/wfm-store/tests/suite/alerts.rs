@@ -15,6 +15,7 @@ pub async fn run(store: &Arc<dyn Store>) {
     rules(store).await;
     lifecycle(store).await;
     timeline(store).await;
+    batches(store).await;
     alert_lists::run(store).await;
     notifications::run(store).await;
 }
@@ -453,4 +454,53 @@ async fn timeline(store: &Arc<dyn Store>) {
 
     not_found(store.add_alert_event(9_999_999, &notified).await, "alert");
     not_found(store.alert_events(9_999_999).await, "alert");
+}
+
+/// A storm opens its alerts and writes their timeline entries in one transaction each.
+async fn batches(store: &Arc<dyn Store>) {
+    let r = rule(store, "batch rule").await;
+    let first = store
+        .open_alert(&new_alert(r.id, "group:1", at(0)))
+        .await
+        .unwrap();
+    let batch: Vec<NewAlert> = (1..=3)
+        .map(|g| new_alert(r.id, &format!("group:{g}"), at(1)))
+        .collect();
+    let opened = store.open_alerts(&batch).await.unwrap();
+    assert!(opened[0].is_none(), "group 1 was open already");
+    let (a2, a3) = (opened[1].clone().unwrap(), opened[2].clone().unwrap());
+    assert_eq!(
+        (a2.scope.as_str(), a3.scope.as_str()),
+        ("group:2", "group:3")
+    );
+    assert_eq!(store.alert_events(a2.id).await.unwrap()[0].event, "fired");
+    let note = |id: i64| {
+        (
+            id,
+            AlertEvent {
+                at: at(2),
+                event: "notified".into(),
+                actor: "system".into(),
+                level: Some(1),
+                details: json!({"channel": "webhook"}),
+            },
+        )
+    };
+    store
+        .add_alert_events(&[note(first.id), note(a2.id), note(a3.id)])
+        .await
+        .unwrap();
+    for id in [first.id, a2.id, a3.id] {
+        let events = store.alert_events(id).await.unwrap();
+        assert_eq!(events.last().unwrap().event, "notified", "{events:?}");
+    }
+    // An unknown alert fails the whole batch: nothing of it is written.
+    let before = store.alert_events(a3.id).await.unwrap().len();
+    assert!(
+        store
+            .add_alert_events(&[note(a3.id), note(999_999)])
+            .await
+            .is_err()
+    );
+    assert_eq!(store.alert_events(a3.id).await.unwrap().len(), before);
 }
