@@ -1,6 +1,6 @@
 //! E-mail through an SMTP relay (lettre): a UTF-8 plain-text message per delivery, sent over
-//! plain SMTP, and what the relay's replies mean. The build has no TLS stack, so the relay is
-//! one on a trusted network (a local MTA or an internal relay).
+//! plain SMTP, and what the relay's replies mean. The relay is one on a trusted network (a
+//! local MTA or an internal relay); SMTP over TLS would take lettre's TLS features.
 
 use std::time::Duration;
 

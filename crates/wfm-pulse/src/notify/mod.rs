@@ -25,7 +25,7 @@ pub const DELIVERY_HEADER: &str = "X-WFM-Delivery";
 /// The longest pause between two attempts.
 const MAX_DELAY: Duration = Duration::from_secs(60);
 
-/// The SMTP relay e-mail goes through (plain SMTP, no TLS: a relay on a trusted network).
+/// The SMTP relay e-mail goes through (plain SMTP: a relay on a trusted network).
 #[derive(Debug, Clone, PartialEq)]
 pub struct SmtpSettings {
     pub host: String,
