@@ -5,7 +5,6 @@
 mod common;
 
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
 
 use axum::body::Bytes;
 use axum::http::HeaderMap;
@@ -121,17 +120,6 @@ async fn waiting_calls(s: &TestServer, n: usize) {
     assert_eq!((st, r["accepted"].as_u64()), (200, Some(n as u64)), "{r}");
 }
 
-async fn until<T>(what: &str, mut probe: impl AsyncFnMut() -> Option<T>) -> T {
-    let deadline = Instant::now() + Duration::from_secs(15);
-    loop {
-        if let Some(v) = probe().await {
-            return v;
-        }
-        assert!(Instant::now() < deadline, "{what} did not happen");
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-}
-
 #[tokio::test]
 async fn a_breach_is_notified_by_a_signed_webhook_and_logged() {
     let s = TestServer::start_with(&[("WFM_NOTIFY_SECRET", SECRET)]).await;
@@ -150,7 +138,7 @@ async fn a_breach_is_notified_by_a_signed_webhook_and_logged() {
         .await;
     assert_eq!(st, 201, "{rule}");
     waiting_calls(&s, 3).await;
-    let alert = until("the alert", async || {
+    let alert = common::eventually("the alert", 15, async || {
         let (_, page) = s
             .call(
                 Method::GET,
@@ -166,12 +154,15 @@ async fn a_breach_is_notified_by_a_signed_webhook_and_logged() {
         (alert["group_id"].as_i64(), alert["value"].as_f64()),
         (Some(gid), Some(3.0))
     );
-    let (sig, body) = until("the webhook", async || got.lock().unwrap().first().cloned()).await;
+    let (sig, body) = common::eventually("the webhook", 15, async || {
+        got.lock().unwrap().first().cloned()
+    })
+    .await;
     assert_eq!(sig, wfm_pulse::notify::signature(SECRET.as_bytes(), &body));
     let payload: Value = serde_json::from_slice(&body).unwrap();
     assert_eq!(payload["alert"]["id"], alert["id"], "{payload}");
     assert_eq!(payload["event"], "alert.fired");
-    let delivered = until("the delivery record", async || {
+    let delivered = common::eventually("the delivery record", 15, async || {
         let (_, d) = s
             .call(
                 Method::GET,
@@ -245,7 +236,7 @@ async fn a_team_member_gets_the_alert_by_email() {
     assert_eq!(st, 201);
     waiting_calls(&s, 3).await;
     // Ann is a supervisor: the installed understaffing rule writes to her too.
-    let mail = until("the e-mail", async || {
+    let mail = common::eventually("the e-mail", 15, async || {
         sink.messages()
             .into_iter()
             .find(|m| m.data.contains("Queue over 2"))

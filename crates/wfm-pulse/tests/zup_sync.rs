@@ -136,8 +136,7 @@ async fn trigger(s: &TestServer, body: Value) -> (i64, String) {
 
 /// Polls the job until it is final, or fails after `secs`.
 async fn settled(s: &TestServer, id: i64, secs: u64) -> Value {
-    let deadline = Instant::now() + Duration::from_secs(secs);
-    loop {
+    common::eventually(&format!("job {id} finishing"), secs, async || {
         let (_, job) = s
             .call(
                 Method::GET,
@@ -146,12 +145,9 @@ async fn settled(s: &TestServer, id: i64, secs: u64) -> Value {
                 None,
             )
             .await;
-        if job["state"] == "succeeded" || job["state"] == "dead" {
-            return job;
-        }
-        assert!(Instant::now() < deadline, "job {id} did not finish: {job}");
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
+        (job["state"] == "succeeded" || job["state"] == "dead").then_some(job)
+    })
+    .await
 }
 
 async fn synced(s: &TestServer) -> Value {
@@ -588,8 +584,7 @@ async fn outage_drill_nothing_lost_circuit_opens_and_closes_uploads_go_out_in_or
         );
     }
     // The circuit opens while 1C is down, and the uploads wait.
-    let deadline = Instant::now() + Duration::from_secs(30);
-    loop {
+    common::eventually("the circuit opening", 30, async || {
         let (_, log) = s
             .call(
                 Method::GET,
@@ -598,12 +593,9 @@ async fn outage_drill_nothing_lost_circuit_opens_and_closes_uploads_go_out_in_or
                 None,
             )
             .await;
-        if !log["items"].as_array().unwrap().is_empty() {
-            break;
-        }
-        assert!(Instant::now() < deadline, "the circuit never opened");
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
+        (!log["items"].as_array().unwrap().is_empty()).then_some(())
+    })
+    .await;
     let (_, first) = s
         .call(
             Method::GET,
@@ -911,8 +903,7 @@ async fn a_job_waiting_for_1c_survives_a_restart() {
         ..Behaviour::default()
     });
     let (id, _) = trigger(&s, json!({"kind": "personnel_sync"})).await;
-    let deadline = Instant::now() + Duration::from_secs(30);
-    loop {
+    let job = common::eventually("the job waiting for 1C", 30, async || {
         let (_, job) = s
             .call(
                 Method::GET,
@@ -921,19 +912,13 @@ async fn a_job_waiting_for_1c_survives_a_restart() {
                 None,
             )
             .await;
-        if job["state"] == "retrying" {
-            assert!(
-                job["last_error"].as_str().unwrap().contains("unavailable"),
-                "{job}"
-            );
-            break;
-        }
-        assert!(
-            Instant::now() < deadline,
-            "the job never waited for 1C: {job}"
-        );
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
+        (job["state"] == "retrying").then_some(job)
+    })
+    .await;
+    assert!(
+        job["last_error"].as_str().unwrap().contains("unavailable"),
+        "{job}"
+    );
     s.stop().await;
     zup.sim.set_behaviour(Behaviour::default());
     let s = TestServer::start_with(&[("WFM_DATA_DIR", &data_dir)]).await;

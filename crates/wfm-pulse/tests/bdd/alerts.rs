@@ -1,8 +1,6 @@
 //! Steps about alerts: a group with planned operators, feeds that breach and recover, and
 //! the alert's life (fired once, acknowledged, resolved by itself).
 
-use std::time::{Duration, Instant};
-
 use chrono::{Duration as Span, DurationRound, Utc};
 use cucumber::{given, then, when};
 use reqwest::Method;
@@ -185,15 +183,13 @@ async fn open_alerts(w: &Pulse, rule: &str) -> Vec<Value> {
 }
 
 async fn fires(w: &mut Pulse, rule: String, scope: String) {
-    let deadline = Instant::now() + Duration::from_secs(15);
-    let alert = loop {
-        let open = open_alerts(w, &rule).await;
-        if let Some(a) = open.iter().find(|a| a["scope"] == scope) {
-            break a.clone();
-        }
-        assert!(Instant::now() < deadline, "no {rule} alert for {scope}");
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    };
+    let alert = crate::common::eventually(&format!("a {rule} alert for {scope}"), 15, async || {
+        open_alerts(w, &rule)
+            .await
+            .into_iter()
+            .find(|a| a["scope"] == scope)
+    })
+    .await;
     // Two more evaluations with the breach still standing open nothing new.
     for _ in 0..2 {
         w.server.state.alerts.evaluate(Utc::now()).await.unwrap();
@@ -293,8 +289,7 @@ async fn acknowledged(w: &mut Pulse) {
 #[then("the alert resolves by itself")]
 async fn resolves(w: &mut Pulse) {
     let id = w.id("alert");
-    let deadline = Instant::now() + Duration::from_secs(15);
-    loop {
+    let a = crate::common::eventually("the alert resolving", 15, async || {
         let (_, a) = w
             .server
             .call(
@@ -304,11 +299,8 @@ async fn resolves(w: &mut Pulse) {
                 None,
             )
             .await;
-        if a["state"] == "resolved" {
-            assert_eq!(a["resolved_by"], "system", "{a}");
-            return;
-        }
-        assert!(Instant::now() < deadline, "the alert never resolved: {a}");
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
+        (a["state"] == "resolved").then_some(a)
+    })
+    .await;
+    assert_eq!(a["resolved_by"], "system", "{a}");
 }

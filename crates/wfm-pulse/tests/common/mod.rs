@@ -128,3 +128,18 @@ pub async fn read(response: Response) -> (u16, Value) {
     };
     (status, body)
 }
+
+/// Polls `probe` every 50 ms until it gives a value; fails naming `what` after `secs`.
+pub async fn eventually<T>(what: &str, secs: u64, mut probe: impl AsyncFnMut() -> Option<T>) -> T {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(secs);
+    loop {
+        if let Some(v) = probe().await {
+            return v;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "{what} did not happen within {secs} s"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+}
