@@ -42,6 +42,8 @@ pub struct Config {
     pub ingest_create_unknown: bool,
     /// How alert notifications leave: SMTP relay, signing key, SMS gateway.
     pub notify: NotifyConfig,
+    /// Days audit entries are kept; older ones are purged daily.
+    pub audit_retention_days: u32,
 }
 
 /// Alert notification settings.
@@ -80,6 +82,7 @@ impl fmt::Debug for Config {
             .field("rate_limit", &self.rate_limit)
             .field("ingest_create_unknown", &self.ingest_create_unknown)
             .field("notify", &self.notify)
+            .field("audit_retention_days", &self.audit_retention_days)
             .finish()
     }
 }
@@ -103,7 +106,13 @@ struct Layer {
     smtp_from: Option<String>,
     notify_secret: Option<String>,
     sms_gateway: Option<String>,
+    audit_retention_days: Option<f64>,
 }
+
+/// Audit entries are kept seven years by default (2557 days, leap days included).
+pub const DEFAULT_AUDIT_RETENTION_DAYS: u32 = 2557;
+/// Longest retention accepted: a hundred years.
+const MAX_AUDIT_RETENTION_DAYS: u32 = 36_500;
 
 /// The settings, their environment variable and what they mean (for docs and errors).
 pub const SETTINGS: &[(&str, &str, &str)] = &[
@@ -182,6 +191,11 @@ pub const SETTINGS: &[(&str, &str, &str)] = &[
         "WFM_SMS_GATEWAY",
         "URL of the SMS gateway, taking POST {\"to\", \"text\"} (default: no SMS)",
     ),
+    (
+        "audit_retention_days",
+        "WFM_AUDIT_RETENTION_DAYS",
+        "days audit entries are kept, 1 to 36500; older ones are purged daily (default 2557, about 7 years)",
+    ),
 ];
 
 fn env_layer(env: &dyn Fn(&str) -> Option<String>) -> Result<Layer, String> {
@@ -210,6 +224,7 @@ fn env_layer(env: &dyn Fn(&str) -> Option<String>) -> Result<Layer, String> {
         smtp_from: env("WFM_SMTP_FROM"),
         notify_secret: env("WFM_NOTIFY_SECRET"),
         sms_gateway: env("WFM_SMS_GATEWAY"),
+        audit_retention_days: number("WFM_AUDIT_RETENTION_DAYS")?,
     })
 }
 
@@ -309,7 +324,21 @@ impl Config {
             secret: env.notify_secret.or(file.notify_secret).map(Secret),
             sms_gateway,
         };
+        let audit_retention_days = match env.audit_retention_days.or(file.audit_retention_days) {
+            None => DEFAULT_AUDIT_RETENTION_DAYS,
+            Some(d)
+                if d.fract() == 0.0 && (1.0..=f64::from(MAX_AUDIT_RETENTION_DAYS)).contains(&d) =>
+            {
+                d as u32
+            }
+            Some(d) => {
+                return Err(format!(
+                    "audit_retention_days must be a whole number of days from 1 to {MAX_AUDIT_RETENTION_DAYS}, not {d}"
+                ));
+            }
+        };
         Ok(Config {
+            audit_retention_days,
             notify,
             ingest_create_unknown,
             bind,
@@ -453,6 +482,22 @@ mod tests {
         assert_eq!(c.bind.to_string(), "127.0.0.1:7000");
         assert_eq!(c.rate_limit.write, 7.5);
         assert_eq!(c.log, "debug", "the file still applies where env is silent");
+    }
+
+    #[test]
+    fn audit_retention_defaults_to_seven_years_and_is_checked() {
+        let c = Config::resolve(None, &env(&[])).unwrap();
+        assert_eq!(c.audit_retention_days, 2557);
+        let c = Config::resolve(Some("audit_retention_days = 30"), &env(&[])).unwrap();
+        assert_eq!(c.audit_retention_days, 30);
+        let c = Config::resolve(None, &env(&[("WFM_AUDIT_RETENTION_DAYS", "3650")])).unwrap();
+        assert_eq!(c.audit_retention_days, 3650);
+        for bad in ["0", "-5", "1.5", "40000"] {
+            let e = Config::resolve(None, &env(&[("WFM_AUDIT_RETENTION_DAYS", bad)])).unwrap_err();
+            assert!(e.contains("audit_retention_days"), "{bad}: {e}");
+        }
+        let e = Config::resolve(None, &env(&[("WFM_AUDIT_RETENTION_DAYS", "long")])).unwrap_err();
+        assert!(e.contains("WFM_AUDIT_RETENTION_DAYS"), "{e}");
     }
 
     #[test]

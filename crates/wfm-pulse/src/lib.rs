@@ -7,6 +7,7 @@ pub mod auth;
 pub mod calculator;
 pub mod cli;
 pub mod config;
+pub mod health;
 pub mod http;
 pub mod import;
 pub mod ingest;

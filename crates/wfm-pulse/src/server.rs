@@ -76,13 +76,21 @@ pub async fn prepare(config: &Config) -> Result<AppState, String> {
     let alerts = Alerting::start(store.clone(), live.clone(), notifier)
         .await
         .map_err(|e| format!("cannot load the alert rules: {e}"))?;
+    let health = Arc::new(crate::health::Health::new(
+        store.clone(),
+        live.clone(),
+        jobs.clone(),
+    ));
+    alerts.watch_health(health.clone());
     Ok(AppState {
+        audit_retention_days: config.audit_retention_days,
         alerts,
         store,
         keys: Arc::new(keys),
         limiter: Arc::new(RateLimiter::new(config.rate_limit)),
         live,
         jobs,
+        health,
     })
 }
 
@@ -112,6 +120,15 @@ pub fn notify_settings(c: &NotifyConfig) -> NotifySettings {
 /// Installs the default alert rules on a first start (never again once rules were
 /// configured, even if all were deleted since).
 async fn seed_alert_rules(store: &Arc<dyn Store>) -> Result<(), String> {
+    // Rules in place: configured. (Their audit entries may be past the retention, purged.)
+    if !store
+        .list_rules()
+        .await
+        .map_err(|e| e.to_string())?
+        .is_empty()
+    {
+        return Ok(());
+    }
     let configured = store
         .list_audit(&wfm_store::model::AuditFilter {
             entity: Some("alert_rule".into()),

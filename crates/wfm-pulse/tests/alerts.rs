@@ -270,7 +270,9 @@ async fn rules_are_checked_audited_and_listed() {
             "Critical understaffing",
             "Service level breach",
             "System overload",
-            "Extended outage"
+            "Extended outage",
+            "Integration outage",
+            "Data corruption"
         ]
     );
     let mut bad = queue_rule(json!(["email:not-an-address"]), json!(["email"]));
@@ -327,7 +329,7 @@ async fn rules_are_checked_audited_and_listed() {
         .await;
     assert_eq!(
         after.as_array().unwrap().len(),
-        4,
+        6,
         "refused changes wrote nothing"
     );
     let r = c_rule(&s).await;

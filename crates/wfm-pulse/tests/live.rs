@@ -7,7 +7,7 @@ use chrono::{DateTime, Duration as Span, Utc};
 use common::center::{ago, group_figures, indicator, push, set_up};
 use common::{TestServer, read};
 use reqwest::Method;
-use serde_json::json;
+use serde_json::{Value, json};
 use wfm_store::model::Role;
 
 #[tokio::test]
@@ -286,12 +286,41 @@ async fn rejections_are_counted_per_feed_and_reason() {
         .call(Method::GET, "/api/v1/ingest/rejections", Role::Viewer, None)
         .await;
     assert_eq!(st, 200);
+    let summary: Vec<(Value, Value, Value, Vec<Value>)> = counts
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| {
+            let ids = c["samples"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|x| x["event_id"].clone())
+                .collect();
+            (
+                c["source"].clone(),
+                c["reason"].clone(),
+                c["count"].clone(),
+                ids,
+            )
+        })
+        .collect();
     assert_eq!(
-        counts,
-        json!([
-            {"source": "native", "reason": "incomplete", "count": 1},
-            {"source": "native", "reason": "unknown_reference", "count": 2},
-        ])
+        summary,
+        [
+            (
+                json!("native"),
+                json!("incomplete"),
+                json!(1),
+                vec![json!("z3")]
+            ),
+            (
+                json!("native"),
+                json!("unknown_reference"),
+                json!(2),
+                vec![json!("z1"), json!("z2")]
+            ),
+        ]
     );
     s.stop().await;
 }

@@ -268,6 +268,9 @@ pub struct PersonnelResult {
     pub services_created: u64,
     pub groups_created: u64,
     pub positions: u64,
+    /// Employees of the answer whose personal data was erased: left out, never re-created.
+    #[serde(default)]
+    pub erased_skipped: u64,
 }
 
 /// A 1C employee as stored, with the WFM agent it is linked to.

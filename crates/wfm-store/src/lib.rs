@@ -3,9 +3,11 @@
 
 pub mod alerts;
 pub mod error;
+pub mod health;
 pub mod integration;
 pub mod live;
 pub mod model;
+pub mod privacy;
 mod sql;
 pub mod store;
 

@@ -419,11 +419,14 @@ pub struct AuditEntry {
     pub id: i64,
     pub at: DateTime<Utc>,
     pub actor: String,
-    /// `create`, `update` or `delete`.
+    /// `create`, `update`, `delete`, `erase`, ...
     pub action: String,
-    /// The kind of thing changed: `site`, `service`, `group`, `agent`, `api_key`.
+    /// The kind of thing changed: `site`, `service`, `group`, `agent`, `api_key`, ...
     pub entity: String,
     pub entity_id: String,
+    /// The record before and after, as the API showed it. A person's personal fields
+    /// (an agent's login, name and personnel number) read `"[erased]"` once the person's
+    /// data was erased.
     #[schema(value_type = Option<Object>)]
     pub before: Option<serde_json::Value>,
     #[schema(value_type = Option<Object>)]
@@ -438,6 +441,11 @@ pub struct AuditFilter {
     pub entity_id: Option<String>,
     pub correlation_id: Option<String>,
     pub actor: Option<String>,
+    /// `create`, `update`, `delete`, `erase`, ...
+    pub action: Option<String>,
+    /// [from, to) on `at`.
+    pub from: Option<DateTime<Utc>>,
+    pub to: Option<DateTime<Utc>>,
     /// Only entries with an id below this (the cursor of the previous page).
     pub before_id: Option<i64>,
     pub limit: u32,

@@ -10,6 +10,7 @@ use crate::error::StoreResult;
 use crate::integration::*;
 use crate::live::{NewEvent, StateCode, WorkplaceCall};
 use crate::model::*;
+use crate::privacy::{ErasureSource, ErasureSubject, PrivacyDeletion};
 
 /// Which database a store runs on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -65,8 +66,29 @@ pub trait Store: Send + Sync {
     async fn find_api_key(&self, key_hash: &str) -> StoreResult<Option<ApiKey>>;
     async fn revoke_api_key(&self, id: i64, actor: &Actor) -> StoreResult<ApiKey>;
 
-    /// Audit entries, newest first.
+    /// Audit entries, newest first; a person's personal fields decrypted, or `"[erased]"`
+    /// once the person's data was erased.
     async fn list_audit(&self, filter: &AuditFilter) -> StoreResult<Vec<AuditEntry>>;
+    /// The retention purge: deletes the audit entries recorded before `before`, and only
+    /// those; returns how many. Nothing else ever changes or removes an audit entry.
+    async fn purge_audit(&self, before: DateTime<Utc>) -> StoreResult<u64>;
+
+    /// Erases a person's personal data (GDPR) in one transaction: the agent keeps its id
+    /// under a pseudonym (statistics stay), the 1C employee record, norm hours and
+    /// timesheet go (a tombstone keeps later syncs from bringing the person back), the
+    /// person's audit fields are crypto-shredded, free text naming them is scrubbed; the
+    /// erasure is recorded and audited with its categories, never the data. NotFound for
+    /// an unknown agent, Conflict when already erased. A failure writes nothing but a
+    /// `failed` record.
+    async fn erase_person(
+        &self,
+        subject: &ErasureSubject,
+        source: ErasureSource,
+        actor: &Actor,
+    ) -> StoreResult<PrivacyDeletion>;
+    async fn get_privacy_deletion(&self, id: i64) -> StoreResult<PrivacyDeletion>;
+    /// Which of these 1C employee UIDs belong to erased persons.
+    async fn erased_zup_employees(&self, ids: &[String]) -> StoreResult<Vec<String>>;
 
     /// Appends events in one transaction: the sequence number of each, or None for a
     /// duplicate `event_id` (already stored; nothing written for it).
@@ -294,4 +316,45 @@ pub trait Store: Send + Sync {
     ) -> StoreResult<()>;
     /// Every user's preferences, by user.
     async fn all_notification_prefs(&self) -> StoreResult<Vec<(String, NotificationPrefs)>>;
+
+    /// Accepted events received at or after `since`, per kind class (`status` for operator
+    /// state changes, `call` for call events) and bucket of `bucket_ms` of receipt time.
+    async fn event_activity(
+        &self,
+        since: DateTime<Utc>,
+        bucket_ms: i64,
+    ) -> StoreResult<Vec<crate::health::EventActivity>>;
+    /// Integration log rows at or after `day_since` per system, operation and outcome, with
+    /// those at or after `hour_since` counted apart.
+    async fn integration_outcomes(
+        &self,
+        day_since: DateTime<Utc>,
+        hour_since: DateTime<Utc>,
+    ) -> StoreResult<Vec<crate::health::OperationOutcome>>;
+    /// The halt of `system`'s automatic synchronization in force, if any.
+    async fn sync_halt(&self, system: &str) -> StoreResult<Option<crate::health::SyncHalt>>;
+    /// Halts `system`'s automatic synchronization (audited); when a halt is in force
+    /// already, that one and `false`, nothing written.
+    async fn halt_sync(
+        &self,
+        halt: &crate::health::NewSyncHalt,
+        actor: &Actor,
+    ) -> StoreResult<(crate::health::SyncHalt, bool)>;
+    /// Lifts the halt in force (audited, with what the admin verified); `accept_next` lets
+    /// the next sync apply once even beyond the threshold. Conflict when not halted.
+    async fn resume_sync(
+        &self,
+        system: &str,
+        note: &str,
+        accept_next: bool,
+        actor: &Actor,
+    ) -> StoreResult<crate::health::SyncHalt>;
+    /// Takes the one-time acceptance the latest resumption of `system` gave: true once.
+    async fn take_sync_acceptance(&self, system: &str) -> StoreResult<bool>;
+    /// `system`'s halts, newest first.
+    async fn sync_halts(
+        &self,
+        system: &str,
+        limit: u32,
+    ) -> StoreResult<Vec<crate::health::SyncHalt>>;
 }

@@ -12,7 +12,7 @@ async fn sqlite_conforms() {
     let url = format!("sqlite://{}", dir.join("conformance.db").display());
     let store = wfm_store::open(&url).await.unwrap();
     assert_eq!(store.backend(), wfm_store::Backend::Sqlite);
-    suite::run(store.clone()).await;
+    suite::run(store.clone(), &url).await;
     store.close().await;
     // WAL is a property of the file: a fresh connection sees it.
     let mut conn = sqlx::SqliteConnection::connect(&url).await.unwrap();
@@ -45,7 +45,7 @@ async fn postgres_conforms() {
     let outcome = tokio::spawn(async move {
         let store = wfm_store::open(&url).await.unwrap();
         assert_eq!(store.backend(), wfm_store::Backend::Postgres);
-        suite::run(store.clone()).await;
+        suite::run(store.clone(), &url).await;
         store.close().await;
     })
     .await;

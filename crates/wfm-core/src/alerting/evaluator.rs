@@ -10,9 +10,11 @@ use serde::{Deserialize, Serialize};
 
 use super::metric;
 use super::rule::{Comparison, RuleDefinition, Trigger};
+use crate::health::{Component, ComponentSignal};
 use crate::live::Figures;
 
-/// What an alert is about: one group, or a whole site (for site figures).
+/// What an alert is about: one group, a whole site (for site figures), or an integration
+/// component (for component figures).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum AlertScope {
@@ -20,14 +22,17 @@ pub enum AlertScope {
     Group(i64),
     /// A site, by id.
     Site(i64),
+    /// An integration component.
+    Component(Component),
 }
 
 impl AlertScope {
-    /// The scope as the store keys it: `group:3`, `site:1`.
+    /// The scope as the store keys it: `group:3`, `site:1`, `component:call_events`.
     pub fn key(&self) -> String {
         match self {
             AlertScope::Group(id) => format!("group:{id}"),
             AlertScope::Site(id) => format!("site:{id}"),
+            AlertScope::Component(c) => format!("component:{}", c.as_str()),
         }
     }
 
@@ -35,10 +40,10 @@ impl AlertScope {
     /// non-canonical numbers such as `group:+3` or `group:03`.
     pub fn parse(s: &str) -> Option<Self> {
         let (kind, id) = s.split_once(':')?;
-        let id: i64 = id.parse().ok()?;
         let scope = match kind {
-            "group" => AlertScope::Group(id),
-            "site" => AlertScope::Site(id),
+            "group" => AlertScope::Group(id.parse().ok()?),
+            "site" => AlertScope::Site(id.parse().ok()?),
+            "component" => AlertScope::Component(Component::parse(id)?),
             _ => return None,
         };
         (scope.key() == s).then_some(scope)
@@ -48,7 +53,7 @@ impl AlertScope {
     pub fn group_id(&self) -> Option<i64> {
         match self {
             AlertScope::Group(id) => Some(*id),
-            AlertScope::Site(_) => None,
+            AlertScope::Site(_) | AlertScope::Component(_) => None,
         }
     }
 }
@@ -75,7 +80,7 @@ pub fn observe(
         let Trigger::Threshold { metric, .. } = rule.trigger else {
             continue;
         };
-        if !rule.enabled {
+        if !rule.enabled || metric.is_component_figure() {
             continue;
         }
         let reading = |scope, figures| Observation {
@@ -93,6 +98,31 @@ pub fn observe(
                     observations.push(reading(AlertScope::Group(group), figures));
                 }
             }
+        }
+    }
+    observations
+}
+
+/// Threshold rules' observations of component figures, one per rule and component.
+/// Other and disabled rules give none.
+pub fn observe_components(
+    rules: &[(i64, &RuleDefinition)],
+    components: &[ComponentSignal],
+) -> Vec<Observation> {
+    let mut observations = Vec::new();
+    for &(rule_id, rule) in rules {
+        let Trigger::Threshold { metric, .. } = rule.trigger else {
+            continue;
+        };
+        if !rule.enabled || !metric.is_component_figure() {
+            continue;
+        }
+        for signal in components {
+            observations.push(Observation {
+                rule_id,
+                scope: AlertScope::Component(signal.component),
+                value: metric::component_value(signal, metric),
+            });
         }
     }
     observations
@@ -196,13 +226,18 @@ fn rungs(rule: &RuleDefinition) -> Vec<(u32, u32)> {
 }
 
 /// Whether `rule` watches `scope`: group scopes for group metrics among its groups, site
-/// scopes for site metrics; predictions may be of either.
+/// scopes for site metrics, component scopes for component metrics; predictions may be of
+/// a group or a site.
 fn watches(rule: &RuleDefinition, scope: AlertScope) -> bool {
-    let site_figure = match &rule.trigger {
-        Trigger::Threshold { metric, .. } => Some(metric.is_site_figure()),
-        Trigger::Predictive { .. } => None,
+    let (site_figure, component_figure) = match &rule.trigger {
+        Trigger::Threshold { metric, .. } => {
+            (Some(metric.is_site_figure()), metric.is_component_figure())
+        }
+        Trigger::Predictive { .. } => (None, false),
     };
     match scope {
+        AlertScope::Component(_) => component_figure,
+        _ if component_figure => false,
         AlertScope::Group(group) => {
             site_figure != Some(true) && (rule.groups.is_empty() || rule.groups.contains(&group))
         }

@@ -1,7 +1,8 @@
 //! The figure a threshold rule watches, read from the live engine's figures of a group or
-//! of the site.
+//! of the site, or from an integration component's health.
 
 use super::rule::Metric;
+use crate::health::ComponentSignal;
 use crate::live::Figures;
 use crate::threshold::Indicator;
 
@@ -31,8 +32,19 @@ pub fn value(figures: &Figures, metric: Metric) -> Option<f64> {
             .indicators
             .iter()
             .find_map(|value| value.freshness_seconds),
+        Metric::ComponentStatus | Metric::SyncHalted => None,
     };
     value.filter(|v| v.is_finite())
+}
+
+/// The value of a component `metric` for one integration component: its status level, or
+/// 1/0 for a halted automatic sync. `None` for the figures of groups and sites.
+pub fn component_value(signal: &ComponentSignal, metric: Metric) -> Option<f64> {
+    match metric {
+        Metric::ComponentStatus => Some(signal.status.level()),
+        Metric::SyncHalted => Some(if signal.sync_halted { 1.0 } else { 0.0 }),
+        _ => None,
+    }
 }
 
 #[cfg(test)]
@@ -110,7 +122,31 @@ mod tests {
                 Some(42.5),
                 Some(6.25),
                 Some(12.0),
+                None,
+                None,
             ]
+        );
+    }
+
+    #[test]
+    fn component_metrics_read_the_status_level_and_the_halt() {
+        use crate::health::{Component, Status};
+        let signal = ComponentSignal {
+            component: Component::ZupPersonnel,
+            status: Status::Down,
+            sync_halted: true,
+        };
+        assert_eq!(component_value(&signal, Metric::ComponentStatus), Some(2.0));
+        assert_eq!(component_value(&signal, Metric::SyncHalted), Some(1.0));
+        assert_eq!(component_value(&signal, Metric::QueueLength), None);
+        let fine = ComponentSignal {
+            status: Status::Degraded,
+            sync_halted: false,
+            ..signal
+        };
+        assert_eq!(
+            [Metric::ComponentStatus, Metric::SyncHalted].map(|m| component_value(&fine, m)),
+            [Some(1.0), Some(0.0)]
         );
     }
 

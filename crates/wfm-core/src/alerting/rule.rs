@@ -43,6 +43,12 @@ pub enum Metric {
     Abandonment,
     /// Seconds since the newest event of the site (a site figure: "no data for 10 minutes").
     DataAge,
+    /// An integration component's status: 0 healthy, 1 degraded, 2 down (a component
+    /// figure).
+    ComponentStatus,
+    /// 1 while the component's automatic synchronization is halted after a failed
+    /// consistency check, else 0 (a component figure).
+    SyncHalted,
 }
 
 /// Which side of the threshold is a breach.
@@ -238,7 +244,7 @@ impl PredictionKind {
 
 impl Metric {
     /// Every metric, in declaration order.
-    pub const ALL: [Metric; 11] = [
+    pub const ALL: [Metric; 13] = [
         Metric::OperatorsOnline,
         Metric::ServiceLevel,
         Metric::ServiceLevelToday,
@@ -250,6 +256,8 @@ impl Metric {
         Metric::LongestWait,
         Metric::Abandonment,
         Metric::DataAge,
+        Metric::ComponentStatus,
+        Metric::SyncHalted,
     ];
 
     /// Whether the metric is a figure of the whole site rather than of each group.
@@ -257,8 +265,13 @@ impl Metric {
         matches!(self, Metric::DataAge)
     }
 
-    /// The unit of the figure and its threshold: `"percent"`, `"people"`, `"calls"` or
-    /// `"seconds"`.
+    /// Whether the metric is a figure of an integration component.
+    pub fn is_component_figure(self) -> bool {
+        matches!(self, Metric::ComponentStatus | Metric::SyncHalted)
+    }
+
+    /// The unit of the figure and its threshold: `"percent"`, `"people"`, `"calls"`,
+    /// `"seconds"`, `"status"` (0 healthy, 1 degraded, 2 down) or `"flag"` (0 or 1).
     pub fn unit(self) -> &'static str {
         match self {
             Metric::OperatorsOnline
@@ -271,6 +284,8 @@ impl Metric {
             Metric::OperatorRequirement => "people",
             Metric::QueueLength => "calls",
             Metric::LongestWait | Metric::DataAge => "seconds",
+            Metric::ComponentStatus => "status",
+            Metric::SyncHalted => "flag",
         }
     }
 

@@ -6,7 +6,8 @@
 use chrono::{DateTime, Utc};
 use serde_json::{Value, json};
 use wfm_core::alerting::evaluator::{AlertScope, timeline};
-use wfm_core::alerting::rule::{Comparison, RuleDefinition, Trigger};
+use wfm_core::alerting::rule::{Comparison, Metric, RuleDefinition, Trigger};
+use wfm_core::health::Status;
 use wfm_core::live::Figures;
 use wfm_store::alerts::{Alert, AlertEvent};
 
@@ -47,8 +48,21 @@ fn amount(v: f64, unit: &str) -> String {
     }
 }
 
-/// "Service level 62.5% is below 70.0% (Line 1)".
+/// "Service level 62.5% is below 70.0% (Line 1)"; for integration components "1C ZUP
+/// personnel sync is down" and "Automatic synchronization halted (1C ZUP personnel sync)".
 pub fn description(rule: &RuleDefinition, scope_name: &str, value: f64) -> String {
+    if let Trigger::Threshold { metric, .. } = &rule.trigger {
+        match metric {
+            Metric::ComponentStatus => {
+                let status = Status::of_level(value).map_or("not healthy", Status::as_str);
+                return format!("{scope_name} is {status}");
+            }
+            Metric::SyncHalted => {
+                return format!("Automatic synchronization halted ({scope_name})");
+            }
+            _ => {}
+        }
+    }
     let (name, unit) = what(rule);
     let (cmp, threshold) = rule.trigger.breach();
     let side = match cmp {

@@ -1,5 +1,6 @@
 //! Alerting at run time: at every published snapshot the evaluator reads the rules' figures
-//! (and, once a minute, their predictions), and what changes is made durable and announced:
+//! (and, once a minute, their predictions; and the integration components' health), and
+//! what changes is made durable and announced:
 //! alerts opened, escalated up the ladder, resolved; notifications to each level's people;
 //! every alert and its timeline in the store, every change on the live stream.
 
@@ -15,7 +16,7 @@ use chrono::{DateTime, Utc};
 use serde_json::json;
 use tokio::sync::{Mutex, broadcast, watch};
 use wfm_core::alerting::evaluator::{
-    AlertScope, Change, Evaluator, Observation, OpenAlert, observe,
+    AlertScope, Change, Evaluator, Observation, OpenAlert, observe, observe_components,
 };
 use wfm_core::alerting::rule::{RuleDefinition, Severity, Trigger};
 use wfm_core::live::Figures;
@@ -23,6 +24,7 @@ use wfm_store::alerts::{Alert, AlertEvent, AlertFilter, AlertState, NewAlert};
 use wfm_store::model::Actor;
 use wfm_store::{Store, StoreError, StoreResult};
 
+use crate::health::{Health, HealthReport};
 use crate::live::Live;
 use crate::notify::Notifier;
 
@@ -42,6 +44,8 @@ pub struct Alerting {
     notifier: Arc<Notifier>,
     state: Mutex<State>,
     notices: broadcast::Sender<Alert>,
+    /// Integration health, whose components' figures rules may watch.
+    health: std::sync::OnceLock<Arc<Health>>,
 }
 
 impl Alerting {
@@ -93,9 +97,15 @@ impl Alerting {
                 predictions: predictive::Predictions::default(),
             }),
             notices: broadcast::channel(1024).0,
+            health: std::sync::OnceLock::new(),
         });
         alerting.reload_rules().await?;
         Ok(alerting)
+    }
+
+    /// Lets rules watch the integration components of `health` (set once, at start).
+    pub fn watch_health(&self, health: Arc<Health>) {
+        let _ = self.health.set(health);
     }
 
     /// Alerts as they change (fired, escalated, acknowledged, resolved), for the stream.
@@ -141,6 +151,10 @@ impl Alerting {
             state.rules.iter().map(|(id, r)| (*id, r)).collect();
         let mut observations: Vec<Observation> = observe(&refs, &groups, &sites);
         observations.extend(state.predictions.observations());
+        let health: Option<Arc<HealthReport>> = self.health.get().and_then(|h| h.latest());
+        if let Some(report) = &health {
+            observations.extend(observe_components(&refs, &report.signals()));
+        }
         let refs: Vec<(i64, RuleDefinition)> = state.rules.clone();
         let refs: Vec<(i64, &RuleDefinition)> = refs.iter().map(|(id, r)| (*id, r)).collect();
         let changes = state.evaluator.step(&refs, &observations, now);
@@ -155,12 +169,14 @@ impl Alerting {
                         .find(|g| g.group_id == id)
                         .map_or_else(|| format!("group {id}"), |g| g.name.clone()),
                     AlertScope::Site(id) => format!("site {id}"),
+                    AlertScope::Component(c) => c.name().to_string(),
                 }
             };
             let figures = |scope: AlertScope| -> Option<&Figures> {
                 match scope {
                     AlertScope::Group(id) => groups.iter().find(|(g, _)| *g == id).map(|(_, f)| *f),
                     AlertScope::Site(id) => sites.iter().find(|(s, _)| *s == id).map(|(_, f)| *f),
+                    AlertScope::Component(_) => None,
                 }
             };
             // Alerts that fire are opened together: a storm costs one commit, not one each.
@@ -195,7 +211,21 @@ impl Alerting {
                     value: Some(value),
                     threshold: Some(threshold),
                     description: message::description(rule, &name, value),
-                    details: message::details(rule, scope, &name, value, figures(scope), at),
+                    details: {
+                        let mut d = message::details(rule, scope, &name, value, figures(scope), at);
+                        // A component's alert says what is wrong with it, and why.
+                        if let (AlertScope::Component(c), Some(report)) = (scope, &health) {
+                            d["problems"] = json!(
+                                report
+                                    .components
+                                    .iter()
+                                    .find(|v| v.health.component == c)
+                                    .map(|v| v.health.problems.clone())
+                                    .unwrap_or_default()
+                            );
+                        }
+                        d
+                    },
                 });
             }
             let mut opened: BTreeMap<i64, Alert> = BTreeMap::new();

@@ -1,13 +1,19 @@
-//! System access and accountability: API keys (admin) and the audit log (manager).
+//! System access and accountability: API keys (admin), the audit log (manager, read only:
+//! the log has no route that changes it) and the audit log's retention purge.
+
+use std::sync::Arc;
+use std::time::Duration;
 
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
+use tokio::sync::watch;
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
+use wfm_store::Store;
 use wfm_store::model::{ApiKey, AuditEntry, AuditFilter, NewApiKey, Role};
 
 use crate::auth::{Authorized, api_key, need};
@@ -102,14 +108,20 @@ async fn revoke_key(
     Ok(Json(s.store.revoke_api_key(id, &p.actor(&c)).await?))
 }
 
-/// Filters of the audit log; `cursor` is the `next_cursor` of the previous page.
+/// Filters of the audit log; `from`/`to` bound the time (to exclusive), `cursor` is the
+/// `next_cursor` of the previous page.
 #[derive(Debug, Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
 pub struct AuditQuery {
     pub entity: Option<String>,
     pub entity_id: Option<String>,
     pub correlation_id: Option<String>,
+    /// `user:<subject>`, `key:<name>`, `system`, `schedule`.
     pub actor: Option<String>,
+    /// `create`, `update`, `delete`, `replace`, `erase`, ...
+    pub action: Option<String>,
+    pub from: Option<DateTime<Utc>>,
+    pub to: Option<DateTime<Utc>>,
     pub cursor: Option<i64>,
     /// Page size, 1 to 1000 (default 100).
     pub limit: Option<u32>,
@@ -123,7 +135,9 @@ pub struct AuditPage {
     pub next_cursor: Option<i64>,
 }
 
-/// Who changed what and when, with before and after, newest first.
+/// Who changed what and when, with before and after and the correlation id, newest first.
+/// Append-only: no route changes or removes an entry; entries older than the retention
+/// (`audit_retention_days`) are purged daily. An erased person's fields read `"[erased]"`.
 #[utoipa::path(get, path = "/api/v1/audit", tag = "access", params(AuditQuery),
     responses((status = 200, body = AuditPage), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody)),
     security(("bearer" = []), ("api_key" = [])))]
@@ -133,6 +147,11 @@ async fn list_audit(
     QueryParams(q): QueryParams<AuditQuery>,
 ) -> ApiResult<Json<AuditPage>> {
     let limit = page_size(q.limit)?;
+    if let (Some(f), Some(t)) = (q.from, q.to) {
+        if t <= f {
+            return Err(ApiError::bad("to", "must be after from"));
+        }
+    }
     let items = s
         .store
         .list_audit(&AuditFilter {
@@ -140,10 +159,58 @@ async fn list_audit(
             entity_id: q.entity_id,
             correlation_id: q.correlation_id,
             actor: q.actor,
+            action: q.action,
+            from: q.from,
+            to: q.to,
             before_id: q.cursor,
             limit,
         })
         .await?;
     let next_cursor = next_cursor(&items, limit, |x| x.id);
     Ok(Json(AuditPage { items, next_cursor }))
+}
+
+/// How often the retention purge runs.
+const PURGE_EVERY: Duration = Duration::from_secs(24 * 3600);
+
+/// The instant before which audit entries are past a retention of `days` at `now`.
+pub fn retention_cutoff(now: DateTime<Utc>, days: u32) -> DateTime<Utc> {
+    now - chrono::Duration::days(i64::from(days))
+}
+
+/// Purges the audit entries past the retention of `days`, at start and then daily, until
+/// `stop`; each purge is logged with its count.
+pub async fn run_retention(store: Arc<dyn Store>, days: u32, mut stop: watch::Receiver<bool>) {
+    while !*stop.borrow() {
+        let cutoff = retention_cutoff(Utc::now(), days);
+        match store.purge_audit(cutoff).await {
+            Ok(removed) => tracing::info!(
+                removed,
+                retention_days = days,
+                before = %cutoff,
+                "audit log retention purge"
+            ),
+            Err(e) => tracing::error!(error = %e, "audit log retention purge failed"),
+        }
+        tokio::select! {
+            _ = tokio::time::sleep(PURGE_EVERY) => {}
+            _ = stop.changed() => {}
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    #[test]
+    fn the_cutoff_is_the_retention_before_now() {
+        let now = Utc.with_ymd_and_hms(2033, 1, 1, 12, 0, 0).unwrap();
+        assert_eq!(
+            retention_cutoff(now, 2557),
+            Utc.with_ymd_and_hms(2026, 1, 1, 12, 0, 0).unwrap()
+        );
+        assert_eq!(retention_cutoff(now, 1), now - chrono::Duration::hours(24));
+    }
 }

@@ -17,7 +17,8 @@ use crate::http::extract::JsonBody;
 use crate::http::middleware::CorrelationId;
 use crate::ingest::argus::StatusChange;
 use crate::ingest::native::{NativeEvent, split_items};
-use crate::ingest::{IngestReport, Reason, Rejection};
+use crate::ingest::{IngestReport, Reason, Rejection, RejectionSample};
+use crate::live::activity::Feed;
 
 pub fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
@@ -33,9 +34,12 @@ pub struct RejectionCount {
     pub source: &'static str,
     pub reason: Reason,
     pub count: u64,
+    /// The newest of them (at most 20), oldest first.
+    pub samples: Vec<RejectionSample>,
 }
 
-/// How many ingested items were turned away since start, per feed and reason.
+/// How many ingested items were turned away since start, per feed and reason, with the
+/// newest of them.
 #[utoipa::path(get, path = "/api/v1/ingest/rejections", tag = "ingest",
     responses((status = 200, body = Vec<RejectionCount>)),
     security(("bearer" = []), ("api_key" = [])))]
@@ -43,6 +47,7 @@ async fn rejections(
     State(s): State<AppState>,
     _: Authorized<need::Viewer>,
 ) -> Json<Vec<RejectionCount>> {
+    let mut samples = s.live.rejection_samples();
     let counts = s.live.rejection_counts();
     Json(
         counts
@@ -51,9 +56,18 @@ async fn rejections(
                 source,
                 reason,
                 count,
+                samples: samples.remove(&(source, reason)).unwrap_or_default(),
             })
             .collect(),
     )
+}
+
+/// The feed a raw native item belongs to, by its `type`.
+fn feed_of_item(item: &serde_json::Value) -> Feed {
+    match item.get("type").and_then(|t| t.as_str()) {
+        Some("agent_state") => Feed::Status,
+        _ => Feed::Calls,
+    }
 }
 
 /// Parses each raw item; a failure rejects that item only, as incomplete.
@@ -130,7 +144,8 @@ async fn status_push(
             bad,
         )
         .await?;
-    s.live.count_rejections("argus_status", &report.rejections);
+    s.live
+        .count_rejections("argus_status", &report.rejections, &|_| Feed::Status);
     Ok(Json(IngestReport { ignored, ..report }))
 }
 
@@ -148,10 +163,25 @@ async fn events(
 ) -> ApiResult<Json<IngestReport>> {
     // A well-formed JSON array is read in one pass; anything else item by item, so that
     // each bad item is named.
-    let (events, bad) = match serde_json::from_slice::<Vec<NativeEvent>>(&body) {
-        Ok(all) => (all.into_iter().enumerate().collect(), Vec::new()),
-        Err(_) => parse_each::<NativeEvent>(items_of(&body)?),
-    };
+    let (events, bad, feeds): (Vec<(usize, NativeEvent)>, _, Vec<Feed>) =
+        match serde_json::from_slice::<Vec<NativeEvent>>(&body) {
+            Ok(all) => {
+                let feeds = all
+                    .iter()
+                    .map(|e| match e {
+                        NativeEvent::AgentState { .. } => Feed::Status,
+                        _ => Feed::Calls,
+                    })
+                    .collect();
+                (all.into_iter().enumerate().collect(), Vec::new(), feeds)
+            }
+            Err(_) => {
+                let items = items_of(&body)?;
+                let feeds = items.iter().map(feed_of_item).collect();
+                let (ok, bad) = parse_each::<NativeEvent>(items);
+                (ok, bad, feeds)
+            }
+        };
     if s.live.creates_unknown() {
         let logins: Vec<&str> = events.iter().filter_map(|(_, e)| e.agent()).collect();
         // Names made only of digits are wfm-pulse ids, never codes to create.
@@ -183,7 +213,9 @@ async fn events(
             bad,
         )
         .await?;
-    s.live.count_rejections("native", &report.rejections);
+    s.live.count_rejections("native", &report.rejections, &|i| {
+        feeds.get(i).copied().unwrap_or(Feed::Calls)
+    });
     Ok(Json(report))
 }
 

@@ -7,6 +7,7 @@ pub mod ingest;
 pub mod integration;
 pub mod monitoring;
 pub mod plan;
+pub mod privacy;
 pub mod realtime;
 pub mod staffing;
 pub mod structure;
@@ -30,4 +31,5 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .merge(monitoring::routes())
         .merge(integration::routes())
         .merge(alerts::routes())
+        .merge(privacy::routes())
 }

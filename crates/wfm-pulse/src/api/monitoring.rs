@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use axum::Json;
 use axum::extract::State;
-use axum::http::StatusCode;
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::sse::{Event as SseEvent, KeepAlive, Sse};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -15,10 +15,12 @@ use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 use wfm_core::event::AgentState;
+use wfm_core::freshness::Freshness;
 use wfm_core::live::{Adherence, IntervalFigures, OperatorStatus};
 use wfm_store::live::WorkplaceCall;
 
 use crate::auth::{Authorized, need};
+use crate::health::freshness as fresh;
 use crate::http::AppState;
 use crate::http::error::{ApiError, ApiResult, ErrorBody};
 use crate::http::extract::{Id, QueryParams};
@@ -120,6 +122,11 @@ pub struct GroupCompliance {
 pub struct Compliance {
     pub at: DateTime<Utc>,
     pub groups: Vec<GroupCompliance>,
+    /// Today: how fresh the contact-center data is, with a warning when it is older than
+    /// the feed's expected cycle. Absent for a past day.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<Object>)]
+    pub freshness: Option<Freshness>,
 }
 
 /// Merges breached intervals that follow each other into periods.
@@ -218,7 +225,12 @@ async fn sla_compliance(
             }
         })
         .collect();
-    Ok(Json(Compliance { at, groups }))
+    let freshness = past.is_none().then(|| live.realtime.freshness.clone());
+    Ok(Json(Compliance {
+        at,
+        groups,
+        freshness,
+    }))
 }
 
 /// Filters of the operator list.
@@ -245,15 +257,19 @@ pub struct OperatorView {
 }
 
 /// Operator statuses with schedule adherence, how late or how long absent, and time left
-/// on a break; ordered by operator.
+/// on a break; ordered by operator. `X-Data-Freshness` tells how fresh the contact center's
+/// statuses are, `X-Data-Warning` warns when they are older than the feed's expected cycle.
 #[utoipa::path(get, path = "/api/v1/monitoring/operators", tag = "monitoring", params(OperatorQuery),
-    responses((status = 200, body = Vec<OperatorView>), (status = 400, body = ErrorBody)),
+    responses((status = 200, body = Vec<OperatorView>,
+        headers(("X-Data-Freshness" = String, description = "contact_center: as_of, age, expected cycle, stale"),
+                ("X-Data-Warning" = String, description = "when the statuses may be outdated"))),
+        (status = 400, body = ErrorBody)),
     security(("bearer" = []), ("api_key" = [])))]
 async fn operators(
     State(s): State<AppState>,
     _: Authorized<need::Supervisor>,
     QueryParams(q): QueryParams<OperatorQuery>,
-) -> ApiResult<Json<Vec<OperatorView>>> {
+) -> ApiResult<(HeaderMap, Json<Vec<OperatorView>>)> {
     let state = q
         .state
         .as_deref()
@@ -271,6 +287,8 @@ async fn operators(
         })
         .transpose()?;
     let p = s.live.snapshot();
+    let mut headers = HeaderMap::new();
+    fresh::add_headers(&mut headers, std::slice::from_ref(&p.realtime.freshness));
     let names: BTreeMap<i64, (&str, &str)> = p
         .agents
         .iter()
@@ -291,7 +309,7 @@ async fn operators(
             }
         })
         .collect();
-    Ok(Json(list))
+    Ok((headers, Json(list)))
 }
 
 /// What one stream listener holds between events.

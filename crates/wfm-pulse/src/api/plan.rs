@@ -3,14 +3,17 @@
 
 use axum::Json;
 use axum::extract::State;
+use axum::http::HeaderMap;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
+use wfm_core::freshness::DataSource;
 use wfm_core::plan::{ForecastInterval, Segment};
 
 use crate::auth::{Authorized, need};
+use crate::health::freshness as fresh;
 use crate::http::AppState;
 use crate::http::error::{ApiError, ApiResult, ErrorBody};
 use crate::http::extract::{JsonBody, QueryParams};
@@ -89,17 +92,32 @@ async fn put_forecast(
     Ok(Json(Stored { stored: rows.len() }))
 }
 
-/// Timetable segments overlapping the range.
+/// Timetable segments overlapping the range. Its operators come from 1C ZUP's personnel and
+/// its shifts go to 1C ZUP: `X-Data-Freshness` tells how fresh the personnel is and how the
+/// schedule uploads stand, `X-Data-Warning` warns ("Employee data may be outdated",
+/// "Schedule status pending").
 #[utoipa::path(get, path = "/api/v1/plan/timetable", tag = "plan", params(Range),
-    responses((status = 200, body = Vec<Object>), (status = 400, body = ErrorBody)),
+    responses((status = 200, body = Vec<Object>,
+        headers(("X-Data-Freshness" = String, description = "per source: as_of, age, expected cycle, stale"),
+                ("X-Data-Warning" = String, description = "each warning that applies"))),
+        (status = 400, body = ErrorBody)),
     security(("bearer" = []), ("api_key" = [])))]
 async fn get_timetable(
     State(s): State<AppState>,
     _: Authorized<need::Viewer>,
     QueryParams(r): QueryParams<Range>,
-) -> ApiResult<Json<Vec<Segment>>> {
+) -> ApiResult<(HeaderMap, Json<Vec<Segment>>)> {
     r.check()?;
-    Ok(Json(s.store.timetable(r.from, r.to).await?))
+    let segments = s.store.timetable(r.from, r.to).await?;
+    let mut headers = HeaderMap::new();
+    fresh::add_headers(
+        &mut headers,
+        &[
+            fresh::zup(&s, DataSource::Personnel).await?,
+            fresh::zup(&s, DataSource::ScheduleUpload).await?,
+        ],
+    );
+    Ok((headers, Json(segments)))
 }
 
 /// Stores timetable segments, all or nothing; each agent's segments in the span covered

@@ -37,6 +37,10 @@ pub struct AppState {
     pub jobs: Arc<Jobs>,
     /// Alert rules, the evaluator and notifications.
     pub alerts: Arc<Alerting>,
+    /// Integration health: the 1C ZUP probe and every component's status.
+    pub health: Arc<crate::health::Health>,
+    /// Days audit entries are kept (the daily retention purge removes older ones).
+    pub audit_retention_days: u32,
 }
 
 /// Workers running sync jobs in each instance.
@@ -119,6 +123,12 @@ pub async fn serve(
     let publisher = tokio::spawn(state.live.clone().run_publisher(stopped.clone()));
     let workers = tokio::spawn(state.jobs.clone().run(SYNC_WORKERS, stopped.clone()));
     let daily = tokio::spawn(crate::jobs::daily::run(state.jobs.clone(), stopped.clone()));
+    let health = tokio::spawn(state.health.clone().run(stopped.clone()));
+    let retention = tokio::spawn(api::access::run_retention(
+        state.store.clone(),
+        state.audit_retention_days,
+        stopped.clone(),
+    ));
     let alerting = tokio::spawn(state.alerts.clone().run(stopped));
     let live = state.live.clone();
     let served = axum::serve(listener, router(state))
@@ -131,6 +141,8 @@ pub async fn serve(
     let _ = publisher.await;
     let _ = workers.await;
     let _ = daily.await;
+    let _ = health.await;
     let _ = alerting.await;
+    let _ = retention.await;
     served
 }

@@ -51,6 +51,19 @@ pub struct Rejection {
     pub message: String,
 }
 
+/// A rejected item as kept for the data-quality view: when, which item, why. It holds
+/// nothing of the item beyond what the rejection names.
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+pub struct RejectionSample {
+    /// When it was rejected.
+    pub at: DateTime<Utc>,
+    pub event_id: Option<String>,
+    /// Position of the item in its request, from 0.
+    pub index: usize,
+    pub field: Option<String>,
+    pub message: String,
+}
+
 /// The answer to an ingest request.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, ToSchema)]
 pub struct IngestReport {

@@ -8,6 +8,10 @@ use wfm_store::model::FieldError;
 
 use super::zup::contract;
 
+mod health;
+
+pub use health::HealthPolicy;
+
 /// What the API shows instead of a stored password.
 pub const MASK: &str = "********";
 
@@ -35,6 +39,10 @@ pub struct SystemConfig {
     /// When the daily personnel sync runs (1C ZUP only).
     #[serde(default)]
     pub daily_sync: Option<DailySync>,
+    /// When the system counts as degraded or down, and (1C ZUP) how often it is probed and
+    /// when a consistency check halts automatic synchronization.
+    #[serde(default)]
+    pub health: HealthPolicy,
 }
 
 /// Retries of one call: transient failures only (no answer, timeout, 5xx), never a 4xx.
@@ -265,6 +273,7 @@ impl SystemConfig {
                 "stages must increase",
             );
         }
+        self.health.validate(&mut check);
         if let Some(d) = &self.daily_sync {
             check(d.time().is_some(), "daily_sync.at".into(), "must be HH:MM");
             check(
@@ -442,6 +451,7 @@ pub fn default_zup() -> SystemConfig {
             at: "03:00".into(),
             time_zone: "Europe/Moscow".into(),
         }),
+        health: HealthPolicy::default(),
     }
 }
 
@@ -496,6 +506,7 @@ pub fn default_contact_center() -> SystemConfig {
             ),
         ],
         daily_sync: None,
+        health: HealthPolicy::default(),
     }
 }
 
@@ -513,6 +524,22 @@ mod tests {
     }
 
     #[test]
+    fn a_stored_entry_without_health_takes_the_defaults_and_a_partial_one_completes() {
+        let mut value = serde_json::to_value(default_zup()).unwrap();
+        value.as_object_mut().unwrap().remove("health");
+        let c: SystemConfig = serde_json::from_value(value.clone()).unwrap();
+        assert_eq!(c.health, HealthPolicy::default());
+        value["health"] = serde_json::json!({"down_after_ms": 90000});
+        let c: SystemConfig = serde_json::from_value(value).unwrap();
+        assert_eq!(c.health.down_after_ms, 90_000);
+        assert_eq!(c.health.degraded_after_ms, 60_000);
+        let t = c.health.thresholds();
+        assert_eq!(t.down_after, chrono::TimeDelta::seconds(90));
+        assert_eq!(t.min_update_ratio, 0.5);
+        assert_eq!(t.baseline_windows, 15);
+    }
+
+    #[test]
     fn every_rule_names_its_field() {
         let mut c = default_zup();
         c.base_url = "ftp://x".into();
@@ -522,6 +549,8 @@ mod tests {
         c.endpoints.remove(4);
         c.workflow[1].stage = 1;
         c.daily_sync.as_mut().unwrap().at = "25:00".into();
+        c.health.down_after_ms = 1_000;
+        c.health.min_success_percent = 101.0;
         let fields: Vec<String> = c
             .validate()
             .unwrap_err()
@@ -537,6 +566,8 @@ mod tests {
                 "endpoints[0].path",
                 "endpoints",
                 "workflow[1].stage",
+                "health.down_after_ms",
+                "health.min_success_percent",
                 "daily_sync.at"
             ]
         );

@@ -1,7 +1,8 @@
 //! The daily personnel sync: once the configured local time has passed, a personnel_sync is
 //! enqueued under the day's idempotency key, so restarts and several instances still
 //! enqueue it once a day. It starts once a personnel sync has succeeded: until then 1C ZUP
-//! is not set up, and calling it daily would only fill the log with failures.
+//! is not set up, and calling it daily would only fill the log with failures. While a
+//! failed consistency check has automatic synchronization halted, it enqueues nothing.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -43,6 +44,7 @@ async fn set_up(jobs: &Jobs) -> bool {
 /// Enqueues the day's sync when due, until `stop`.
 pub async fn run(jobs: Arc<Jobs>, mut stop: watch::Receiver<bool>) {
     let mut done: Option<NaiveDate> = None;
+    let mut warned: Option<NaiveDate> = None;
     while !*stop.borrow() {
         if let Some((day, _)) = jobs
             .zup
@@ -51,7 +53,23 @@ pub async fn run(jobs: Arc<Jobs>, mut stop: watch::Receiver<bool>) {
             .as_ref()
             .and_then(|d| due(d, Utc::now()))
         {
-            if done != Some(day) && set_up(&jobs).await {
+            let halted = match jobs.halt_in_force().await {
+                Ok(h) => h,
+                Err(e) => {
+                    tracing::warn!(error = %e, "halt of automatic synchronization not read");
+                    None
+                }
+            };
+            if let Some(h) = halted
+                .as_ref()
+                .filter(|_| warned != Some(day) && done != Some(day))
+            {
+                tracing::warn!(
+                    reason = %h.reason,
+                    "daily personnel sync not enqueued: automatic synchronization is halted"
+                );
+                warned = Some(day);
+            } else if halted.is_none() && done != Some(day) && set_up(&jobs).await {
                 let key = format!("personnel_sync:daily:{day}");
                 let scope = Scope::default().complete(JobKind::PersonnelSync, day, "schedule");
                 let actor = Actor {

@@ -3,6 +3,7 @@
 //! in the integration activity log under the trigger's correlation id.
 
 pub mod daily;
+pub mod guard;
 mod norm;
 mod personnel;
 mod schedule;
@@ -42,6 +43,8 @@ pub struct Jobs {
     pub zup: Arc<ZupClient>,
     live: Arc<Live>,
     wake: Notify,
+    /// The last consistency check since start.
+    last_check: std::sync::Mutex<Option<guard::ConsistencyReport>>,
 }
 
 /// Why an attempt failed; transient failures are tried again.
@@ -178,6 +181,7 @@ impl Jobs {
             zup,
             live,
             wake: Notify::new(),
+            last_check: std::sync::Mutex::new(None),
         }
     }
 
@@ -195,7 +199,8 @@ impl Jobs {
         self.wake.notify_waiters();
     }
 
-    /// Enqueues a job (its scope already checked) and wakes a worker.
+    /// Enqueues a job (its scope already checked) and wakes a worker. A personnel sync is
+    /// refused (Conflict) while automatic synchronization is halted.
     pub async fn enqueue(
         &self,
         kind: JobKind,
@@ -203,6 +208,9 @@ impl Jobs {
         idempotency_key: Option<String>,
         actor: &Actor,
     ) -> StoreResult<(Job, bool)> {
+        if kind == JobKind::PersonnelSync {
+            self.refuse_if_halted().await?;
+        }
         let job = NewJob {
             kind,
             scope: serde_json::to_value(scope).unwrap_or(Value::Null),
@@ -288,7 +296,12 @@ impl Jobs {
                 "the job's scope is unreadable: {e}"
             ))),
             Ok(scope) => match job.kind {
-                JobKind::PersonnelSync => personnel::run(&run, &scope).await,
+                JobKind::PersonnelSync => match self.refuse_if_halted().await {
+                    // Queued before the halt: it waits for no one, it ends.
+                    Err(StoreError::Conflict(why)) => Err(Failure::fatal(why)),
+                    Err(e) => Err(e.into()),
+                    Ok(()) => personnel::run(&run, &scope).await,
+                },
                 JobKind::NormHours => norm::run(&run, &scope).await,
                 JobKind::ScheduleUpload => schedule::run(&run, &scope).await,
                 JobKind::FactWorktimeUpload => worktime::run(&run, &scope).await,

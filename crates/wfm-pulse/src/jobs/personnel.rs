@@ -1,13 +1,18 @@
 //! Personnel sync (1C -> WFM): reads departments, employees and vacation balances with
 //! `agents`, reports field by field where WFM and 1C disagree, then applies the answer in
 //! one transaction (services, groups, agents; terminated agents deactivated, never deleted).
+//! An employee marked `deletionRequested` is erased (GDPR) instead; erased employees are
+//! left out of everything, the report included, and never come back.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use serde_json::{Value, json};
 use wfm_core::zup::consistency::{Discrepancy, PersonnelRecord, compare};
 use wfm_core::zup::personnel::{Department, Employee, VacationBalance};
+use wfm_store::StoreError;
 use wfm_store::integration::PersonnelImport;
+use wfm_store::model::Actor;
+use wfm_store::privacy::{ErasureSource, ErasureSubject};
 
 use super::scope::Scope;
 use super::{Failure, Run};
@@ -22,15 +27,22 @@ pub async fn run(run: &Run<'_>, scope: &Scope) -> Result<Value, Failure> {
     let total = answer.agents.len() as u64;
     run.progress(0, total).await;
     let departments: Vec<Department> = answer.departments.iter().map(department).collect();
+    let (erased, left_out) = erase_requested(run, &answer.agents).await?;
     let mut employees = Vec::with_capacity(answer.agents.len());
     let mut skipped = Vec::new();
-    for a in &answer.agents {
+    for a in answer
+        .agents
+        .iter()
+        .filter(|a| !left_out.contains(&a.agent_id))
+    {
         match employee(a) {
             Ok(e) => employees.push(e),
             Err(why) => skipped.push(json!({"employee_id": a.agent_id, "reason": why})),
         }
     }
-    let discrepancies = consistency(run, &departments, &employees).await?;
+    let discrepancies = consistency(&**run.store(), &departments, &employees).await?;
+    // Corruption halts automatic synchronization here, before anything is applied.
+    super::guard::after_sync(run, &employees, &discrepancies).await?;
     let sites = run.store().list_sites().await?;
     let Some(site) = sites.first() else {
         return Err(Failure::fatal(
@@ -62,6 +74,8 @@ pub async fn run(run: &Run<'_>, scope: &Scope) -> Result<Value, Failure> {
         "services_created": result.services_created,
         "groups_created": result.groups_created,
         "positions": result.positions,
+        "erased": erased,
+        "erased_skipped": left_out.len() as u64 + result.erased_skipped,
         "skipped": skipped,
         "consistency": {
             "discrepancies": discrepancies.len(),
@@ -71,7 +85,47 @@ pub async fn run(run: &Run<'_>, scope: &Scope) -> Result<Value, Failure> {
     }))
 }
 
-fn department(d: &DepartmentJson) -> Department {
+/// Erases the employees 1C marks `deletionRequested` that are not erased yet; returns how
+/// many it erased and the UIDs to leave out of the sync (every erased employee).
+async fn erase_requested(
+    run: &Run<'_>,
+    agents: &[AgentJson],
+) -> Result<(u64, HashSet<String>), Failure> {
+    let uids: Vec<String> = agents.iter().map(|a| a.agent_id.clone()).collect();
+    let mut left_out: HashSet<String> = run
+        .store()
+        .erased_zup_employees(&uids)
+        .await?
+        .into_iter()
+        .collect();
+    let mut erased = 0;
+    for a in agents.iter().filter(|a| a.deletion_requested) {
+        if left_out.contains(&a.agent_id) || a.agent_id.trim().is_empty() {
+            left_out.insert(a.agent_id.clone());
+            continue;
+        }
+        // The notice comes from 1C, not from whoever triggered the sync.
+        let actor = Actor::system(run.actor().correlation_id);
+        let subject = ErasureSubject::ZupEmployee(a.agent_id.clone());
+        match run
+            .store()
+            .erase_person(&subject, ErasureSource::Zup, &actor)
+            .await
+        {
+            Ok(_) => erased += 1,
+            // Erased meanwhile (another instance's sync).
+            Err(StoreError::Conflict(_)) => {}
+            Err(e) => return Err(e.into()),
+        }
+        left_out.insert(a.agent_id.clone());
+    }
+    if erased > 0 {
+        run.live().mark_stale();
+    }
+    Ok((erased, left_out))
+}
+
+pub(super) fn department(d: &DepartmentJson) -> Department {
     Department {
         id: d.department_id.clone(),
         name: d.department.clone(),
@@ -80,7 +134,7 @@ fn department(d: &DepartmentJson) -> Department {
 }
 
 /// An employee of the answer, or why it cannot be taken.
-fn employee(a: &AgentJson) -> Result<Employee, String> {
+pub(super) fn employee(a: &AgentJson) -> Result<Employee, String> {
     let required = [
         ("agentId", &a.agent_id),
         ("tabN", &a.tab_n),
@@ -128,15 +182,14 @@ fn employee(a: &AgentJson) -> Result<Employee, String> {
 
 /// WFM's personnel (agents with what the last sync stored) against 1C's answer. Employees
 /// WFM has never seen are new hires, not discrepancies.
-async fn consistency(
-    run: &Run<'_>,
+pub(super) async fn consistency(
+    store: &dyn wfm_store::Store,
     departments: &[Department],
     employees: &[Employee],
 ) -> Result<Vec<Discrepancy>, Failure> {
-    let stored = run.store().zup_employees().await?;
-    let stored_departments = run.store().zup_departments().await?;
-    let agents: HashMap<i64, _> = run
-        .store()
+    let stored = store.zup_employees().await?;
+    let stored_departments = store.zup_departments().await?;
+    let agents: HashMap<i64, _> = store
         .list_agents()
         .await?
         .into_iter()

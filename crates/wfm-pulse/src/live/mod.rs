@@ -2,11 +2,12 @@
 //! commit order; a background task publishes an immutable snapshot at most every 250 ms,
 //! which readers take without waiting on writers.
 
+pub mod activity;
 pub mod engine;
 pub mod view;
 
-use std::collections::BTreeMap;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::collections::{BTreeMap, VecDeque};
+use std::sync::atomic::{AtomicBool, AtomicI64, Ordering};
 use std::sync::{Arc, RwLock};
 use std::time::Duration;
 
@@ -17,9 +18,15 @@ use wfm_store::live::WorkplaceCall;
 use wfm_store::model::{Actor, AgentInput, GroupInput};
 use wfm_store::{Store, StoreError};
 
-use crate::ingest::{self, Candidate, Checks, IngestReport, Reason, Rejection};
+use crate::ingest::{self, Candidate, Checks, IngestReport, Reason, Rejection, RejectionSample};
+use activity::{Activity, Feed};
 use engine::Engine;
 use view::Published;
+
+/// Rejected items kept as samples, per source and reason: the newest.
+pub const SAMPLES_KEPT: usize = 20;
+/// How old the contact center's data may be before responses warn, until health says.
+const DEFAULT_FRESHNESS_CYCLE_MS: i64 = 60_000;
 
 /// Least time between two publications while events arrive.
 const PUBLISH_EVERY: Duration = Duration::from_millis(250);
@@ -68,6 +75,12 @@ pub struct Live {
     notices: tokio::sync::broadcast::Sender<WorkplaceCall>,
     /// Rejected items since start, per source and reason.
     rejections: std::sync::Mutex<BTreeMap<(&'static str, Reason), u64>>,
+    /// The newest rejected items, per source and reason.
+    samples: std::sync::Mutex<BTreeMap<(&'static str, Reason), VecDeque<RejectionSample>>>,
+    /// What each feed delivered lately, for its health.
+    activity: std::sync::Mutex<Activity>,
+    /// How old the contact center's data may be before the snapshot warns (ms).
+    freshness_cycle_ms: AtomicI64,
 }
 
 impl Live {
@@ -84,6 +97,15 @@ impl Live {
             .filter(|c| c.on_line_at.is_none())
             .map(|c| (c.id, c.agent_id))
             .collect();
+        let now = Utc::now();
+        let activity = Activity::seeded(
+            &store
+                .event_activity(now - chrono::Duration::hours(1), 1_000)
+                .await?,
+            &store
+                .event_activity(now - chrono::Duration::days(1), 60_000)
+                .await?,
+        );
         let published = Arc::new(Published::build(&engine, Utc::now(), 0));
         let live = Arc::new(Live {
             store,
@@ -97,6 +119,9 @@ impl Live {
             waiting_calls: std::sync::Mutex::new(waiting),
             notices: tokio::sync::broadcast::channel(64).0,
             rejections: Default::default(),
+            samples: Default::default(),
+            activity: std::sync::Mutex::new(activity),
+            freshness_cycle_ms: AtomicI64::new(DEFAULT_FRESHNESS_CYCLE_MS),
         });
         Ok(live)
     }
@@ -287,6 +312,7 @@ impl Live {
         };
         rejections.extend(late);
         let seqs = self.store.append_events(&events).await?;
+        let received = Utc::now();
         let mut report = IngestReport::default();
         let mut stored: Vec<Event> = Vec::with_capacity(events.len());
         for (e, seq) in events.into_iter().zip(seqs) {
@@ -298,6 +324,12 @@ impl Live {
                     kind: e.kind,
                 }),
                 None => report.duplicate += 1,
+            }
+        }
+        {
+            let mut activity = self.activity.lock().unwrap_or_else(|p| p.into_inner());
+            for e in &stored {
+                activity.accepted(Feed::of(&e.kind), received, e.at);
             }
         }
         // Replay reads the log by sequence number: apply in that order too.
@@ -327,15 +359,74 @@ impl Live {
             .collect())
     }
 
-    /// Counts rejected items per source and reason.
-    pub fn count_rejections(&self, source: &'static str, rejected: &[Rejection]) {
+    /// Counts rejected items per source and reason, keeps the newest as samples, and
+    /// notes them in the history of the feed `feed_of` names for each item's index.
+    pub fn count_rejections(
+        &self,
+        source: &'static str,
+        rejected: &[Rejection],
+        feed_of: &dyn Fn(usize) -> Feed,
+    ) {
         if rejected.is_empty() {
             return;
         }
-        let mut counts = self.rejections.lock().unwrap_or_else(|p| p.into_inner());
-        for r in rejected {
-            *counts.entry((source, r.reason)).or_default() += 1;
+        let now = Utc::now();
+        {
+            let mut counts = self.rejections.lock().unwrap_or_else(|p| p.into_inner());
+            for r in rejected {
+                *counts.entry((source, r.reason)).or_default() += 1;
+            }
         }
+        {
+            let mut samples = self.samples.lock().unwrap_or_else(|p| p.into_inner());
+            for r in rejected {
+                let kept = samples.entry((source, r.reason)).or_default();
+                if kept.len() == SAMPLES_KEPT {
+                    kept.pop_front();
+                }
+                kept.push_back(RejectionSample {
+                    at: now,
+                    event_id: r.event_id.clone(),
+                    index: r.index,
+                    field: r.field.clone(),
+                    message: r.message.clone(),
+                });
+            }
+        }
+        let mut activity = self.activity.lock().unwrap_or_else(|p| p.into_inner());
+        for r in rejected {
+            activity.rejected(feed_of(r.index), now);
+        }
+    }
+
+    /// The newest rejected items per source and reason, oldest first.
+    pub fn rejection_samples(&self) -> BTreeMap<(&'static str, Reason), Vec<RejectionSample>> {
+        self.samples
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .iter()
+            .map(|(k, v)| (*k, v.iter().cloned().collect()))
+            .collect()
+    }
+
+    /// What `feed` delivered lately, for the health rules.
+    pub fn feed_observation(
+        &self,
+        feed: Feed,
+        now: DateTime<Utc>,
+        thresholds: &wfm_core::health::Thresholds,
+        expected: bool,
+    ) -> wfm_core::health::FeedObservation {
+        self.activity
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .observe(feed, now, thresholds, expected)
+    }
+
+    /// How old the contact center's data may be before the snapshot warns.
+    pub fn set_freshness_cycle(&self, cycle: chrono::Duration) {
+        self.freshness_cycle_ms
+            .store(cycle.num_milliseconds().max(1), Ordering::Relaxed);
     }
 
     /// Rejected items since start, per source and reason.
@@ -350,7 +441,8 @@ impl Live {
     pub async fn publish(&self) -> Result<(), StoreError> {
         let engine = self.current().await?;
         let version = *self.version.borrow() + 1;
-        let published = Arc::new(Published::build(&engine, Utc::now(), version));
+        let cycle = chrono::Duration::milliseconds(self.freshness_cycle_ms.load(Ordering::Relaxed));
+        let published = Arc::new(Published::build_with(&engine, Utc::now(), version, cycle));
         drop(engine);
         self.track_workplace_calls(&published).await?;
         *self.published.write().unwrap_or_else(|p| p.into_inner()) = published;

@@ -8,7 +8,9 @@ use serde::Serialize;
 use sha2::{Digest, Sha256};
 use utoipa::ToSchema;
 use wfm_core::event::GroupId;
+use wfm_core::freshness::{DataSource, Freshness};
 use wfm_core::live::{Figures, IntervalFigures, OperatorStatus};
+use wfm_core::quality::{QualityFlag, check_figures};
 
 use super::engine::Engine;
 
@@ -21,6 +23,10 @@ pub struct GroupView {
     #[serde(flatten)]
     #[schema(value_type = Object)]
     pub figures: Figures,
+    /// Derived values that failed their check and are shown as undefined instead.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[schema(value_type = Vec<Object>)]
+    pub data_quality: Vec<QualityFlag>,
 }
 
 /// One site's aggregate over all its groups.
@@ -30,6 +36,20 @@ pub struct SiteView {
     pub time_zone: String,
     #[schema(value_type = Object)]
     pub all: Figures,
+    /// Derived values of the aggregate that failed their check.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[schema(value_type = Vec<Object>)]
+    pub data_quality: Vec<QualityFlag>,
+}
+
+/// A derived value that failed its check, with the scope it belongs to.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct ScopedFlag {
+    /// `group:3`, `service:2`, `site:1` or `all`.
+    pub scope: String,
+    #[serde(flatten)]
+    #[schema(value_type = Object)]
+    pub flag: QualityFlag,
 }
 
 /// The realtime indicators of every group, service and site at one instant.
@@ -44,6 +64,13 @@ pub struct Realtime {
     /// have different days, so they are aggregated per site).
     #[schema(value_type = Option<Object>)]
     pub all: Option<Figures>,
+    /// How fresh the contact-center data behind the figures is: the newest event, and a
+    /// warning when it is older than the feed's expected cycle.
+    #[schema(value_type = Object)]
+    pub freshness: Freshness,
+    /// Every derived value that failed its check (shown as undefined), by scope.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub data_quality: Vec<ScopedFlag>,
 }
 
 /// A snapshot as published: immutable, shared by all readers.
@@ -78,8 +105,39 @@ pub fn etag_of(body: &[u8]) -> String {
     format!("\"{}\"", hex::encode(&digest[..12]))
 }
 
+fn scope_key(scope: wfm_core::live::Scope, site: i64) -> String {
+    match scope {
+        wfm_core::live::Scope::Group(id) => format!("group:{id}"),
+        wfm_core::live::Scope::Service(id) => format!("service:{id}"),
+        wfm_core::live::Scope::All => format!("site:{site}"),
+    }
+}
+
+/// Checks a scope's derived values (those that cannot be become undefined) and files the
+/// flags under the scope.
+fn checked(f: &mut Figures, site: i64, all: &mut Vec<ScopedFlag>) -> Vec<QualityFlag> {
+    let flags = check_figures(f);
+    let scope = scope_key(f.scope, site);
+    all.extend(flags.iter().cloned().map(|flag| ScopedFlag {
+        scope: scope.clone(),
+        flag,
+    }));
+    flags
+}
+
 impl Published {
+    /// The snapshot at `now`, warning when the newest event is older than a minute.
     pub fn build(engine: &Engine, now: DateTime<Utc>, version: u64) -> Published {
+        Published::build_with(engine, now, version, chrono::Duration::seconds(60))
+    }
+
+    /// The snapshot at `now`, warning when the newest event is older than `cycle`.
+    pub fn build_with(
+        engine: &Engine,
+        now: DateTime<Utc>,
+        version: u64,
+        cycle: chrono::Duration,
+    ) -> Published {
         let names: BTreeMap<i64, &str> = engine
             .groups
             .iter()
@@ -93,28 +151,45 @@ impl Published {
             services: Vec::new(),
             sites: Vec::new(),
             all: None,
+            freshness: wfm_core::freshness::assess(
+                DataSource::ContactCenter,
+                engine.watermark,
+                now,
+                Some(cycle),
+                false,
+                0,
+            ),
+            data_quality: Vec::new(),
         };
+        let mut flags = Vec::new();
         let mut operators = Vec::new();
         let mut intervals = BTreeMap::new();
         for site in &engine.sites {
-            let snap = site.center.snapshot(now);
-            for f in snap.groups {
+            let mut snap = site.center.snapshot(now);
+            for mut f in snap.groups {
                 let wfm_core::live::Scope::Group(id) = f.scope else {
                     continue;
                 };
+                let data_quality = checked(&mut f, site.site_id, &mut flags);
                 intervals.insert(id, site.center.intervals(id, site.day));
                 realtime.groups.push(GroupView {
                     group_id: id,
                     name: names.get(&id).copied().unwrap_or_default().to_string(),
                     service_id: services.get(&id).copied().unwrap_or_default(),
                     figures: f,
+                    data_quality,
                 });
             }
+            for f in &mut snap.services {
+                checked(f, site.site_id, &mut flags);
+            }
             realtime.services.extend(snap.services);
+            let data_quality = checked(&mut snap.all, site.site_id, &mut flags);
             realtime.sites.push(SiteView {
                 site_id: site.site_id,
                 time_zone: site.time_zone.clone(),
                 all: snap.all,
+                data_quality,
             });
             operators.extend(site.center.operators(now));
         }
@@ -122,6 +197,7 @@ impl Published {
             realtime.all = realtime.sites.first().map(|s| s.all.clone());
         }
         realtime.groups.sort_by_key(|g| g.group_id);
+        realtime.data_quality = flags;
         operators.sort_by_key(|o| o.agent_id);
         // Serializing plain data to a Vec cannot fail.
         let body = serde_json::to_vec(&realtime).unwrap_or_default();
@@ -138,5 +214,88 @@ impl Published {
             agents: engine.agents.clone(),
             days: engine.sites.iter().map(|s| s.day).collect(),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeMap;
+
+    use chrono::TimeZone;
+    use wfm_core::live::{IndicatorValue, Scope};
+    use wfm_core::threshold::{Color, Indicator};
+
+    use super::*;
+
+    fn figures(scope: Scope, sl: f64) -> Figures {
+        Figures {
+            scope,
+            indicators: vec![IndicatorValue {
+                indicator: Indicator::ServiceLevel,
+                value: Some(sl),
+                unit: "percent",
+                plan: Some(80.0),
+                deviation: Some(sl - 80.0),
+                color: Color::Green,
+                trend: None,
+                sparkline: Vec::new(),
+                updated_at: Utc.with_ymd_and_hms(2026, 11, 26, 10, 0, 0).unwrap(),
+                freshness_seconds: Some(1.0),
+            }],
+            online: 1,
+            planned: 1,
+            required: Some(1.0),
+            queue_now: 0,
+            longest_wait_seconds: 0.0,
+            agents_by_state: BTreeMap::new(),
+            offered_today: 5,
+            answered_today: 5,
+            answered_within_target_today: 5,
+            abandoned_today: 0,
+            short_abandoned_today: 0,
+            sl_window_percent: None,
+            sl_predicted_percent: None,
+            asa_seconds: None,
+            abandonment_percent: None,
+            abandonment_excluding_short_percent: None,
+            occupancy_percent: None,
+        }
+    }
+
+    #[test]
+    fn a_value_that_cannot_be_is_grey_and_filed_under_its_scope() {
+        let mut all = Vec::new();
+        let mut group = figures(Scope::Group(3), 120.0);
+        let flags = checked(&mut group, 1, &mut all);
+        assert_eq!(group.indicators[0].value, None);
+        assert_eq!(group.indicators[0].color, Color::Grey);
+        assert_eq!(flags.len(), 1);
+        let mut site = figures(Scope::All, 90.0);
+        assert_eq!(checked(&mut site, 1, &mut all), []);
+        let mut service = figures(Scope::Service(2), -1.0);
+        checked(&mut service, 1, &mut all);
+        let filed: Vec<(&str, &str, &str)> = all
+            .iter()
+            .map(|f| (f.scope.as_str(), f.flag.field, f.flag.check))
+            .collect();
+        assert_eq!(
+            filed,
+            [
+                ("group:3", "service_level", "above_100"),
+                ("service:2", "service_level", "negative")
+            ]
+        );
+        // As readers get it: the value null, the flag beside it.
+        let view = GroupView {
+            group_id: 3,
+            name: "L1".into(),
+            service_id: 2,
+            figures: group,
+            data_quality: flags,
+        };
+        let json = serde_json::to_value(&view).unwrap();
+        assert_eq!(json["indicators"][0]["value"], serde_json::Value::Null);
+        assert_eq!(json["data_quality"][0]["check"], "above_100");
+        assert_eq!(json["data_quality"][0]["value"], 120.0);
     }
 }

@@ -95,6 +95,17 @@ async fn by_idempotency_key(conn: &mut AnyConnection, key: &str) -> StoreResult<
         .transpose()
 }
 
+/// A job as its audit entry shows it: without its result and last error, which may name
+/// 1C employees (report lines, refusals); the audit log is append-only and would keep them
+/// past an erasure. The job itself shows them, and an erasure scrubs them there.
+fn audited(job: &Job) -> Job {
+    Job {
+        result: None,
+        last_error: None,
+        ..job.clone()
+    }
+}
+
 fn json_text(v: &serde_json::Value) -> StoreResult<String> {
     serde_json::to_string(v).map_err(|e| StoreError::Other(e.to_string()))
 }
@@ -148,7 +159,7 @@ impl SqlStore {
             "sync_job",
             &id,
             None,
-            Some(&created),
+            Some(&audited(&created)),
         )
         .await?;
         tx.commit().await.map_err(err)?;
@@ -360,8 +371,8 @@ impl SqlStore {
             "requeue",
             "sync_job",
             &entity_id,
-            Some(&before),
-            Some(&after),
+            Some(&audited(&before)),
+            Some(&audited(&after)),
         )
         .await?;
         tx.commit().await.map_err(err)?;

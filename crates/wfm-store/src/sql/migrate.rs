@@ -34,6 +34,16 @@ const MIGRATIONS: &[(&str, &str, &str)] = &[
         include_str!("../../migrations/sqlite/0005_alerting.sql"),
         include_str!("../../migrations/postgres/0005_alerting.sql"),
     ),
+    (
+        "0006_privacy",
+        include_str!("../../migrations/sqlite/0006_privacy.sql"),
+        include_str!("../../migrations/postgres/0006_privacy.sql"),
+    ),
+    (
+        "0007_health",
+        include_str!("../../migrations/sqlite/0007_health.sql"),
+        include_str!("../../migrations/postgres/0007_health.sql"),
+    ),
 ];
 
 pub(crate) async fn run(store: &SqlStore) -> StoreResult<Vec<String>> {

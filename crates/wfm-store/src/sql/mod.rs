@@ -10,13 +10,17 @@ mod alerts;
 mod audit;
 mod codec;
 mod departments;
+mod health;
 mod integration;
 mod jobs;
 mod live;
 mod migrate;
 mod notifications;
+mod person_keys;
 mod personnel;
 mod predictions;
+mod privacy;
+mod scrub;
 mod table;
 mod tables;
 mod time;
@@ -35,6 +39,7 @@ use crate::error::{StoreError, StoreResult};
 use crate::integration::*;
 use crate::live::{NewEvent, StateCode, WorkplaceCall};
 use crate::model::*;
+use crate::privacy::{ErasureSource, ErasureSubject, PrivacyDeletion};
 use crate::store::{Backend, Store};
 use chrono::{DateTime, NaiveDate, Utc};
 use wfm_core::event::Event;
@@ -78,6 +83,9 @@ impl SqlStore {
                             conn.execute("PRAGMA foreign_keys = ON").await?;
                             conn.execute("PRAGMA busy_timeout = 5000").await?;
                             conn.execute("PRAGMA synchronous = FULL").await?;
+                            // Deleted content is zeroed, so erased personal data does not
+                            // linger in free pages of the file.
+                            conn.execute("PRAGMA secure_delete = ON").await?;
                             Ok(())
                         })
                     })
@@ -220,6 +228,24 @@ impl Store for SqlStore {
 
     async fn list_audit(&self, filter: &AuditFilter) -> StoreResult<Vec<AuditEntry>> {
         self.audit_entries(filter).await
+    }
+    async fn purge_audit(&self, before: DateTime<Utc>) -> StoreResult<u64> {
+        self.purge(before).await
+    }
+
+    async fn erase_person(
+        &self,
+        subject: &ErasureSubject,
+        source: ErasureSource,
+        actor: &Actor,
+    ) -> StoreResult<PrivacyDeletion> {
+        self.erase(subject, source, actor).await
+    }
+    async fn get_privacy_deletion(&self, id: i64) -> StoreResult<PrivacyDeletion> {
+        self.deletion(id).await
+    }
+    async fn erased_zup_employees(&self, ids: &[String]) -> StoreResult<Vec<String>> {
+        self.erased_uids(ids).await
     }
 
     async fn append_events(&self, events: &[NewEvent]) -> StoreResult<Vec<Option<i64>>> {
@@ -489,5 +515,49 @@ impl Store for SqlStore {
     }
     async fn all_notification_prefs(&self) -> StoreResult<Vec<(String, NotificationPrefs)>> {
         self.every_prefs().await
+    }
+
+    async fn event_activity(
+        &self,
+        since: DateTime<Utc>,
+        bucket_ms: i64,
+    ) -> StoreResult<Vec<crate::health::EventActivity>> {
+        self.activity(since, bucket_ms).await
+    }
+    async fn integration_outcomes(
+        &self,
+        day_since: DateTime<Utc>,
+        hour_since: DateTime<Utc>,
+    ) -> StoreResult<Vec<crate::health::OperationOutcome>> {
+        self.outcomes(day_since, hour_since).await
+    }
+    async fn sync_halt(&self, system: &str) -> StoreResult<Option<crate::health::SyncHalt>> {
+        self.halt_in_force(system).await
+    }
+    async fn halt_sync(
+        &self,
+        halt: &crate::health::NewSyncHalt,
+        actor: &Actor,
+    ) -> StoreResult<(crate::health::SyncHalt, bool)> {
+        self.halt(halt, actor).await
+    }
+    async fn resume_sync(
+        &self,
+        system: &str,
+        note: &str,
+        accept_next: bool,
+        actor: &Actor,
+    ) -> StoreResult<crate::health::SyncHalt> {
+        self.resume(system, note, accept_next, actor).await
+    }
+    async fn take_sync_acceptance(&self, system: &str) -> StoreResult<bool> {
+        self.take_acceptance(system).await
+    }
+    async fn sync_halts(
+        &self,
+        system: &str,
+        limit: u32,
+    ) -> StoreResult<Vec<crate::health::SyncHalt>> {
+        self.halts(system, limit).await
     }
 }

@@ -2,7 +2,7 @@
 //! employees to agents (created, updated, deactivated), in one write transaction. The
 //! stored state is loaded once, the changes are computed in memory, then written in
 //! multi-row statements, so a large answer applies in seconds and an unchanged one writes
-//! next to nothing.
+//! next to nothing. Employees whose personal data was erased (tombstoned) are left out.
 
 use std::collections::{HashMap, HashSet};
 
@@ -12,7 +12,7 @@ use wfm_core::zup::personnel::Employee;
 use super::audit::{self, Change};
 use super::table::{Table, write_update};
 use super::zup::{self, EmployeeRow};
-use super::{SqlStore, codec, departments, time};
+use super::{SqlStore, codec, departments, privacy, time};
 use crate::error::{StoreError, StoreResult};
 use crate::integration::{PersonnelImport, PersonnelResult};
 use crate::model::{Actor, Agent, AgentInput, Site, Skill};
@@ -111,6 +111,7 @@ fn plan(
     stored: &HashMap<String, EmployeeRow>,
     departments: &departments::Departments,
     sites: &HashMap<String, i64>,
+    erased: &HashSet<String>,
     result: &mut PersonnelResult,
 ) -> StoreResult<Plan> {
     // The employee each agent belongs to: stored links, then this sync's decisions.
@@ -126,6 +127,10 @@ fn plan(
     let mut plan = Plan::default();
     for (i, e) in import.employees.iter().enumerate() {
         if last.get(e.id.as_str()) != Some(&i) {
+            continue;
+        }
+        if !erased.is_empty() && erased.contains(&privacy::tombstone(&e.id)) {
+            result.erased_skipped += 1;
             continue;
         }
         let free = |id: &i64| owner.get(id).is_none_or(|o| *o == e.id);
@@ -304,12 +309,14 @@ async fn apply(
 
     let agents = Agents::new(Agent::fetch(conn, None).await.map_err(zup::err)?);
     let stored = zup::load_employees(conn).await?;
+    let erased = privacy::tombstones(conn).await?;
     let mut plan = plan(
         import,
         &agents,
         &stored,
         &departments,
         &site_by_name,
+        &erased,
         &mut result,
     )?;
 
@@ -358,6 +365,7 @@ impl SqlStore {
         actor: &Actor,
     ) -> StoreResult<PersonnelResult> {
         let mut tx = self.begin_write().await?;
+        privacy::lock_personnel(&mut tx, self.backend).await?;
         let result = apply(&mut tx, import, actor).await?;
         tx.commit().await.map_err(zup::err)?;
         Ok(result)

@@ -101,7 +101,7 @@ impl EmployeeRow {
         })
     }
 
-    fn from_db(r: &AnyRow) -> Result<Self, sqlx::Error> {
+    pub(crate) fn from_db(r: &AnyRow) -> Result<Self, sqlx::Error> {
         Ok(Self {
             id: r.try_get("id")?,
             agent_id: r.try_get("agent_id")?,

@@ -2,11 +2,14 @@
 
 mod alert_lists;
 mod alerts;
+mod health;
 mod integration;
 mod jobs;
 mod live;
 mod notifications;
 mod personnel;
+mod privacy;
+mod privacy_erasure;
 
 use std::sync::Arc;
 
@@ -51,7 +54,9 @@ pub async fn audit_of(store: &Arc<dyn Store>, correlation: &str) -> Vec<AuditEnt
         .unwrap()
 }
 
-pub async fn run(store: Arc<dyn Store>) {
+/// Runs every part on `store`, opened at `url` (the privacy part reads the database's own
+/// catalog and rows through a connection of its own).
+pub async fn run(store: Arc<dyn Store>, url: &str) {
     migrations(&store).await;
     store.ping().await.unwrap();
     sites(&store).await;
@@ -64,6 +69,9 @@ pub async fn run(store: Arc<dyn Store>) {
     live::run(&store).await;
     integration::run(&store).await;
     alerts::run(&store).await;
+    health::run(&store).await;
+    // Last: it erases, scans every table, and purges the audit log.
+    privacy::run(&store, url).await;
 }
 
 async fn migrations(store: &Arc<dyn Store>) {
@@ -75,7 +83,9 @@ async fn migrations(store: &Arc<dyn Store>) {
             "0002_live".to_string(),
             "0003_workplace_calls".to_string(),
             "0004_integration".to_string(),
-            "0005_alerting".to_string()
+            "0005_alerting".to_string(),
+            "0006_privacy".to_string(),
+            "0007_health".to_string()
         ]
     );
     let again = store.migrate().await.unwrap();

@@ -162,6 +162,7 @@ pub async fn run(store: &Arc<dyn Store>) {
             services_created: 3,
             groups_created: 3,
             positions: 2,
+            erased_skipped: 0,
         }
     );
 

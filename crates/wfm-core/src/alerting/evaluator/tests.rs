@@ -9,6 +9,7 @@ use proptest::prelude::*;
 
 use super::*;
 use crate::alerting::rule::{Channel, EscalationLevel, Metric, PredictionKind, Severity};
+use crate::health::Status;
 use crate::live::{IndicatorValue, Scope};
 use crate::threshold::{Color, Indicator};
 
@@ -127,6 +128,13 @@ fn scope_keys_round_trip() {
     }
     assert_eq!(GROUP.group_id(), Some(3));
     assert_eq!(AlertScope::Site(1).group_id(), None);
+    let component = AlertScope::Component(Component::CallEvents);
+    assert_eq!(component.key(), "component:call_events");
+    assert_eq!(AlertScope::parse("component:call_events"), Some(component));
+    assert_eq!(component.group_id(), None);
+    for bad in ["component:", "component:3", "component:Call_events"] {
+        assert_eq!(AlertScope::parse(bad), None, "{bad}");
+    }
 }
 
 #[test]
@@ -553,4 +561,111 @@ proptest! {
             prop_assert_eq!(&tracked, &open);
         }
     }
+}
+
+fn outage_rule() -> RuleDefinition {
+    let mut r = no_ladder(rule(0, 60, 0.0));
+    r.trigger = Trigger::Threshold {
+        metric: Metric::ComponentStatus,
+        comparison: Comparison::Above,
+        value: 1.0,
+    };
+    r
+}
+
+#[test]
+fn component_figures_are_observed_per_component_and_fire_on_down_only() {
+    let outage = outage_rule();
+    let mut halted = outage_rule();
+    halted.trigger = Trigger::Threshold {
+        metric: Metric::SyncHalted,
+        comparison: Comparison::Above,
+        value: 0.0,
+    };
+    let every_group = rule(0, 60, 0.0);
+    let signals = [
+        ComponentSignal {
+            component: Component::CallEvents,
+            status: Status::Down,
+            sync_halted: false,
+        },
+        ComponentSignal {
+            component: Component::ZupPersonnel,
+            status: Status::Degraded,
+            sync_halted: true,
+        },
+    ];
+    let rules = [(1, &outage), (2, &halted), (3, &every_group)];
+    let got = observe_components(&rules, &signals);
+    let o = |rule_id, c, value| Observation {
+        rule_id,
+        scope: AlertScope::Component(c),
+        value: Some(value),
+    };
+    assert_eq!(
+        got,
+        vec![
+            o(1, Component::CallEvents, 2.0),
+            o(1, Component::ZupPersonnel, 1.0),
+            o(2, Component::CallEvents, 0.0),
+            o(2, Component::ZupPersonnel, 1.0),
+        ]
+    );
+    // Group and site observation leaves component rules out.
+    let g = figures(50.0, 1.0);
+    assert_eq!(
+        observe(&rules, &[(1, &g)], &[(9, &g)]),
+        vec![Observation {
+            rule_id: 3,
+            scope: AlertScope::Group(1),
+            value: Some(50.0)
+        }]
+    );
+    let mut e = Evaluator::new();
+    let changes = e.step(&rules, &got, t(0));
+    let fired: Vec<(i64, AlertScope)> = changes
+        .iter()
+        .filter_map(|c| match c {
+            Change::Fire { rule_id, scope, .. } => Some((*rule_id, *scope)),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(
+        fired,
+        [
+            (1, AlertScope::Component(Component::CallEvents)),
+            (2, AlertScope::Component(Component::ZupPersonnel)),
+        ]
+    );
+    // A component reading under a group rule is not watched, nor a group reading under a
+    // component rule.
+    let stray = [
+        Observation {
+            rule_id: 3,
+            scope: AlertScope::Component(Component::CallEvents),
+            value: Some(10.0),
+        },
+        Observation {
+            rule_id: 1,
+            scope: GROUP,
+            value: Some(2.0),
+        },
+    ];
+    let mut e = Evaluator::new();
+    assert_eq!(e.step(&rules, &stray, t(0)), []);
+    // Back to healthy: resolved after the clear time.
+    let mut e = Evaluator::new();
+    let down = [o(1, Component::CallEvents, 2.0)];
+    let healthy = [o(1, Component::CallEvents, 0.0)];
+    assert_eq!(e.step(&[(1, &outage)], &down, t(0)).len(), 1);
+    assert_eq!(e.step(&[(1, &outage)], &healthy, t(10)), []);
+    assert_eq!(
+        e.step(&[(1, &outage)], &healthy, t(70)),
+        [Change::Resolve {
+            rule_id: 1,
+            scope: AlertScope::Component(Component::CallEvents),
+            at: t(70),
+            value: Some(0.0)
+        }]
+    );
 }

@@ -1,5 +1,5 @@
 //! The alert rules installed on first start: the four threshold alerts of the monitoring
-//! scenarios, each with the four-level escalation ladder.
+//! scenarios and the two of integration health, each with the four-level escalation ladder.
 
 use super::{Channel, Comparison, EscalationLevel, Metric, RuleDefinition, Severity, Trigger};
 
@@ -13,10 +13,14 @@ use super::{Channel, Comparison, EscalationLevel, Metric, RuleDefinition, Severi
 ///  escalation (levels 1 AND 2 both at 0 minutes);
 ///  "System overload": QueueLength Above 20, emergency, suggested action "Start the
 ///  emergency staffing protocol: ...";
-///  "Extended outage": DataAge Above 600, critical, recipients team:technical at level 1.
+///  "Extended outage": DataAge Above 600, critical, recipients team:technical at level 1;
+///  "Integration outage": ComponentStatus Above 1 (a component down), critical,
+///  team:technical at level 1;
+///  "Data corruption": SyncHalted Above 0 (automatic sync halted by the consistency
+///  check), critical, team:administrators at level 1, resolved at once on resumption.
 ///
-/// Each clears after a minute past a margin (5 points, 5 points, 5 calls, none) so that a
-/// figure hovering at the threshold does not fire and resolve over and over.
+/// The first four clear after a minute past a margin (5 points, 5 points, 5 calls, none) so
+/// that a figure hovering at the threshold does not fire and resolve over and over.
 pub fn default_rules() -> Vec<RuleDefinition> {
     vec![
         RuleDefinition {
@@ -97,6 +101,53 @@ pub fn default_rules() -> Vec<RuleDefinition> {
                 "Until data returns the dashboards are stale: supervise the floor directly.",
             ]),
             description: "No data has come from the contact center for 10 minutes.".into(),
+        },
+        RuleDefinition {
+            name: "Integration outage".into(),
+            enabled: true,
+            severity: Severity::Critical,
+            // Down is 2, degraded 1: above 1 is down.
+            trigger: threshold(Metric::ComponentStatus, Comparison::Above, 1.0),
+            groups: Vec::new(),
+            for_seconds: 0,
+            clear_seconds: 60,
+            clear_margin: 0.0,
+            escalation: ladder(&["team:technical"], &[Channel::InApp, Channel::Email], 15),
+            suggested_actions: texts(&[
+                "Read the cause on the integration health page \
+                 (GET /api/v1/integration/health/status).",
+                "Contact-center feeds: check that the platform still pushes statuses and events.",
+                "1C ZUP: check that the service answers; queued syncs go out by themselves when \
+                 it does.",
+                "Until it is back, figures and personnel data carry freshness warnings.",
+            ]),
+            description: "An integration component is down: no data or no answer for 2 minutes."
+                .into(),
+        },
+        RuleDefinition {
+            name: "Data corruption".into(),
+            enabled: true,
+            severity: Severity::Critical,
+            trigger: threshold(Metric::SyncHalted, Comparison::Above, 0.0),
+            groups: Vec::new(),
+            for_seconds: 0,
+            // Resolved as soon as an admin approves resumption.
+            clear_seconds: 0,
+            clear_margin: 0.0,
+            escalation: ladder(
+                &["team:administrators"],
+                &[Channel::InApp, Channel::Email],
+                15,
+            ),
+            suggested_actions: texts(&[
+                "Review the discrepancies: POST /api/v1/integration/consistency/check.",
+                "Correct them in 1C ZUP or in WFM, then check again.",
+                "Approve resumption: POST /api/v1/integration/sync/resume (admin).",
+            ]),
+            description: "The consistency check of WFM against 1C ZUP failed beyond its \
+                          threshold: automatic synchronization is halted until an admin \
+                          approves resumption."
+                .into(),
         },
     ]
 }

@@ -88,7 +88,7 @@ fn metric_units_and_site_figures() {
         units,
         [
             "percent", "percent", "percent", "percent", "people", "percent", "percent", "calls",
-            "seconds", "percent", "seconds"
+            "seconds", "percent", "seconds", "status", "flag"
         ]
     );
     let site: Vec<Metric> = Metric::ALL
@@ -96,6 +96,11 @@ fn metric_units_and_site_figures() {
         .filter(|m| m.is_site_figure())
         .collect();
     assert_eq!(site, [Metric::DataAge]);
+    let component: Vec<Metric> = Metric::ALL
+        .into_iter()
+        .filter(|m| m.is_component_figure())
+        .collect();
+    assert_eq!(component, [Metric::ComponentStatus, Metric::SyncHalted]);
 }
 
 #[test]
@@ -395,6 +400,18 @@ fn default_rules_match_the_scenarios() {
                 threshold(Metric::DataAge, Comparison::Above, 600.0),
                 0
             ),
+            (
+                "Integration outage",
+                Severity::Critical,
+                threshold(Metric::ComponentStatus, Comparison::Above, 1.0),
+                0
+            ),
+            (
+                "Data corruption",
+                Severity::Critical,
+                threshold(Metric::SyncHalted, Comparison::Above, 0.0),
+                0
+            ),
         ]
     );
     let team =
@@ -433,6 +450,15 @@ fn default_rules_match_the_scenarios() {
         rungs(&rules[3]),
         ladder(team(&["technical"]), management.clone(), 15)
     );
+    assert_eq!(
+        rungs(&rules[4]),
+        ladder(team(&["technical"]), management.clone(), 15)
+    );
+    assert_eq!(
+        rungs(&rules[5]),
+        ladder(team(&["administrators"]), management.clone(), 15)
+    );
+    assert_eq!((rules[5].clear_seconds, rules[5].clear_margin), (0, 0.0));
     assert!(rules[2].suggested_actions[0].starts_with("Start the emergency staffing protocol: "));
     for rule in &rules {
         assert!(rule.enabled && rule.groups.is_empty(), "{}", rule.name);

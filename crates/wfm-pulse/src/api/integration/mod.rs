@@ -1,7 +1,9 @@
 //! The integration side of the API: sync jobs with 1C ZUP, the endpoint registry, the
-//! integration activity log, production calendars and the data 1C ZUP syncs bring in.
+//! integration activity log, production calendars, the data 1C ZUP syncs bring in, and
+//! integration health and data quality.
 
 mod activity;
+mod health;
 mod mapping;
 mod sync;
 mod zup;
@@ -16,4 +18,5 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .merge(mapping::routes())
         .merge(activity::routes())
         .merge(zup::routes())
+        .merge(health::routes())
 }

@@ -12,16 +12,16 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
+use wfm_core::freshness::{DataSource, Freshness};
 use wfm_core::zup::calendar::ProductionCalendar;
 use wfm_store::integration::{NormHoursRow, StoredEmployee, TimesheetDay};
 
 use crate::auth::{Authorized, need};
+use crate::health::freshness as fresh;
 use crate::http::AppState;
 use crate::http::error::{ApiError, ApiResult, ErrorBody};
 use crate::http::extract::{Id, QueryParams};
 use crate::http::middleware::CorrelationId;
-use crate::integrations::resilience::CircuitState;
-use crate::integrations::zup::contract;
 
 pub fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
@@ -157,58 +157,16 @@ async fn delete_calendar(
     Ok(StatusCode::NO_CONTENT)
 }
 
-/// How fresh data from 1C ZUP is.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct Freshness {
-    /// When it was last brought in successfully.
-    pub synced_at: Option<DateTime<Utc>>,
-    pub age_seconds: Option<i64>,
-    /// How often it is expected to be brought in.
-    pub expected_cycle_seconds: i64,
-    pub stale: bool,
-    /// Why it may be out of date; absent when it is fresh.
-    pub warning: Option<String>,
-}
-
-/// The freshness of what `operation` last brought in, expected every `cycle`.
-async fn freshness(s: &AppState, operation: &str, cycle: chrono::Duration) -> ApiResult<Freshness> {
-    let synced_at = s
-        .store
-        .last_successes()
-        .await?
-        .into_iter()
-        .find(|l| l.system == "zup" && l.operation == operation)
-        .map(|l| l.at);
-    let age = synced_at.map(|t| Utc::now() - t);
-    let old = age.is_none_or(|a| a > cycle);
-    let down = s.jobs.zup.circuit().0 != CircuitState::Closed;
-    let warning = match (synced_at, down, old) {
-        (None, _, _) => Some(format!("never synced from 1C ZUP: run a {operation} sync")),
-        (Some(t), true, _) => Some(format!(
-            "1C ZUP is unavailable: showing the data as of {}",
-            t.to_rfc3339()
-        )),
-        (Some(t), false, true) => Some(format!(
-            "older than the expected cycle of {} h: last synced {}",
-            cycle.num_hours(),
-            t.to_rfc3339()
-        )),
-        _ => None,
-    };
-    Ok(Freshness {
-        synced_at,
-        age_seconds: age.map(|a| a.num_seconds()),
-        expected_cycle_seconds: cycle.num_seconds(),
-        stale: warning.is_some(),
-        warning,
-    })
-}
-
 /// 1C employees as last synced, with their WFM agents.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct Employees {
     pub items: Vec<StoredEmployee>,
+    /// The personnel's freshness ("Employee data may be outdated" when old or 1C ZUP is down).
+    #[schema(value_type = Object)]
     pub freshness: Freshness,
+    /// The vacation balances' ("Vacation balances not current").
+    #[schema(value_type = Object)]
+    pub vacation_freshness: Freshness,
 }
 
 /// The 1C ZUP personnel as last synced, with its freshness (manager).
@@ -219,11 +177,12 @@ async fn employees(
     State(s): State<AppState>,
     _: Authorized<need::Manager>,
 ) -> ApiResult<Json<Employees>> {
-    // The daily sync, with an hour's slack.
-    let freshness = freshness(&s, contract::AGENTS, chrono::Duration::hours(25)).await?;
+    let freshness = fresh::zup(&s, DataSource::Personnel).await?;
+    let vacation_freshness = fresh::zup(&s, DataSource::VacationBalances).await?;
     Ok(Json(Employees {
         items: s.store.zup_employees().await?,
         freshness,
+        vacation_freshness,
     }))
 }
 
@@ -238,6 +197,7 @@ pub struct EmployeeQuery {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct NormHours {
     pub items: Vec<NormHoursRow>,
+    #[schema(value_type = Object)]
     pub freshness: Freshness,
 }
 
@@ -250,7 +210,7 @@ async fn norm_hours(
     _: Authorized<need::Manager>,
     QueryParams(q): QueryParams<EmployeeQuery>,
 ) -> ApiResult<Json<NormHours>> {
-    let freshness = freshness(&s, contract::GET_NORM_HOURS, chrono::Duration::days(31)).await?;
+    let freshness = fresh::zup(&s, DataSource::NormHours).await?;
     Ok(Json(NormHours {
         items: s.store.norm_hours(q.employee_id.as_deref()).await?,
         freshness,
@@ -269,6 +229,7 @@ pub struct TimesheetQuery {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct Timesheet {
     pub items: Vec<TimesheetDay>,
+    #[schema(value_type = Object)]
     pub freshness: Freshness,
 }
 
@@ -284,7 +245,7 @@ async fn timesheet(
     if q.to < q.from {
         return Err(ApiError::bad("to", "must not be before from"));
     }
-    let freshness = freshness(&s, contract::GET_TIMETYPE_INFO, chrono::Duration::hours(25)).await?;
+    let freshness = fresh::zup(&s, DataSource::Timesheet).await?;
     Ok(Json(Timesheet {
         items: s
             .store

@@ -162,6 +162,39 @@ impl ZupClient {
         self.breaker.lock().unwrap_or_else(|p| p.into_inner())
     }
 
+    /// Asks 1C ZUP whether it answers, outside the retries, the circuit and the activity
+    /// log: a GET of the service's base address with the credentials. Any answer of the
+    /// HTTP service (a 404 for the bare address included) is an answer; no answer, a
+    /// timeout, a 5xx (the web server or the platform down) or refused credentials are not.
+    pub async fn probe(&self) -> Result<(), String> {
+        let settings = self.settings();
+        let timeout = settings.timeout_ms.min(10_000);
+        let mut req = self
+            .http
+            .get(settings.base_url.trim_end_matches('/'))
+            .timeout(Duration::from_millis(timeout))
+            .header("X-Correlation-ID", "health-probe");
+        if let Some(user) = &settings.username {
+            req = req.basic_auth(user, settings.password.as_deref());
+        }
+        match req.send().await {
+            Ok(r) => match r.status().as_u16() {
+                code @ (401 | 403) => Err(format!(
+                    "1C ZUP refused the credentials (HTTP {code}): check the user and password"
+                )),
+                code @ 500..=599 => Err(format!(
+                    "HTTP {code} {}",
+                    r.status().canonical_reason().unwrap_or("")
+                )
+                .trim_end()
+                .to_string()),
+                _ => Ok(()),
+            },
+            Err(e) if e.is_timeout() => Err(format!("no answer within {timeout} ms")),
+            Err(e) => Err(format!("cannot reach 1C ZUP: {}", root_cause(&e))),
+        }
+    }
+
     /// Departments, employees and vacation balances for [start, end].
     pub async fn agents(
         &self,

@@ -117,6 +117,15 @@ pub struct AgentJson {
     pub area: Option<String>,
     #[serde(rename = "AR_vacation", default)]
     pub vacation: Vec<VacationJson>,
+    /// WFM extension, not in 1C's contract: `true` when the employee asked for their
+    /// personal data to be erased (GDPR). The personnel sync then erases them in WFM and
+    /// never brings them back. Absent (false) in a plain 1C answer, and not sent when false.
+    #[serde(
+        rename = "deletionRequested",
+        default,
+        skip_serializing_if = "std::ops::Not::not"
+    )]
+    pub deletion_requested: bool,
 }
 
 fn full_rate() -> f64 {

@@ -52,6 +52,10 @@ pub(super) fn router(sim: ZupSim) -> Router {
             "/sim/employees/{agentId}",
             axum::routing::patch(patch_employee),
         )
+        .route(
+            "/sim/employees/{agentId}/deletion-request",
+            post(request_deletion),
+        )
         .route("/sim/documents", get(documents))
         .route("/sim/schedules/{agentId}", get(schedules))
         .route("/sim/part-month-schedules", post(part_month))
@@ -386,6 +390,14 @@ async fn patch_employee(
             format!("no employee {id}"),
         ),
         Err(PatchError::Invalid(message)) => error(StatusCode::BAD_REQUEST, None, message),
+    }
+}
+
+/// Marks the employee as having asked for erasure (`deletionRequested` in `agents`).
+async fn request_deletion(State(sim): State<ZupSim>, Path(agent_id): Path<String>) -> Response {
+    match sim.with(|s| s.request_deletion(&agent_id)) {
+        Ok(()) => StatusCode::NO_CONTENT.into_response(),
+        Err(e) => error(StatusCode::NOT_FOUND, Some("agentId"), e.to_string()),
     }
 }
 

@@ -171,6 +171,7 @@ fn agent_json(staff: &Staff, vacation: Vec<VacationJson>) -> AgentJson {
         db_id: e.db_id.clone(),
         area: e.area.clone(),
         vacation,
+        deletion_requested: staff.deletion_requested,
     }
 }
 

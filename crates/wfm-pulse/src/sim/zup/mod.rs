@@ -187,6 +187,13 @@ impl ZupSim {
         self.with(|s| s.hire(hire))
     }
 
+    /// Marks an employee as having asked for their personal data to be erased: `agents`
+    /// then carries the WFM extension `"deletionRequested": true` for them.
+    pub fn request_deletion(&self, agent_id: &str) -> Result<(), String> {
+        self.with(|s| s.request_deletion(agent_id))
+            .map_err(|e| e.to_string())
+    }
+
     /// Deviation documents created by sendFactWorkTime, oldest first.
     pub fn documents(&self) -> Vec<Document> {
         self.with(|s| s.documents.clone())

@@ -21,6 +21,9 @@ pub(super) struct Staff {
     pub employee: Employee,
     /// Vacation days taken, by the day the vacation started.
     pub vacation_used: Vec<(NaiveDate, f64)>,
+    /// The employee asked for their personal data to be erased: `agents` says so with the
+    /// WFM extension `deletionRequested`.
+    pub deletion_requested: bool,
 }
 
 pub(super) struct Organization {
@@ -324,6 +327,7 @@ pub(super) fn generate(
                 vacation: Vec::new(),
             },
             vacation_used,
+            deletion_requested: false,
         });
     }
     Organization {

@@ -120,6 +120,11 @@ pub struct Hire {
     pub norm_week: Option<f64>,
     pub login: Option<String>,
     pub area: Option<String>,
+    /// The personnel number; by default the next free `10-NNNN`.
+    pub tab_n: Option<String>,
+    /// `SN` and `Db_ID`; by default none.
+    pub sn: Option<String>,
+    pub db_id: Option<String>,
 }
 
 /// A field given (possibly as null), told apart from a field left out.
@@ -419,7 +424,11 @@ impl ZupState {
             + 1;
         let employee = Employee {
             id: org::uid(&mut self.ids),
-            tab_n: format!("10-{number:04}"),
+            tab_n: hire
+                .tab_n
+                .map(|t| t.trim().to_string())
+                .filter(|t| !t.is_empty())
+                .unwrap_or_else(|| format!("10-{number:04}")),
             lastname: valid_name(hire.lastname.unwrap_or(last), "lastname")
                 .map_err(|e| e.to_string())?,
             firstname: valid_name(hire.firstname.unwrap_or(first), "firstname")
@@ -435,19 +444,30 @@ impl ZupState {
             login: hire.login.filter(|l| !l.trim().is_empty()),
             norm_week,
             norm_week_change_date: startwork,
-            sn: None,
-            db_id: None,
+            sn: hire.sn.filter(|v| !v.trim().is_empty()),
+            db_id: hire.db_id.filter(|v| !v.trim().is_empty()),
             area: hire.area.filter(|a| !a.trim().is_empty()),
             vacation: Vec::new(),
         };
         self.staff.push(Staff {
             employee: employee.clone(),
             vacation_used: Vec::new(),
+            deletion_requested: false,
         });
         Ok(employee)
     }
 
-    /// Logs a request on arrival; returns its sequence number.
+    /// Marks an employee as having asked for erasure (the `deletionRequested` extension).
+    pub fn request_deletion(&mut self, agent_id: &str) -> Result<(), PatchError> {
+        let staff = self
+            .staff
+            .iter_mut()
+            .find(|s| s.employee.id == agent_id)
+            .ok_or_else(|| PatchError::NotFound(agent_id.to_string()))?;
+        staff.deletion_requested = true;
+        Ok(())
+    }
+
     /// Logs a request on arrival (`seq` and `received_at` set here); returns its number.
     pub fn record(&mut self, request: RecordedRequest) -> u64 {
         self.next_request += 1;
