@@ -158,6 +158,18 @@ pub async fn first_site_grid(api: &Api) -> Result<IntervalGrid, String> {
 
 /// `wfm-pulse demo`: the server with the demo contact center and the simulated feed, until
 /// Ctrl-C or SIGTERM.
+/// Starts the 1C ZUP simulator where a first start's registry looks for 1C ZUP, so the
+/// integration side of the demo works too; its base URL, or None when the port is taken.
+async fn start_zup_simulator(mut stopped: tokio::sync::watch::Receiver<bool>) -> Option<String> {
+    let sim = zup::ZupSim::new(zup::ZupSimConfig::default());
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:8090").await.ok()?;
+    let url = format!("http://127.0.0.1:8090{}", sim.base_path());
+    tokio::spawn(sim.serve(listener, async move {
+        let _ = stopped.changed().await;
+    }));
+    Some(url)
+}
+
 pub async fn run_demo(
     config: std::sync::Arc<crate::config::Config>,
     seed: u64,
@@ -173,6 +185,7 @@ pub async fn run_demo(
             let _ = stopped.changed().await;
         }))
     };
+    let zup = start_zup_simulator(stopped.clone()).await;
     let base = format!("http://{}", config.bind);
     let token =
         crate::cli::local_token(&config, "demo", wfm_store::model::Role::Admin, 7 * 86_400)?;
@@ -189,6 +202,14 @@ pub async fn run_demo(
     println!(
         "  curl -s -H \"Authorization: Bearer $TOKEN\" {base}/api/v1/performance/metrics/realtime"
     );
+    match &zup {
+        Some(url) => println!(
+            "  1C ZUP simulator on {url}: POST {base}/api/v1/integration/sync/trigger {{\"kind\": \"personnel_sync\"}}"
+        ),
+        None => println!(
+            "  (127.0.0.1:8090 is taken: no 1C ZUP simulator; integration health shows 1C ZUP down)"
+        ),
+    }
     println!("  (Ctrl-C stops; the token below is an admin's, valid 7 days)");
     println!("TOKEN={token}");
     let mut stopped_feed = stopped.clone();
