@@ -40,9 +40,12 @@ fn class_total(rows: &[EventActivity], class: &str) -> (u64, Option<DateTime<Utc
 }
 
 async fn event_activity(store: &Arc<dyn Store>) {
-    // Events stored by other parts were received earlier.
-    tokio::time::sleep(std::time::Duration::from_millis(20)).await;
-    let since = Utc::now();
+    // Events stored by other parts were received before `since`: start at the next
+    // millisecond, once the clock has reached it.
+    let since = Utc::now() + Duration::milliseconds(1);
+    while Utc::now() < since {
+        tokio::task::yield_now().await;
+    }
     let now = Utc::now();
     let state = |agent_id| EventKind::AgentStateChanged {
         agent_id,
