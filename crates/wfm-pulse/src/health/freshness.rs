@@ -42,13 +42,12 @@ fn operation(source: DataSource) -> &'static str {
 
 /// The freshness of a 1C ZUP source now.
 pub async fn zup(s: &AppState, source: DataSource) -> StoreResult<Freshness> {
-    let as_of = s
-        .store
-        .last_successes()
-        .await?
-        .into_iter()
-        .find(|l| l.system == "zup" && l.operation == operation(source))
+    let successes = s.store.last_successes().await?;
+    let zup = || successes.iter().filter(|l| l.system == "zup");
+    let as_of = zup()
+        .find(|l| l.operation == operation(source))
         .map(|l| l.at);
+    let answered = zup().map(|l| l.at).max();
     let pending = if source == DataSource::ScheduleUpload {
         // One read, so a job moving from queued to running is not counted twice.
         s.store
@@ -69,7 +68,7 @@ pub async fn zup(s: &AppState, source: DataSource) -> StoreResult<Freshness> {
         as_of,
         Utc::now(),
         cycle(source),
-        s.health.zup_unavailable(),
+        s.health.zup_unavailable(answered),
         pending,
     ))
 }

@@ -140,12 +140,14 @@ impl Health {
             .clone()
     }
 
-    /// Whether 1C ZUP does not answer now: its probe failing, or the circuit not closed.
-    pub fn zup_unavailable(&self) -> bool {
+    /// Whether 1C ZUP does not answer now: its probe failing with no call answered since
+    /// (`answered`: the newest successful call, as the report counts it too), or the
+    /// circuit not closed.
+    pub fn zup_unavailable(&self, answered: Option<DateTime<Utc>>) -> bool {
         let failing = {
             let p = self.probe.lock().unwrap_or_else(|p| p.into_inner());
             p.failing_since
-                .is_some_and(|f| p.last_ok.is_none_or(|ok| ok < f))
+                .is_some_and(|f| p.last_ok.max(answered).is_none_or(|ok| ok < f))
         };
         failing || self.jobs.zup.circuit().0 != CircuitState::Closed
     }
