@@ -3,13 +3,18 @@
 //! no async.
 
 pub mod alerting;
+pub mod capacity;
 pub mod erlang;
 pub mod event;
+pub mod executive;
 pub mod feed;
 pub mod freshness;
 pub mod health;
+pub mod history;
 pub mod interval;
+pub mod labor;
 pub mod live;
+pub mod optimization;
 pub mod plan;
 pub mod quality;
 pub mod threshold;

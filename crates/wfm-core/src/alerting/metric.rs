@@ -101,6 +101,7 @@ mod tests {
             abandonment_percent: Some(6.25),
             abandonment_excluding_short_percent: Some(5.0),
             occupancy_percent: None,
+            counts: Default::default(),
         }
     }
 

@@ -128,6 +128,13 @@ impl Center {
             .collect()
     }
 
+    /// How operator `operator`, in the state `o`, matched the timetable at `ms`; `None`
+    /// when it had no segment then (not scheduled).
+    pub(super) fn adherence_at(&self, operator: usize, o: &Operator, ms: i64) -> Option<Adherence> {
+        let segment = self.timetable.segment_at(operator, ms)?;
+        Some(judge(o, Some(segment), ms, self.grace_ms(o, Some(segment))).adherence)
+    }
+
     /// Grace of the planned group for line work; of the primary group otherwise; 2
     /// minutes when neither is known.
     fn grace_ms(&self, o: &Operator, segment: Option<&PlannedSegment>) -> i64 {

@@ -14,6 +14,7 @@ use super::calls::{Call, DayTally};
 use super::forecast::{ForecastLine, forecast_lines};
 use super::history::OnlineHistory;
 use super::operators::Operator;
+use super::record::AdherenceLog;
 use super::settings::{AgentInfo, GroupSettings};
 use super::time::{Day, DayCache, MINUTE_MS, to_ms};
 use super::timetable::Timetable;
@@ -51,6 +52,8 @@ pub struct Center {
     pub(super) calls: BTreeMap<String, Call>,
     pub(super) timetable: Timetable,
     pub(super) history: OnlineHistory,
+    /// Adherence minutes per operator and interval, sampled as minutes close.
+    pub(super) adherence: AdherenceLog,
     pub(super) days: DayCache,
     /// The newest event instant seen, in milliseconds.
     pub(super) clock_ms: Option<i64>,
@@ -98,6 +101,7 @@ impl Center {
             operators,
             calls: BTreeMap::new(),
             timetable,
+            adherence: AdherenceLog::default(),
             days: DayCache::default(),
             clock_ms: None,
             last_event_at: None,

@@ -83,6 +83,37 @@ pub struct Figures {
     pub abandonment_excluding_short_percent: Option<f64>,
     /// Operators on a contact or in wrap-up / operators on line, now.
     pub occupancy_percent: Option<f64>,
+    /// The counts behind the indicators, so that scopes add up exactly.
+    pub counts: Counts,
+}
+
+/// The counts the indicators of a scope are computed from, beyond those [`Figures`]
+/// shows itself: summing them over groups gives an aggregate's indicators exactly.
+#[derive(Debug, Clone, Copy, PartialEq, Default, Serialize)]
+pub struct Counts {
+    /// Length of the window W, seconds.
+    pub window_seconds: f64,
+    /// Calls offered in the window.
+    pub window_offered: u64,
+    /// Calls the forecast expects in the window; `None` without a forecast.
+    pub window_forecast_calls: Option<f64>,
+    /// Calls offered today as ACD % counts them: every abandon included.
+    pub acd_offered_today: u32,
+    /// Calls handled today: those whose handle time is known.
+    pub handled_today: u32,
+    /// Handle time of those calls (talk + hold + wrap-up), seconds.
+    pub handle_seconds_today: f64,
+    /// Calls the forecast expects from the day's start to now.
+    pub forecast_calls_today: Option<f64>,
+    /// Of those, answered (calls x ACD).
+    pub forecast_answered_today: Option<f64>,
+    /// Handle time of the answered ones (calls x ACD x AHT), seconds.
+    pub forecast_handle_seconds_today: Option<f64>,
+    /// The group's service-level answer time T, seconds; `None` for an aggregate.
+    pub sl_seconds: Option<u32>,
+    /// The current interval's forecast AHT, which the operator requirement takes below
+    /// 10 handled calls; `None` for an aggregate or without a forecast now.
+    pub forecast_aht_now_seconds: Option<f64>,
 }
 
 /// One indicator as a dashboard shows it.

@@ -131,6 +131,7 @@ impl Center {
                 counts, current, ..
             } = &mut self.history;
             counts.extend_from_slice(current);
+            self.sample_adherence(end);
         }
         self.history.trim();
     }

@@ -21,6 +21,7 @@ mod indicators;
 mod operators;
 mod outlook;
 mod reading;
+mod record;
 mod settings;
 mod snapshot;
 mod time;
@@ -31,6 +32,7 @@ mod tests;
 
 pub use adherence::{Adherence, OperatorStatus};
 pub use center::Center;
-pub use figures::{Figures, IndicatorValue, IntervalFigures, Scope, Snapshot};
+pub use figures::{Counts, Figures, IndicatorValue, IntervalFigures, Scope, Snapshot};
 pub use outlook::{Outlook, Recent};
+pub use record::IntervalRecords;
 pub use settings::{AgentInfo, DEFAULT_GRACE_SECONDS, GroupSettings};

@@ -12,7 +12,7 @@ use crate::threshold::{Indicator, Thresholds};
 use crate::trend::{sparkline, trend};
 
 use super::center::Center;
-use super::figures::{Figures, IndicatorValue, Scope, Snapshot, count, finite, percent};
+use super::figures::{Counts, Figures, IndicatorValue, Scope, Snapshot, count, finite, percent};
 use super::indicators::{evaluate, unit};
 use super::operators::state_index;
 use super::reading::{Point, Reading, waiting_between};
@@ -40,6 +40,11 @@ struct Details {
     predicted_sum: f64,
     predicted_groups: u32,
     newest_ms: Option<i64>,
+    window_ms: i64,
+    /// The group's answer time T; an aggregate has none.
+    sl_seconds: Option<u32>,
+    /// The forecast AHT of the current interval; an aggregate has none.
+    forecast_aht_now: Option<f64>,
 }
 
 impl Details {
@@ -58,6 +63,7 @@ impl Details {
         self.predicted_sum += other.predicted_sum;
         self.predicted_groups += other.predicted_groups;
         self.newest_ms = self.newest_ms.max(other.newest_ms);
+        self.window_ms = self.window_ms.max(other.window_ms);
     }
 
     fn predicted(&self) -> Option<f64> {
@@ -212,6 +218,8 @@ impl Center {
         };
         let settings = &live.settings;
         details.newest_ms = live.newest_ms;
+        details.window_ms = self.interval_ms();
+        details.sl_seconds = Some(settings.sl_seconds);
         details.queue = u32::try_from(live.waiting.len()).unwrap_or(u32::MAX);
         details.longest_wait_ms = live
             .waiting
@@ -241,6 +249,7 @@ impl Center {
             now_ms.saturating_sub(settings.sl_ms()),
         );
         if let Some(load) = live.forecast.at(now_ms) {
+            details.forecast_aht_now = finite(Some(load.aht_seconds));
             let erlang_load = Load {
                 calls: load.calls,
                 interval_seconds: load.length_seconds(),
@@ -328,5 +337,18 @@ fn figures(
             (known.answered + kept_abandons) as f64,
         ),
         occupancy_percent: percent(f64::from(details.busy), f64::from(details.on_line)),
+        counts: Counts {
+            window_seconds: seconds(details.window_ms),
+            window_offered: current.window_offered,
+            window_forecast_calls: finite(current.window_forecast),
+            acd_offered_today: count(known.acd_offered),
+            handled_today: count(known.handled),
+            handle_seconds_today: known.handle_seconds,
+            forecast_calls_today: current.forecast_today.map(|f| f.calls),
+            forecast_answered_today: current.forecast_today.map(|f| f.answered),
+            forecast_handle_seconds_today: current.forecast_today.map(|f| f.handle_seconds),
+            sl_seconds: details.sl_seconds,
+            forecast_aht_now_seconds: details.forecast_aht_now,
+        },
     }
 }

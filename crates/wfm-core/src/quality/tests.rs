@@ -43,6 +43,7 @@ fn figures(values: [Option<f64>; 6]) -> Figures {
         abandonment_percent: Some(20.0),
         abandonment_excluding_short_percent: Some(20.0),
         occupancy_percent: Some(60.0),
+        counts: Default::default(),
     }
 }
 

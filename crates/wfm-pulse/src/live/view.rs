@@ -259,6 +259,7 @@ mod tests {
             abandonment_percent: None,
             abandonment_excluding_short_percent: None,
             occupancy_percent: None,
+            counts: Default::default(),
         }
     }
 

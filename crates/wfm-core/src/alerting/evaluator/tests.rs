@@ -424,6 +424,7 @@ fn figures(online: f64, freshness: f64) -> Figures {
         abandonment_percent: None,
         abandonment_excluding_short_percent: None,
         occupancy_percent: None,
+        counts: Default::default(),
     }
 }
 

@@ -7,4 +7,5 @@ mod calls;
 mod dst;
 mod indicators;
 mod properties;
+mod record;
 mod support;
