@@ -4,9 +4,12 @@
 pub mod alerts;
 pub mod error;
 pub mod health;
+pub mod history;
 pub mod integration;
+pub mod labor;
 pub mod live;
 pub mod model;
+pub mod priorities;
 pub mod privacy;
 mod sql;
 pub mod store;

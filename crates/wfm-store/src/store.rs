@@ -357,4 +357,49 @@ pub trait Store: Send + Sync {
         system: &str,
         limit: u32,
     ) -> StoreResult<Vec<crate::health::SyncHalt>>;
+
+    /// Inserts or replaces interval records (per group and interval start) and adherence
+    /// records (per operator and interval start), all in one transaction. Writing the
+    /// same records twice leaves the same rows.
+    async fn upsert_interval_stats(
+        &self,
+        groups: &[crate::history::IntervalRecord],
+        operators: &[crate::history::AdherenceRecord],
+    ) -> StoreResult<()>;
+    /// Interval records of `group_ids` starting in [from, to), by group and start.
+    async fn interval_stats(
+        &self,
+        group_ids: &[i64],
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+    ) -> StoreResult<Vec<crate::history::IntervalRecord>>;
+    /// Adherence records starting in [from, to) of `agent_ids` (everyone's when empty),
+    /// by operator and start.
+    async fn adherence_stats(
+        &self,
+        agent_ids: &[i64],
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+    ) -> StoreResult<Vec<crate::history::AdherenceRecord>>;
+
+    /// Sets a group's importance on the executive dashboard, audited; `NotFound` when the
+    /// group does not exist.
+    async fn set_group_priority(
+        &self,
+        group_id: i64,
+        importance: wfm_core::executive::Importance,
+        actor: &Actor,
+    ) -> StoreResult<crate::priorities::GroupPriority>;
+    /// Every group's stored importance, by group id (a group without one is normal).
+    async fn group_priorities(&self) -> StoreResult<Vec<crate::priorities::GroupPriority>>;
+
+    /// A site's stored labor rules; `None` when the site uses the defaults.
+    async fn labor_rules(&self, site_id: i64) -> StoreResult<Option<crate::labor::SiteLaborRules>>;
+    /// Replaces a site's labor rules, audited; `NotFound` when the site does not exist.
+    async fn put_labor_rules(
+        &self,
+        site_id: i64,
+        rules: &wfm_core::labor::LaborRules,
+        actor: &Actor,
+    ) -> StoreResult<crate::labor::SiteLaborRules>;
 }

@@ -44,6 +44,21 @@ const MIGRATIONS: &[(&str, &str, &str)] = &[
         include_str!("../../migrations/sqlite/0007_health.sql"),
         include_str!("../../migrations/postgres/0007_health.sql"),
     ),
+    (
+        "0008_interval_stats",
+        include_str!("../../migrations/sqlite/0008_interval_stats.sql"),
+        include_str!("../../migrations/postgres/0008_interval_stats.sql"),
+    ),
+    (
+        "0009_group_priorities",
+        include_str!("../../migrations/sqlite/0009_group_priorities.sql"),
+        include_str!("../../migrations/postgres/0009_group_priorities.sql"),
+    ),
+    (
+        "0010_labor_rules",
+        include_str!("../../migrations/sqlite/0010_labor_rules.sql"),
+        include_str!("../../migrations/postgres/0010_labor_rules.sql"),
+    ),
 ];
 
 pub(crate) async fn run(store: &SqlStore) -> StoreResult<Vec<String>> {

@@ -12,13 +12,16 @@ mod codec;
 mod departments;
 mod health;
 mod integration;
+mod interval_stats;
 mod jobs;
+mod labor_rules;
 mod live;
 mod migrate;
 mod notifications;
 mod person_keys;
 mod personnel;
 mod predictions;
+mod priorities;
 mod privacy;
 mod scrub;
 mod table;
@@ -559,5 +562,53 @@ impl Store for SqlStore {
         limit: u32,
     ) -> StoreResult<Vec<crate::health::SyncHalt>> {
         self.halts(system, limit).await
+    }
+
+    async fn upsert_interval_stats(
+        &self,
+        groups: &[crate::history::IntervalRecord],
+        operators: &[crate::history::AdherenceRecord],
+    ) -> StoreResult<()> {
+        self.upsert_stats(groups, operators).await
+    }
+    async fn interval_stats(
+        &self,
+        group_ids: &[i64],
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+    ) -> StoreResult<Vec<crate::history::IntervalRecord>> {
+        self.stats_between(group_ids, from, to).await
+    }
+    async fn adherence_stats(
+        &self,
+        agent_ids: &[i64],
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+    ) -> StoreResult<Vec<crate::history::AdherenceRecord>> {
+        self.adherence_between(agent_ids, from, to).await
+    }
+
+    async fn set_group_priority(
+        &self,
+        group_id: i64,
+        importance: wfm_core::executive::Importance,
+        actor: &Actor,
+    ) -> StoreResult<crate::priorities::GroupPriority> {
+        self.set_priority(group_id, importance, actor).await
+    }
+    async fn group_priorities(&self) -> StoreResult<Vec<crate::priorities::GroupPriority>> {
+        self.priorities().await
+    }
+
+    async fn labor_rules(&self, site_id: i64) -> StoreResult<Option<crate::labor::SiteLaborRules>> {
+        self.site_labor_rules(site_id).await
+    }
+    async fn put_labor_rules(
+        &self,
+        site_id: i64,
+        rules: &wfm_core::labor::LaborRules,
+        actor: &Actor,
+    ) -> StoreResult<crate::labor::SiteLaborRules> {
+        self.set_labor_rules(site_id, rules, actor).await
     }
 }

@@ -3,11 +3,14 @@
 mod alert_lists;
 mod alerts;
 mod health;
+mod history;
 mod integration;
 mod jobs;
+mod labor_rules;
 mod live;
 mod notifications;
 mod personnel;
+mod priorities;
 mod privacy;
 mod privacy_erasure;
 
@@ -70,6 +73,9 @@ pub async fn run(store: Arc<dyn Store>, url: &str) {
     integration::run(&store).await;
     alerts::run(&store).await;
     health::run(&store).await;
+    history::run(&store).await;
+    priorities::run(&store).await;
+    labor_rules::run(&store).await;
     // Last: it erases, scans every table, and purges the audit log.
     privacy::run(&store, url).await;
 }
@@ -85,7 +91,10 @@ async fn migrations(store: &Arc<dyn Store>) {
             "0004_integration".to_string(),
             "0005_alerting".to_string(),
             "0006_privacy".to_string(),
-            "0007_health".to_string()
+            "0007_health".to_string(),
+            "0008_interval_stats".to_string(),
+            "0009_group_priorities".to_string(),
+            "0010_labor_rules".to_string()
         ]
     );
     let again = store.migrate().await.unwrap();

@@ -1,0 +1,104 @@
+//! Labor rules: one row per site whose rules were set, the rules as JSON (fields added
+//! later take their defaults when read), replaced in place and audited before and after.
+
+use sqlx::any::AnyRow;
+use sqlx::{AnyConnection, Row};
+use wfm_core::labor::LaborRules;
+
+use super::{SqlStore, audit, time};
+use crate::error::{StoreError, StoreResult};
+use crate::labor::SiteLaborRules;
+use crate::model::Actor;
+
+fn err(e: sqlx::Error) -> StoreError {
+    StoreError::from_sqlx(e, "labor rules")
+}
+
+fn from_row(row: &AnyRow) -> Result<SiteLaborRules, sqlx::Error> {
+    let text: String = row.try_get("rules")?;
+    Ok(SiteLaborRules {
+        site_id: row.try_get("site_id")?,
+        rules: serde_json::from_str(&text)
+            .map_err(|e| sqlx::Error::Decode(format!("rules: {e}").into()))?,
+        updated_by: row.try_get("updated_by")?,
+        updated_at: time::from_ms(row.try_get("updated_at")?)?,
+    })
+}
+
+async fn stored(conn: &mut AnyConnection, site_id: i64) -> StoreResult<Option<SiteLaborRules>> {
+    let row = sqlx::query(
+        "SELECT site_id, rules, updated_by, updated_at FROM labor_rules WHERE site_id = $1",
+    )
+    .bind(site_id)
+    .fetch_optional(conn)
+    .await
+    .map_err(err)?;
+    row.as_ref().map(from_row).transpose().map_err(err)
+}
+
+impl SqlStore {
+    /// A site's stored rules; `None` when it uses the defaults.
+    pub(crate) async fn site_labor_rules(
+        &self,
+        site_id: i64,
+    ) -> StoreResult<Option<SiteLaborRules>> {
+        let mut conn = self.acquire().await?;
+        stored(&mut conn, site_id).await
+    }
+
+    /// Replaces a site's rules; `NotFound` when the site does not exist.
+    pub(crate) async fn set_labor_rules(
+        &self,
+        site_id: i64,
+        rules: &LaborRules,
+        actor: &Actor,
+    ) -> StoreResult<SiteLaborRules> {
+        let text = serde_json::to_string(rules).map_err(|e| StoreError::Other(e.to_string()))?;
+        let mut tx = self.begin_write().await?;
+        let exists = sqlx::query("SELECT id FROM sites WHERE id = $1")
+            .bind(site_id)
+            .fetch_optional(&mut *tx)
+            .await
+            .map_err(err)?;
+        if exists.is_none() {
+            return Err(StoreError::NotFound {
+                entity: "site",
+                id: site_id.to_string(),
+            });
+        }
+        let before = stored(&mut tx, site_id).await?;
+        let now = time::now_ms();
+        sqlx::query(
+            "INSERT INTO labor_rules (site_id, rules, updated_by, updated_at) \
+             VALUES ($1, $2, $3, $4) ON CONFLICT (site_id) DO UPDATE SET \
+             rules = excluded.rules, updated_by = excluded.updated_by, \
+             updated_at = excluded.updated_at",
+        )
+        .bind(site_id)
+        .bind(&text)
+        .bind(&actor.name)
+        .bind(now)
+        .execute(&mut *tx)
+        .await
+        .map_err(err)?;
+        let after = SiteLaborRules {
+            site_id,
+            rules: *rules,
+            updated_by: actor.name.clone(),
+            updated_at: time::from_ms(now).map_err(err)?,
+        };
+        let action = if before.is_some() { "update" } else { "create" };
+        audit::record(
+            &mut tx,
+            actor,
+            action,
+            "labor_rules",
+            &site_id.to_string(),
+            before.as_ref(),
+            Some(&after),
+        )
+        .await?;
+        tx.commit().await.map_err(err)?;
+        Ok(after)
+    }
+}
