@@ -64,6 +64,7 @@ pub async fn prepare(config: &Config) -> Result<AppState, String> {
     let live = Live::start(store.clone(), limits)
         .await
         .map_err(|e| format!("cannot load today's live state: {e}"))?;
+    tokio::spawn(live.clone().run_recorder(live.closing()));
     let zup = seed_registry(&store).await?;
     seed_calendars(&store).await?;
     let zup = Arc::new(ZupClient::new(zup, store.clone()));
@@ -82,7 +83,10 @@ pub async fn prepare(config: &Config) -> Result<AppState, String> {
         jobs.clone(),
     ));
     alerts.watch_health(health.clone());
+    let capacity =
+        crate::capacity::Capacity::new(store.clone(), live.clone(), config.data_dir.clone());
     Ok(AppState {
+        capacity,
         audit_retention_days: config.audit_retention_days,
         alerts,
         store,

@@ -144,6 +144,18 @@ fn severity_rank(a: &Alert) -> Severity {
     Severity::parse(&a.severity).unwrap_or(Severity::Info)
 }
 
+/// Sorts alerts open ones first, then by severity (highest first), then the
+/// longest-standing first: the order every alert list shows.
+pub fn most_pressing_first(items: &mut [Alert]) {
+    items.sort_by(|a, b| {
+        let resolved = |x: &Alert| x.state == AlertState::Resolved;
+        resolved(a)
+            .cmp(&resolved(b))
+            .then(severity_rank(b).cmp(&severity_rank(a)))
+            .then(a.fired_at.cmp(&b.fired_at))
+    });
+}
+
 /// Alerts: open ones first, then by severity (highest first), then the longest-standing
 /// (viewer).
 #[utoipa::path(get, path = "/api/v1/alerts", tag = "alerts", params(AlertQuery),
@@ -175,13 +187,7 @@ async fn list_alerts(
         })
         .await?;
     let cursor = next_cursor(&items, limit, |a| a.id);
-    items.sort_by(|a, b| {
-        let open = |x: &Alert| x.state == AlertState::Resolved;
-        open(a)
-            .cmp(&open(b))
-            .then(severity_rank(b).cmp(&severity_rank(a)))
-            .then(a.fired_at.cmp(&b.fired_at))
-    });
+    most_pressing_first(&mut items);
     Ok(Json(AlertPage {
         items,
         next_cursor: cursor,

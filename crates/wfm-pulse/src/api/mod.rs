@@ -2,10 +2,14 @@
 
 pub mod access;
 pub mod alerts;
+pub mod capacity;
+pub mod executive;
 pub mod health;
+pub mod history;
 pub mod ingest;
 pub mod integration;
 pub mod monitoring;
+pub mod optimization;
 pub mod plan;
 pub mod privacy;
 pub mod realtime;
@@ -29,7 +33,11 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .merge(plan::routes())
         .merge(realtime::routes())
         .merge(monitoring::routes())
+        .merge(history::routes())
+        .merge(optimization::routes())
         .merge(integration::routes())
         .merge(alerts::routes())
+        .merge(executive::routes())
         .merge(privacy::routes())
+        .merge(capacity::routes())
 }

@@ -39,6 +39,8 @@ pub struct AppState {
     pub alerts: Arc<Alerting>,
     /// Integration health: the 1C ZUP probe and every component's status.
     pub health: Arc<crate::health::Health>,
+    /// Capacity figures: the request recorder and the resource sampler.
+    pub capacity: Arc<crate::capacity::Capacity>,
     /// Days audit entries are kept (the daily retention purge removes older ones).
     pub audit_retention_days: u32,
 }
@@ -92,6 +94,7 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .merge(protected)
         .merge(api::health::routes())
+        .merge(crate::metrics::routes())
         .route(
             "/api/v1/openapi.json",
             axum::routing::get(move || {
@@ -109,6 +112,10 @@ pub fn router(state: AppState) -> Router {
         .layer(axum::extract::DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(tower_http::compression::CompressionLayer::new())
         .layer(axum::middleware::from_fn(middleware::correlate))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            crate::metrics::record,
+        ))
         .with_state(state)
 }
 
@@ -129,6 +136,7 @@ pub async fn serve(
         state.audit_retention_days,
         stopped.clone(),
     ));
+    let capacity = tokio::spawn(state.capacity.clone().run(stopped.clone()));
     let alerting = tokio::spawn(state.alerts.clone().run(stopped));
     let live = state.live.clone();
     let served = axum::serve(listener, router(state))
@@ -144,5 +152,6 @@ pub async fn serve(
     let _ = health.await;
     let _ = alerting.await;
     let _ = retention.await;
+    let _ = capacity.await;
     served
 }

@@ -4,10 +4,11 @@
 
 pub mod activity;
 pub mod engine;
+pub mod recorder;
 pub mod view;
 
 use std::collections::{BTreeMap, VecDeque};
-use std::sync::atomic::{AtomicBool, AtomicI64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicI64, AtomicU64, Ordering};
 use std::sync::{Arc, RwLock};
 use std::time::Duration;
 
@@ -58,6 +59,8 @@ impl Default for IngestLimits {
 pub struct Live {
     store: Arc<dyn Store>,
     limits: IngestLimits,
+    /// The earliest event applied since the history writer last looked.
+    touched: recorder::Touched,
     /// Held from commit to apply, so the engine sees events in commit order.
     engine: Mutex<Engine>,
     published: RwLock<Arc<Published>>,
@@ -81,6 +84,8 @@ pub struct Live {
     activity: std::sync::Mutex<Activity>,
     /// How old the contact center's data may be before the snapshot warns (ms).
     freshness_cycle_ms: AtomicI64,
+    /// Events committed and applied since start, and redeliveries turned away as duplicates.
+    ingested: [AtomicU64; 2],
 }
 
 impl Live {
@@ -110,6 +115,7 @@ impl Live {
         let live = Arc::new(Live {
             store,
             limits,
+            touched: recorder::Touched::default(),
             engine: Mutex::new(engine),
             published: RwLock::new(published),
             wake: Notify::new(),
@@ -122,6 +128,7 @@ impl Live {
             samples: Default::default(),
             activity: std::sync::Mutex::new(activity),
             freshness_cycle_ms: AtomicI64::new(DEFAULT_FRESHNESS_CYCLE_MS),
+            ingested: Default::default(),
         });
         Ok(live)
     }
@@ -332,12 +339,15 @@ impl Live {
                 activity.accepted(Feed::of(&e.kind), received, e.at);
             }
         }
+        self.touched.note(stored.iter().map(|e| e.at).min());
         // Replay reads the log by sequence number: apply in that order too.
         stored.sort_by_key(|e| e.seq);
         for e in &stored {
             engine.apply(e);
         }
         report.accepted = stored.len();
+        self.ingested[0].fetch_add(report.accepted as u64, Ordering::Relaxed);
+        self.ingested[1].fetch_add(report.duplicate as u64, Ordering::Relaxed);
         drop(engine);
         if report.accepted > 0 {
             self.wake.notify_one();
@@ -435,6 +445,14 @@ impl Live {
             .lock()
             .unwrap_or_else(|p| p.into_inner())
             .clone()
+    }
+
+    /// Events accepted and duplicates turned away since start: (accepted, duplicate).
+    pub fn ingest_counts(&self) -> (u64, u64) {
+        (
+            self.ingested[0].load(Ordering::Relaxed),
+            self.ingested[1].load(Ordering::Relaxed),
+        )
     }
 
     /// Recomputes and publishes the snapshot now.

@@ -1,0 +1,175 @@
+//! The history writer: persists each site's interval records (per group) and adherence
+//! records (per operator) once the interval has closed by the wall clock, re-writing the
+//! few intervals before it (calls settle after their interval ends) and any interval a
+//! late event touched. At start, after the replay of the day, and whenever the engine is
+//! rebuilt (structure or plan changed), every closed interval of the day is written
+//! again; at start and when a site's day turns, the previous day is rebuilt from the log
+//! and written whole. So a crash loses nothing the event log can give back. Writing is
+//! idempotent.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicI64, Ordering};
+use std::time::Duration;
+
+use chrono::{DateTime, NaiveDate, Utc};
+use tokio::sync::watch;
+use wfm_core::history::{AdherenceRecord, IntervalRecord};
+use wfm_store::StoreError;
+
+use super::Live;
+use super::engine::Engine;
+
+/// How often the writer looks for closed intervals.
+const EVERY: Duration = Duration::from_secs(2);
+/// Intervals before the newest closed one written again when it closes.
+const SETTLE_INTERVALS: u32 = 4;
+
+/// The earliest event instant applied since the writer last looked, in ms.
+#[derive(Debug)]
+pub struct Touched(AtomicI64);
+
+impl Default for Touched {
+    fn default() -> Self {
+        Touched(AtomicI64::new(i64::MAX))
+    }
+}
+
+impl Touched {
+    /// Notes events applied at `earliest` and later.
+    pub fn note(&self, earliest: Option<DateTime<Utc>>) {
+        if let Some(at) = earliest {
+            self.0.fetch_min(at.timestamp_millis(), Ordering::SeqCst);
+        }
+    }
+
+    fn take(&self) -> Option<i64> {
+        Some(self.0.swap(i64::MAX, Ordering::SeqCst)).filter(|&ms| ms != i64::MAX)
+    }
+}
+
+/// What the writer has written of one site.
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct Mark {
+    day: NaiveDate,
+    /// Intervals of the day closed (and written) at the last pass.
+    closed: u32,
+    /// Identifies the engine build it wrote from.
+    build: usize,
+}
+
+/// What one pass writes.
+#[derive(Debug, Default)]
+pub struct Written {
+    pub intervals: Vec<IntervalRecord>,
+    pub operators: Vec<AdherenceRecord>,
+}
+
+fn build_of(engine: &Engine) -> usize {
+    Arc::as_ptr(&engine.groups) as usize
+}
+
+impl Live {
+    /// Writes closed intervals every two seconds until `closing` turns true.
+    pub async fn run_recorder(self: Arc<Self>, mut closing: watch::Receiver<bool>) {
+        let mut marks = HashMap::new();
+        loop {
+            if let Err(e) = self.record_closed(&mut marks, Utc::now()).await {
+                tracing::warn!(error = %e, "interval history not written");
+            }
+            tokio::select! {
+                _ = tokio::time::sleep(EVERY) => {}
+                _ = closing.changed() => return,
+            }
+        }
+    }
+
+    /// One pass: writes what closed (or was touched) since the last, as of `now`.
+    async fn record_closed(
+        &self,
+        marks: &mut HashMap<i64, Mark>,
+        now: DateTime<Utc>,
+    ) -> Result<Written, StoreError> {
+        let touched = self.touched.take();
+        let mut written = Written::default();
+        let mut next_marks = Vec::new();
+        // Local days the engine has moved past (or, at start, yesterday) whose last
+        // intervals may not be written yet: rebuilt from the log below.
+        let mut past_days: Vec<NaiveDate> = Vec::new();
+        {
+            let engine = self.current().await?;
+            let build = build_of(&engine);
+            for site in &engine.sites {
+                let intervals = site.grid.intervals(site.day);
+                let closed = intervals.iter().take_while(|i| i.end <= now).count();
+                let closed = u32::try_from(closed).unwrap_or(u32::MAX);
+                let touched_index = touched.map(|ms| {
+                    let first = intervals.partition_point(|i| i.end.timestamp_millis() <= ms);
+                    u32::try_from(first).unwrap_or(u32::MAX)
+                });
+                let past = match marks.get(&site.site_id) {
+                    None => site.day.pred_opt(),
+                    Some(m) if m.day < site.day => Some(m.day),
+                    Some(_) => None,
+                };
+                if let Some(day) = past.filter(|d| !past_days.contains(d)) {
+                    past_days.push(day);
+                }
+                let from = match marks.get(&site.site_id) {
+                    Some(m) if m.day == site.day && m.build == build => {
+                        let settle = if closed > m.closed {
+                            m.closed.saturating_sub(SETTLE_INTERVALS)
+                        } else {
+                            closed
+                        };
+                        settle.min(touched_index.unwrap_or(closed))
+                    }
+                    _ => 0,
+                };
+                for index in from..closed {
+                    let Some(records) = site.center.interval_records(site.day, index, now) else {
+                        continue;
+                    };
+                    written
+                        .intervals
+                        .extend(records.groups.into_iter().filter(|r| !r.is_empty()));
+                    written.operators.extend(records.operators);
+                }
+                next_marks.push((
+                    site.site_id,
+                    Mark {
+                        day: site.day,
+                        closed,
+                        build,
+                    },
+                ));
+            }
+        }
+        for day in past_days {
+            let engine = Engine::load_date(&self.store, day).await?;
+            for site in &engine.sites {
+                for index in 0..site.grid.interval_count(day) {
+                    if let Some(records) = site.center.interval_records(day, index, now) {
+                        written
+                            .intervals
+                            .extend(records.groups.into_iter().filter(|r| !r.is_empty()));
+                        written.operators.extend(records.operators);
+                    }
+                }
+            }
+        }
+        if let Err(e) = self
+            .store
+            .upsert_interval_stats(&written.intervals, &written.operators)
+            .await
+        {
+            // Try those intervals again at the next pass.
+            self.touched
+                .note(touched.and_then(DateTime::from_timestamp_millis));
+            marks.clear();
+            return Err(e);
+        }
+        marks.extend(next_marks);
+        Ok(written)
+    }
+}

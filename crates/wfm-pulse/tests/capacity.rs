@@ -1,0 +1,559 @@
+//! Capacity analysis and the Prometheus exposition over HTTP: the figures agree with what
+//! /proc and statvfs say at the moment of the call (the test server runs in this process,
+//! so /proc/self is the server), and /metrics counts exactly what was done.
+
+mod common;
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use common::center::{ago, push, set_up};
+use common::{TestServer, eventually};
+use reqwest::Method;
+use serde_json::{Value, json};
+use wfm_store::model::Role;
+
+const ANALYSIS: &str = "/api/v1/performance/capacity/analysis";
+
+fn proc_file(path: &str) -> String {
+    std::fs::read_to_string(path).unwrap()
+}
+
+/// A `Name: n kB` line of /proc/meminfo or /proc/self/status, in bytes.
+fn kb(text: &str, name: &str) -> u64 {
+    let line = text
+        .lines()
+        .find(|l| l.starts_with(&format!("{name}:")))
+        .unwrap();
+    line.split_whitespace()
+        .nth(1)
+        .unwrap()
+        .parse::<u64>()
+        .unwrap()
+        * 1024
+}
+
+/// (busy, total) of the aggregate cpu line, and the number of CPUs.
+fn machine_ticks() -> (u64, u64, usize) {
+    let stat = proc_file("/proc/stat");
+    let v: Vec<u64> = stat
+        .lines()
+        .next()
+        .unwrap()
+        .split_whitespace()
+        .skip(1)
+        .take(8)
+        .map(|f| f.parse().unwrap())
+        .collect();
+    let total: u64 = v.iter().sum();
+    let cpus = stat
+        .lines()
+        .filter(|l| l.starts_with("cpu") && !l.starts_with("cpu "))
+        .count();
+    (total - v[3] - v[4], total, cpus)
+}
+
+fn process_ticks() -> u64 {
+    let stat = proc_file("/proc/self/stat");
+    let rest: Vec<&str> = stat[stat.rfind(')').unwrap() + 1..]
+        .split_whitespace()
+        .collect();
+    rest[11].parse::<u64>().unwrap() + rest[12].parse::<u64>().unwrap()
+}
+
+/// Received bytes per interface.
+fn received() -> BTreeMap<String, u64> {
+    proc_file("/proc/net/dev")
+        .lines()
+        .skip(2)
+        .map(|l| {
+            let (name, rest) = l.split_once(':').unwrap();
+            (
+                name.trim().to_string(),
+                rest.split_whitespace().next().unwrap().parse().unwrap(),
+            )
+        })
+        .collect()
+}
+
+fn statvfs(path: &str) -> (u64, u64) {
+    let c = std::ffi::CString::new(path).unwrap();
+    // SAFETY: zeroed statvfs is valid; `c` is NUL-terminated and outlives the call.
+    let mut s: libc::statvfs = unsafe { std::mem::zeroed() };
+    assert_eq!(unsafe { libc::statvfs(c.as_ptr(), &mut s) }, 0);
+    (
+        s.f_blocks as u64 * s.f_frsize as u64,
+        s.f_bavail as u64 * s.f_frsize as u64,
+    )
+}
+
+fn between(what: &str, v: &Value, low: f64, high: f64) {
+    let x = v
+        .as_f64()
+        .unwrap_or_else(|| panic!("{what} is not a number: {v}"));
+    assert!(
+        low <= x && x <= high,
+        "{what} = {x}, expected within [{low}, {high}]"
+    );
+}
+
+#[tokio::test]
+async fn capacity_figures_agree_with_proc_at_the_moment_of_the_call() {
+    let s = TestServer::start().await;
+    set_up(&s).await;
+    let report = push(
+        &s,
+        json!([
+            {"type": "agent_state", "id": "e1", "at": ago(30), "agent": "op-1", "state": "ready"},
+            {"type": "call_offered", "id": "e2", "at": ago(20), "call_id": "c1", "group": "L1"},
+            {"type": "call_answered", "id": "e3", "at": ago(10), "call_id": "c1", "agent": "op-1"},
+        ]),
+    )
+    .await;
+    assert_eq!(report["accepted"], 3, "{report}");
+    let (st, _) = s.call(Method::GET, ANALYSIS, Role::Integration, None).await;
+    assert_eq!(st, 403, "the integration role reads no analysis");
+    let (st, _) = common::read(s.request(Method::GET, ANALYSIS).send().await.unwrap()).await;
+    assert_eq!(st, 401);
+
+    // The snapshot follows the ingest within the publishing period.
+    eventually("the events in the snapshot", 10, async || {
+        let (_, a) = s.call(Method::GET, ANALYSIS, Role::Viewer, None).await;
+        a["ingest"]["newest_event_at"].as_str().map(str::to_string)
+    })
+    .await;
+    let meminfo_before = proc_file("/proc/meminfo");
+    let rss_before = kb(&proc_file("/proc/self/status"), "VmRSS");
+    let (busy_before, total_before, cpus) = machine_ticks();
+    let ticks_before = process_ticks();
+    let rx_before = received();
+    let (st, a) = s.call(Method::GET, ANALYSIS, Role::Viewer, None).await;
+    let rx_after = received();
+    let ticks_after = process_ticks();
+    let (busy_after, total_after, _) = machine_ticks();
+    let rss_after = kb(&proc_file("/proc/self/status"), "VmRSS");
+    let meminfo_after = proc_file("/proc/meminfo");
+    assert_eq!(st, 200, "{a}");
+
+    // Memory: the total exactly; available and RSS within 5% of what /proc said around it.
+    assert_eq!(a["memory"]["total_bytes"], kb(&meminfo_before, "MemTotal"));
+    let (av1, av2) = (
+        kb(&meminfo_before, "MemAvailable"),
+        kb(&meminfo_after, "MemAvailable"),
+    );
+    between(
+        "available",
+        &a["memory"]["available_bytes"],
+        av1.min(av2) as f64 * 0.95,
+        av1.max(av2) as f64 * 1.05,
+    );
+    let total = kb(&meminfo_before, "MemTotal") as f64;
+    let used = |av: u64| (total - av as f64) / total * 100.0;
+    between(
+        "used %",
+        &a["memory"]["used_percent"],
+        used(av1.max(av2)) - 2.0,
+        used(av1.min(av2)) + 2.0,
+    );
+    between(
+        "rss",
+        &a["memory"]["process_rss_bytes"],
+        rss_before.min(rss_after) as f64 * 0.95,
+        rss_before.max(rss_after) as f64 * 1.05,
+    );
+
+    // CPU: the counters were read between our two readings; shares are percentages, and
+    // the process is part of the machine.
+    let cpu = &a["cpu"];
+    assert_eq!(cpu["cpus"], cpus);
+    between(
+        "machine busy",
+        &cpu["machine_busy_ticks"],
+        busy_before as f64,
+        busy_after as f64,
+    );
+    between(
+        "machine total",
+        &cpu["machine_total_ticks"],
+        total_before as f64,
+        total_after as f64,
+    );
+    between(
+        "process ticks",
+        &cpu["process_ticks"],
+        ticks_before as f64,
+        ticks_after as f64,
+    );
+    let windows = cpu["windows"].as_array().unwrap();
+    assert_eq!(
+        windows
+            .iter()
+            .map(|w| w["window_seconds"].as_u64().unwrap())
+            .collect::<Vec<_>>(),
+        [60, 300, 900]
+    );
+    for w in windows {
+        for k in [
+            "machine_average_percent",
+            "machine_peak_percent",
+            "process_average_percent",
+            "process_peak_percent",
+        ] {
+            between(k, &w[k], 0.0, 100.0);
+        }
+        let (m, p) = (
+            w["machine_average_percent"].as_f64().unwrap(),
+            w["process_average_percent"].as_f64().unwrap(),
+        );
+        assert!(
+            p <= m + 5.0,
+            "the process ({p}%) is part of the machine ({m}%)"
+        );
+        assert!(w["machine_peak_percent"].as_f64().unwrap() >= m - 1e-9);
+        between("cores", &w["process_cores"], 0.0, cpus as f64);
+    }
+
+    // Disk: the data directory's filesystem as statvfs gives it.
+    let disk = &a["disk"];
+    let path = disk["path"].as_str().unwrap();
+    assert!(path.contains("wfm-pulse-test-"), "{path}");
+    let (size, free) = statvfs(path);
+    assert_eq!(disk["size_bytes"], size);
+    between(
+        "disk free",
+        &disk["free_bytes"],
+        free as f64 * 0.99,
+        free as f64 * 1.01,
+    );
+    between("disk used %", &disk["used_percent"], 0.0, 100.0);
+
+    // Network: the interfaces of /proc/net/dev, with their counters in between.
+    let interfaces = a["network"]["interfaces"].as_array().unwrap();
+    let names: BTreeSet<&str> = interfaces
+        .iter()
+        .map(|i| i["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, rx_before.keys().map(String::as_str).collect());
+    for i in interfaces {
+        let name = i["name"].as_str().unwrap();
+        between(
+            name,
+            &i["received_bytes_total"],
+            rx_before[name] as f64,
+            rx_after[name] as f64,
+        );
+        let speed = std::fs::read_to_string(format!("/sys/class/net/{name}/speed"))
+            .ok()
+            .and_then(|t| t.trim().parse::<i64>().ok())
+            .filter(|s| *s > 0);
+        assert_eq!(i["speed_mbps"].as_i64(), speed, "{name}");
+        if speed.is_none() {
+            assert_eq!(i["windows"][0]["utilization_percent"], Value::Null);
+        }
+    }
+
+    // Store, ingest and jobs.
+    assert_eq!(a["store"]["backend"], "sqlite");
+    assert!(a["store"]["latest_ms"].as_f64().unwrap() >= 0.0);
+    assert!(
+        a["store"]["windows"][2]["samples"].as_u64().unwrap() >= 1,
+        "the sampler probed at start"
+    );
+    assert_eq!(a["ingest"]["events_accepted_total"], 3);
+    assert_eq!(a["ingest"]["duplicates_total"], 0);
+    between("event age", &a["ingest"]["event_age_seconds"], 9.0, 600.0);
+    between(
+        "publish age",
+        &a["ingest"]["publish_age_seconds"],
+        -1.0,
+        5.0,
+    );
+    assert_eq!(
+        a["jobs"],
+        json!({"queued": 0, "running": 0, "retrying": 0, "status": "ok"})
+    );
+    assert!(
+        a["requests"][0]["requests"].as_u64().unwrap() >= 8,
+        "{}",
+        a["requests"]
+    );
+
+    // Thresholds as the scenario sets them, and every measure graded.
+    let thresholds: BTreeMap<&str, (f64, f64)> = a["thresholds"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| {
+            (
+                t["measure"].as_str().unwrap(),
+                (
+                    t["target_below"].as_f64().unwrap(),
+                    t["alert_above"].as_f64().unwrap(),
+                ),
+            )
+        })
+        .collect();
+    assert_eq!(thresholds["cpu"], (70.0, 85.0));
+    assert_eq!(thresholds["memory"], (80.0, 90.0));
+    assert_eq!(thresholds["network"], (50.0, 75.0));
+    assert_eq!(thresholds["store_latency"], (2000.0, 5000.0));
+    for t in a["thresholds"].as_array().unwrap() {
+        assert!(
+            ["ok", "warning", "critical", "unknown"].contains(&t["status"].as_str().unwrap()),
+            "{t}"
+        );
+    }
+    assert_eq!(a["store"]["status"], "ok");
+    for r in a["recommendations"].as_array().unwrap() {
+        assert!(r["rule"].is_string() && r["action"].is_string(), "{r}");
+    }
+    // Three events are too few to measure a rate per operator.
+    assert_eq!(a["headroom"]["operator_rate_source"], "default");
+    assert_eq!(a["headroom"]["events_per_second_left"], Value::Null);
+    s.stop().await;
+}
+
+/// A parsed exposition: samples by their full `name{labels}` key, and HELP/TYPE per family.
+struct Scrape {
+    samples: BTreeMap<String, f64>,
+}
+
+impl Scrape {
+    fn get(&self, key: &str) -> Option<f64> {
+        self.samples.get(key).copied()
+    }
+}
+
+/// Parses text format 0.0.4 strictly enough to fail on a malformed line.
+fn parse(text: &str) -> Scrape {
+    let mut help = BTreeSet::new();
+    let mut types = BTreeMap::new();
+    let mut samples = BTreeMap::new();
+    for line in text.lines() {
+        if let Some(rest) = line.strip_prefix("# HELP ") {
+            let (name, h) = rest.split_once(' ').unwrap();
+            assert!(!h.is_empty(), "{line}");
+            assert!(help.insert(name.to_string()), "HELP twice: {line}");
+            continue;
+        }
+        if let Some(rest) = line.strip_prefix("# TYPE ") {
+            let (name, t) = rest.split_once(' ').unwrap();
+            assert!(["counter", "gauge", "histogram"].contains(&t), "{line}");
+            assert!(help.contains(name), "TYPE before HELP: {line}");
+            types.insert(name.to_string(), t.to_string());
+            continue;
+        }
+        assert!(
+            !line.starts_with('#') && !line.is_empty(),
+            "stray line: {line:?}"
+        );
+        let (key, value) = line.rsplit_once(' ').unwrap();
+        let value: f64 = match value {
+            "+Inf" => f64::INFINITY,
+            v => v.parse().unwrap_or_else(|_| panic!("bad value: {line}")),
+        };
+        let name = key.split('{').next().unwrap();
+        assert!(
+            name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_'),
+            "{line}"
+        );
+        if let Some(labels) = key.strip_prefix(name).filter(|l| !l.is_empty()) {
+            let inner = labels
+                .strip_prefix('{')
+                .and_then(|l| l.strip_suffix('}'))
+                .unwrap();
+            for pair in inner.split("\",") {
+                let (k, v) = pair.split_once("=\"").unwrap_or_else(|| panic!("{line}"));
+                assert!(
+                    k.chars().all(|c| c.is_ascii_alphanumeric() || c == '_'),
+                    "{line}"
+                );
+                assert!(!v.trim_end_matches('"').contains('"'), "{line}");
+            }
+            assert!(inner.ends_with('"'), "{line}");
+        }
+        let family = ["_bucket", "_sum", "_count"]
+            .iter()
+            .find_map(|s| {
+                name.strip_suffix(s)
+                    .filter(|f| types.get(*f).is_some_and(|t| t == "histogram"))
+            })
+            .unwrap_or(name);
+        assert!(types.contains_key(family), "no TYPE for {family}: {line}");
+        assert!(
+            samples.insert(key.to_string(), value).is_none(),
+            "sample twice: {line}"
+        );
+    }
+    Scrape { samples }
+}
+
+async fn scrape(s: &TestServer) -> (String, Scrape) {
+    let r = s.request(Method::GET, "/metrics").send().await.unwrap();
+    assert_eq!(r.status(), 200);
+    let content_type = r.headers()["content-type"].to_str().unwrap().to_string();
+    assert_eq!(content_type, "text/plain; version=0.0.4; charset=utf-8");
+    let text = r.text().await.unwrap();
+    let parsed = parse(&text);
+    (text, parsed)
+}
+
+#[tokio::test]
+async fn metrics_count_exactly_what_was_done() {
+    let s = TestServer::start().await;
+    set_up(&s).await;
+    let (_, sites) = s
+        .call(Method::GET, "/api/v1/sites", Role::Viewer, None)
+        .await;
+    let site = sites
+        .as_array()
+        .map_or_else(|| sites["items"][0]["id"].clone(), |a| a[0]["id"].clone());
+    for _ in 0..7 {
+        let (st, _) = s
+            .call(
+                Method::GET,
+                &format!("/api/v1/sites/{site}"),
+                Role::Viewer,
+                None,
+            )
+            .await;
+        assert_eq!(st, 200);
+    }
+    let (st, _) = s
+        .call(Method::GET, "/api/v1/sites/999999", Role::Viewer, None)
+        .await;
+    assert_eq!(st, 404);
+    let (st, _) = common::read(
+        s.request(Method::GET, "/api/v1/sites/1")
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(st, 401);
+    let (st, _) = s
+        .call(Method::GET, "/no/such/path/42", Role::Viewer, None)
+        .await;
+    assert_eq!(st, 404);
+    let batch = json!([
+        {"type": "call_offered", "id": "m1", "at": ago(60), "call_id": "k1", "group": "L1"},
+        {"type": "call_offered", "id": "m2", "at": ago(50), "call_id": "k2", "group": "L1"},
+        {"type": "call_answered", "id": "m3", "at": ago(40), "call_id": "k1", "agent": "nobody"},
+        {"type": "call_offered", "id": "m4", "at": ago(40), "call_id": "k4", "group": "no-such-group"},
+        {"type": "call_offered", "id": "m5", "call_id": "k5", "group": "L1"},
+    ]);
+    let first = push(&s, batch.clone()).await;
+    assert_eq!(
+        (first["accepted"].as_u64(), first["rejected"].as_u64()),
+        (Some(2), Some(3)),
+        "{first}"
+    );
+    let again = push(&s, batch).await;
+    assert_eq!(again["duplicate"], 2, "{again}");
+
+    let (text, m) = eventually("the integration health report", 20, async || {
+        let (text, m) = scrape(&s).await;
+        (text.contains("wfm_integration_health{")
+            && text.contains("\nwfm_engine_event_age_seconds "))
+        .then_some((text, m))
+    })
+    .await;
+    let key = |name: &str, labels: &str| format!("{name}{{{labels}}}");
+    let requests = |labels: &str| m.get(&key("wfm_http_requests_total", labels));
+    assert_eq!(
+        requests(r#"route="/api/v1/sites/{id}",method="GET",status="2xx""#),
+        Some(7.0),
+        "{text}"
+    );
+    assert_eq!(
+        requests(r#"route="/api/v1/sites/{id}",method="GET",status="4xx""#),
+        Some(2.0),
+        "a 404 and a 401"
+    );
+    assert_eq!(
+        requests(r#"route="/api/v1/sites",method="GET",status="2xx""#),
+        Some(1.0)
+    );
+    assert_eq!(
+        requests(r#"route="/api/v1/sites",method="POST",status="2xx""#),
+        Some(1.0)
+    );
+    assert_eq!(
+        requests(r#"route="/api/v1/agents",method="POST",status="2xx""#),
+        Some(2.0)
+    );
+    assert_eq!(
+        requests(r#"route="/api/v1/events",method="POST",status="2xx""#),
+        Some(2.0)
+    );
+    assert!(
+        !text.contains("/no/such/path") && !text.contains("sites/999999"),
+        "raw paths are never labels: {text}"
+    );
+    assert!(requests(r#"route="unmatched",method="GET",status="4xx""#).is_some_and(|n| n >= 1.0));
+    let hist = |suffix: &str, extra: &str| {
+        m.get(&key(
+            &format!("wfm_http_request_duration_seconds_{suffix}"),
+            &format!(r#"route="/api/v1/sites/{{id}}",method="GET",status="2xx"{extra}"#),
+        ))
+    };
+    assert_eq!(hist("count", ""), Some(7.0));
+    assert_eq!(hist("bucket", r#",le="+Inf""#), Some(7.0));
+    assert!(hist("sum", "").is_some_and(|s| s > 0.0));
+    assert!(hist("bucket", r#",le="0.001""#).unwrap() <= hist("bucket", r#",le="10""#).unwrap());
+
+    assert_eq!(
+        m.get(r#"wfm_ingest_events_total{outcome="accepted"}"#),
+        Some(2.0)
+    );
+    assert_eq!(
+        m.get(r#"wfm_ingest_events_total{outcome="duplicate"}"#),
+        Some(2.0)
+    );
+    assert_eq!(
+        m.get(r#"wfm_ingest_rejected_total{source="native",reason="unknown_reference"}"#),
+        Some(4.0),
+        "{text}"
+    );
+    assert_eq!(
+        m.get(r#"wfm_ingest_rejected_total{source="native",reason="incomplete"}"#),
+        Some(2.0)
+    );
+    for state in ["queued", "running", "succeeded", "retrying", "dead"] {
+        assert_eq!(
+            m.get(&key("wfm_sync_jobs", &format!(r#"state="{state}""#))),
+            Some(0.0),
+            "{state}"
+        );
+    }
+    let healthy: Vec<&String> = m
+        .samples
+        .keys()
+        .filter(|k| k.starts_with("wfm_integration_health{"))
+        .collect();
+    assert_eq!(
+        healthy.len(),
+        18,
+        "six components, three statuses each: {healthy:?}"
+    );
+    assert_eq!(
+        m.samples
+            .iter()
+            .filter(|(k, v)| k.starts_with("wfm_integration_health{") && **v == 1.0)
+            .count(),
+        6
+    );
+    assert!(
+        m.get("wfm_engine_publish_age_seconds")
+            .is_some_and(|a| (-1.0..5.0).contains(&a))
+    );
+    assert!(
+        m.get("wfm_engine_event_age_seconds")
+            .is_some_and(|a| a >= 49.0)
+    );
+    let cpu = m.get("process_cpu_seconds_total").unwrap();
+    assert!(cpu > 0.0);
+    let rss = m.get("process_resident_memory_bytes").unwrap();
+    let rss_now = kb(&proc_file("/proc/self/status"), "VmRSS") as f64;
+    assert!((rss - rss_now).abs() <= rss_now * 0.1, "{rss} vs {rss_now}");
+    s.stop().await;
+}
