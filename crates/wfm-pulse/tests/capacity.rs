@@ -204,9 +204,15 @@ async fn capacity_figures_agree_with_proc_at_the_moment_of_the_call() {
             w["machine_average_percent"].as_f64().unwrap(),
             w["process_average_percent"].as_f64().unwrap(),
         );
+        // The kernel accounts a process's time precisely but the machine's in ticks, so
+        // over a short window the two differ by a few ticks: allow 10 of them.
+        let window_ticks = w["covered_seconds"].as_f64().unwrap()
+            * cpu["ticks_per_second"].as_f64().unwrap()
+            * cpus as f64;
+        let slack = 5.0 + 100.0 * 10.0 / window_ticks.max(1.0);
         assert!(
-            p <= m + 5.0,
-            "the process ({p}%) is part of the machine ({m}%)"
+            p <= m + slack,
+            "the process ({p}%) is part of the machine ({m}%, slack {slack})"
         );
         assert!(w["machine_peak_percent"].as_f64().unwrap() >= m - 1e-9);
         between("cores", &w["process_cores"], 0.0, cpus as f64);

@@ -78,6 +78,11 @@ pub async fn set_up(s: &TestServer) -> Day {
             );
         }
     }
+    // The day's events go in before the plan: with the timetable first, a snapshot taken
+    // before the events would find everyone planned and nobody on line, and open alerts
+    // that take their hysteresis to resolve.
+    let q = s0 - Span::minutes(30);
+    push(s, events(q + Span::minutes(1), now - Span::seconds(170))).await;
     let (st, body) = s
         .call(
             Method::PUT,
@@ -87,7 +92,6 @@ pub async fn set_up(s: &TestServer) -> Day {
         )
         .await;
     assert_eq!(st, 200, "{body}");
-    let q = s0 - Span::minutes(30);
     let intervals: Vec<Value> = [(0, 4), (1, 5), (2, 10)]
         .iter()
         .map(|&(g, calls)| json!({"group_id": groups[g], "start": q, "calls": calls, "aht_seconds": 200, "acd_percent": 90}))
@@ -101,7 +105,6 @@ pub async fn set_up(s: &TestServer) -> Day {
         )
         .await;
     assert_eq!(st, 200, "{body}");
-    push(s, events(q + Span::minutes(1), now - Span::seconds(170))).await;
     Day {
         groups,
         services: [a, b],
