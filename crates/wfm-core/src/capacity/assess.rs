@@ -213,6 +213,30 @@ pub struct Load {
     pub events: u64,
     /// Operators the live state follows now.
     pub operators: u64,
+    /// Least-squares slope of this process's CPU share (%) against the event rate
+    /// (events/s) over the window's samples: the marginal cost of one more event per
+    /// second; `None` when the rate did not vary enough to tell (see [`marginal_cost`]).
+    pub marginal_percent_per_event: Option<f64>,
+}
+
+/// Least-squares slope of `y` (process CPU %) on `x` (events/s) over `(x, y)` pairs:
+/// what one more event per second costs, with the process's fixed work (publishing,
+/// probes, a demo's own simulator) left out. `None` with fewer than 3 pairs, when the
+/// rate barely varied (its spread under 10 events/s) or when the slope is not positive.
+pub fn marginal_cost(pairs: &[(f64, f64)]) -> Option<f64> {
+    if pairs.len() < 3 {
+        return None;
+    }
+    let n = pairs.len() as f64;
+    let (mx, my) = pairs
+        .iter()
+        .fold((0.0, 0.0), |(a, b), (x, y)| (a + x / n, b + y / n));
+    let sxx: f64 = pairs.iter().map(|(x, _)| (x - mx) * (x - mx)).sum();
+    let sxy: f64 = pairs.iter().map(|(x, y)| (x - mx) * (y - my)).sum();
+    let spread = (sxx / n).sqrt();
+    (spread >= 10.0)
+        .then(|| sxy / sxx)
+        .filter(|s| s.is_finite() && *s > 0.0)
 }
 
 /// How much more this instance can take before the machine reaches 70% CPU.
@@ -222,6 +246,10 @@ pub struct Headroom {
     /// Process CPU seconds per ingested event (all the process's work counted against
     /// ingest, so an upper bound); `None` below [`MIN_EVENTS_MEASURED`] events.
     pub cpu_seconds_per_event: Option<f64>,
+    /// How the cost of one more event was measured: `marginal` (the slope of CPU on
+    /// the event rate over the window), `average` (all CPU / events: an upper bound, so a
+    /// lower bound on what is left) or `unmeasured`.
+    pub cost_method: &'static str,
     /// More events per second before 70% CPU; `None` when the cost is not measured.
     pub events_per_second_left: Option<f64>,
     pub events_per_operator_per_second: f64,
@@ -245,13 +273,20 @@ pub fn headroom(load: &Load) -> Headroom {
     } else {
         (DEFAULT_EVENTS_PER_OPERATOR_PER_SECOND, "default")
     };
-    let left = (measured && load.process_cpu_percent > 0.0).then(|| {
-        let cost = load.process_cpu_percent / rate;
-        ((CPU.target_below - load.machine_cpu_percent).max(0.0)) / cost
-    });
+    // The marginal cost when the window shows it, else the average (every bit of the
+    // process's work charged to its events: an upper bound on the cost).
+    let average =
+        (measured && load.process_cpu_percent > 0.0).then(|| load.process_cpu_percent / rate);
+    let (cost, cost_method) = match (load.marginal_percent_per_event, average) {
+        (Some(m), _) if measured => (Some(m), "marginal"),
+        (_, Some(a)) => (Some(a), "average"),
+        _ => (None, "unmeasured"),
+    };
+    let left = cost.map(|cost| ((CPU.target_below - load.machine_cpu_percent).max(0.0)) / cost);
     Headroom {
         events_per_second: rate,
         cpu_seconds_per_event: measured.then(|| load.process_cpu_seconds / load.events as f64),
+        cost_method,
         events_per_second_left: left,
         events_per_operator_per_second: per_operator,
         operator_rate_source: source,
@@ -330,10 +365,12 @@ mod tests {
             process_cpu_seconds: 6.0,
             events: 600,
             operators: 20,
+            marginal_percent_per_event: None,
         });
         assert_eq!(h.events_per_second, 10.0);
         assert_eq!(h.cpu_seconds_per_event, Some(0.01));
         assert_eq!(h.events_per_second_left, Some(60.0));
+        assert_eq!(h.cost_method, "average");
         assert_eq!(h.events_per_operator_per_second, 0.5);
         assert_eq!(h.operator_rate_source, "measured");
         assert_eq!(h.operators_left, Some(120));
@@ -348,6 +385,7 @@ mod tests {
             process_cpu_seconds: 1.2,
             events: 10,
             operators: 5,
+            marginal_percent_per_event: None,
         });
         assert_eq!(h.operator_rate_source, "default");
         assert_eq!(
@@ -365,10 +403,44 @@ mod tests {
                 process_cpu_seconds: 10.0,
                 events: 0,
                 operators: 0,
+                marginal_percent_per_event: None,
             }
         });
         assert_eq!(full.events_per_second_left, Some(0.0), "already past 70%");
         assert_eq!(full.operators_left, Some(0));
         assert_eq!(full.operator_rate_source, "default");
+    }
+
+    #[test]
+    fn headroom_uses_the_marginal_cost_when_the_rate_varied() {
+        // A fixed 20% (publishing, a demo's simulator) plus 0.01% per event/s: at rates
+        // 0, 100, 200, 300 the process uses 20, 21, 22, 23%. The slope is 0.01.
+        let pairs = [(0.0, 20.0), (100.0, 21.0), (200.0, 22.0), (300.0, 23.0)];
+        let slope = marginal_cost(&pairs).unwrap();
+        assert!((slope - 0.01).abs() < 1e-12, "{slope}");
+        // The average would charge the 20% to the events: 23% / 300 = 0.0767% each.
+        let h = headroom(&Load {
+            window_seconds: 60.0,
+            machine_cpu_percent: 30.0,
+            process_cpu_percent: 23.0,
+            process_cpu_seconds: 27.6,
+            events: 18_000,
+            operators: 1_000,
+            marginal_percent_per_event: Some(slope),
+        });
+        assert_eq!(h.cost_method, "marginal");
+        // (70 - 30) / 0.01 = 4,000 more events/s; 0.3 events/s per operator: 13,333.
+        assert!((h.events_per_second_left.unwrap() - 4_000.0).abs() < 1e-6);
+        assert_eq!(h.operators_left, Some(13_333));
+        // A steady rate tells nothing about the margin; nor do two pairs, or a falling slope.
+        assert_eq!(
+            marginal_cost(&[(50.0, 20.0), (52.0, 25.0), (51.0, 21.0)]),
+            None
+        );
+        assert_eq!(marginal_cost(&pairs[..2]), None);
+        assert_eq!(
+            marginal_cost(&[(0.0, 23.0), (100.0, 22.0), (200.0, 21.0)]),
+            None
+        );
     }
 }

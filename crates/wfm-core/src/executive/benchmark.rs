@@ -55,10 +55,13 @@ pub fn ranks(values: &[Option<f64>]) -> Vec<Option<u32>> {
 
 /// 100 - MAPE of offered against forecast calls over the intervals ended by `now` with
 /// a forecast of more than 0 calls, at least 0 (a forecast off by more than 100 % on
-/// average is no better than none), and the number of intervals compared.
+/// average is no better than none), and the number of intervals compared. Intervals
+/// before the group's first call of the day are left out: a service started (or a feed
+/// connected) mid-day has no actuals for them, which is not a forecast miss.
 pub fn forecast_accuracy(intervals: &[IntervalFigures], now: DateTime<Utc>) -> (Option<f64>, u32) {
     let errors: Vec<f64> = intervals
         .iter()
+        .skip_while(|i| i.offered == 0)
         .filter(|i| i.interval.end <= now)
         .filter_map(|i| {
             let forecast = i.forecast_calls.filter(|f| f.is_finite() && *f > 0.0)?;

@@ -94,6 +94,19 @@ fn cpu_window(s: &[&Sample], window: u64, hz: f64) -> CpuWindow {
     }
 }
 
+/// (events/s, process CPU %) between each pair of consecutive samples.
+fn rate_and_cpu(s: &[&Sample]) -> Vec<(f64, f64)> {
+    s.windows(2)
+        .filter(|p| p[1].at.duration_since(p[0].at) >= SHORTEST_PEAK)
+        .filter_map(|p| {
+            Some((
+                rate(p, |x| Some(x.events_accepted))?,
+                cpu_between(p[0], p[1]).1?,
+            ))
+        })
+        .collect()
+}
+
 fn rate(s: &[&Sample], of: impl Fn(&Sample) -> Option<u64>) -> Option<f64> {
     let (a, b) = (s.first()?, s.last()?);
     let secs = b.at.duration_since(a.at).as_secs_f64();
@@ -264,6 +277,7 @@ impl Capacity {
             },
             events: event_rates[2].events,
             operators: snapshot.operators.len() as u64,
+            marginal_percent_per_event: assess::marginal_cost(&rate_and_cpu(&longest)),
         });
 
         let backlog_f = backlog.map(|b| b as f64);

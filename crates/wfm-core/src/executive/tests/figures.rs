@@ -272,3 +272,34 @@ fn groups_are_ordered_by_importance_then_worst_color() {
     assert_eq!(Importance::parse("high"), Some(Importance::High));
     assert_eq!(Importance::parse("urgent"), None);
 }
+
+#[test]
+fn forecast_accuracy_starts_at_the_groups_first_call() {
+    use crate::interval::IntervalGrid;
+    use crate::live::IntervalFigures;
+    let grid = IntervalGrid::new(chrono_tz::Europe::Moscow, 15).unwrap();
+    // Forecast 10 calls in each of four intervals; the feed reached us in the third.
+    let figures: Vec<IntervalFigures> = grid
+        .intervals(date())
+        .into_iter()
+        .take(4)
+        .zip([0, 0, 8, 12])
+        .map(|(interval, offered)| IntervalFigures {
+            interval,
+            offered,
+            answered: offered,
+            answered_within_target: offered,
+            abandoned: 0,
+            short_abandoned: 0,
+            sl_percent: None,
+            target_percent: 80.0,
+            breached: false,
+            forecast_calls: Some(10.0),
+        })
+        .collect();
+    let end = figures[3].interval.end;
+    // |8 - 10| / 10 = 20 %, |12 - 10| / 10 = 20 %: MAPE 20, accuracy 80 over 2 intervals.
+    let (accuracy, compared) = forecast_accuracy(&figures, end);
+    close(accuracy, 80.0);
+    assert_eq!(compared, 2);
+}
