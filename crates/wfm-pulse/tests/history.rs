@@ -4,30 +4,13 @@
 
 mod common;
 
-use chrono::{DateTime, Duration as Span, DurationRound, Timelike, Utc};
+use chrono::{DateTime, Duration as Span, DurationRound, Utc};
+use common::setup::{created, midday_zone, put_plan};
 use common::{TestServer, eventually};
 use reqwest::Method;
 use serde_json::{Value, json};
 use wfm_store::history::IntervalRecord;
 use wfm_store::model::Role;
-
-/// A fixed-offset zone in which it is around noon at `now`, so the last two hours are
-/// today, and its offset from UTC in hours.
-fn midday_zone(now: DateTime<Utc>) -> (String, i64) {
-    let k = 12 - i64::from(now.hour());
-    let name = match k {
-        0 => "Etc/GMT".into(),
-        k if k > 0 => format!("Etc/GMT-{k}"),
-        k => format!("Etc/GMT+{}", -k),
-    };
-    (name, k)
-}
-
-async fn created(s: &TestServer, path: &str, body: Value) -> i64 {
-    let (st, made) = s.call(Method::POST, path, Role::Manager, Some(body)).await;
-    assert_eq!(st, 201, "{path}: {made}");
-    made["id"].as_i64().unwrap()
-}
 
 struct Site {
     groups: [i64; 2],
@@ -69,30 +52,14 @@ async fn set_up(s: &TestServer) -> Site {
                         "activity": "line", "group_id": groups[i]})
         })
         .collect();
-    let (st, body) = s
-        .call(
-            Method::PUT,
-            "/api/v1/plan/timetable",
-            Role::Manager,
-            Some(json!({"segments": segments})),
-        )
-        .await;
-    assert_eq!(st, 200, "{body}");
+    put_plan(s, "timetable", json!({"segments": segments})).await;
     let intervals: Vec<Value> = (0..5)
         .map(|k| {
             json!({"group_id": groups[0], "start": t0 + Span::minutes(15 * k),
                         "calls": 4.0, "aht_seconds": 100.0})
         })
         .collect();
-    let (st, body) = s
-        .call(
-            Method::PUT,
-            "/api/v1/plan/forecast",
-            Role::Manager,
-            Some(json!({"intervals": intervals})),
-        )
-        .await;
-    assert_eq!(st, 200, "{body}");
+    put_plan(s, "forecast", json!({"intervals": intervals})).await;
     Site {
         groups,
         agents,

@@ -7,6 +7,7 @@ mod common;
 
 use chrono::{DateTime, Duration, DurationRound, Utc};
 use common::TestServer;
+use common::setup::put_plan;
 use reqwest::Method;
 use serde_json::{Value, json};
 use wfm_store::model::Role;
@@ -111,15 +112,7 @@ async fn set_up(s: &TestServer) -> Day {
     segments.push(line(e, a, h(6, 30), h(9, 0)));
     segments.push(pause(e, h(9, 0), h(9, 30)));
     segments.push(line(e, a, h(9, 30), h(11, 0)));
-    let (st, body) = s
-        .call(
-            Method::PUT,
-            "/api/v1/plan/timetable",
-            Role::Manager,
-            Some(json!({"segments": segments})),
-        )
-        .await;
-    assert_eq!(st, 200, "{body}");
+    put_plan(s, "timetable", json!({"segments": segments})).await;
     let intervals: Vec<Value> = [a, b]
         .iter()
         .flat_map(|g| {
@@ -129,15 +122,7 @@ async fn set_up(s: &TestServer) -> Day {
             })
         })
         .collect();
-    let (st, body) = s
-        .call(
-            Method::PUT,
-            "/api/v1/plan/forecast",
-            Role::Manager,
-            Some(json!({"intervals": intervals})),
-        )
-        .await;
-    assert_eq!(st, 200, "{body}");
+    put_plan(s, "forecast", json!({"intervals": intervals})).await;
     Day {
         site,
         a,

@@ -3,6 +3,7 @@
 #![allow(dead_code)]
 
 pub mod center;
+pub mod setup;
 pub mod smtp_sink;
 
 use std::collections::HashMap;

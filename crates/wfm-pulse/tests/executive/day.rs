@@ -2,29 +2,12 @@
 //! whose local time is near midday, two services, three groups, thirteen operators, a
 //! forecast for one closed interval, and the calls and statuses of the day.
 
-use chrono::{DateTime, Duration as Span, DurationRound, Timelike, Utc};
-use reqwest::Method;
+use chrono::{DateTime, Duration as Span, DurationRound, Utc};
 use serde_json::{Value, json};
-use wfm_store::model::Role;
 
 use crate::common::TestServer;
 use crate::common::center::push;
-
-/// A fixed-offset zone whose local time now is between 06:00 and 18:00.
-fn midday_zone() -> String {
-    let k = 12 - i64::from(Utc::now().hour());
-    match k {
-        0 => "Etc/GMT".into(),
-        k if k > 0 => format!("Etc/GMT-{k}"),
-        k => format!("Etc/GMT+{}", -k),
-    }
-}
-
-async fn created(s: &TestServer, path: &str, body: Value) -> i64 {
-    let (st, made) = s.call(Method::POST, path, Role::Manager, Some(body)).await;
-    assert_eq!(st, 201, "{path}: {made}");
-    made["id"].as_i64().unwrap()
-}
+use crate::common::setup::{created, midday_zone, put_plan};
 
 /// The ids of groups 1..3 and of operators by login.
 pub struct Day {
@@ -38,7 +21,7 @@ pub async fn set_up(s: &TestServer) -> Day {
     let site = created(
         s,
         "/api/v1/sites",
-        json!({"name": "Exec", "time_zone": midday_zone()}),
+        json!({"name": "Exec", "time_zone": midday_zone(now).0}),
     )
     .await;
     let a = created(s, "/api/v1/services", json!({"site_id": site, "name": "A"})).await;
@@ -83,28 +66,12 @@ pub async fn set_up(s: &TestServer) -> Day {
     // that take their hysteresis to resolve.
     let q = s0 - Span::minutes(30);
     push(s, events(q + Span::minutes(1), now - Span::seconds(170))).await;
-    let (st, body) = s
-        .call(
-            Method::PUT,
-            "/api/v1/plan/timetable",
-            Role::Manager,
-            Some(json!({"segments": segments})),
-        )
-        .await;
-    assert_eq!(st, 200, "{body}");
+    put_plan(s, "timetable", json!({"segments": segments})).await;
     let intervals: Vec<Value> = [(0, 4), (1, 5), (2, 10)]
         .iter()
         .map(|&(g, calls)| json!({"group_id": groups[g], "start": q, "calls": calls, "aht_seconds": 200, "acd_percent": 90}))
         .collect();
-    let (st, body) = s
-        .call(
-            Method::PUT,
-            "/api/v1/plan/forecast",
-            Role::Manager,
-            Some(json!({"intervals": intervals})),
-        )
-        .await;
-    assert_eq!(st, 200, "{body}");
+    put_plan(s, "forecast", json!({"intervals": intervals})).await;
     Day {
         groups,
         services: [a, b],
