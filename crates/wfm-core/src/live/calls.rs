@@ -65,6 +65,21 @@ pub(super) struct DayTally {
     pub(super) intervals: Vec<IntervalTally>,
 }
 
+impl super::center::GroupLive {
+    /// The minute tallies of buckets `first..=last`, on whichever kept day they fall.
+    pub(super) fn minutes(&self, first: i64, last: i64) -> impl Iterator<Item = &MinuteTally> {
+        self.days.values().flat_map(move |tally| {
+            let base = tally.day.first_minute();
+            let lo = usize::try_from((first - base).max(0)).unwrap_or(usize::MAX);
+            let hi = usize::try_from(last - base + 1).unwrap_or(0);
+            tally
+                .minutes
+                .get(lo..hi.min(tally.minutes.len()))
+                .unwrap_or(&[])
+        })
+    }
+}
+
 impl DayTally {
     pub(super) fn new(day: Day, interval_ms: i64) -> Self {
         DayTally {

@@ -144,22 +144,8 @@ impl Center {
 /// Calls offered in the minute buckets covering (from, to], on whichever day they fall.
 fn offered_within(live: &GroupLive, from_ms: i64, to_ms: i64) -> u32 {
     let (first, last) = (minute_of(from_ms) + 1, minute_of(to_ms));
-    let mut offered: u32 = 0;
-    for tally in live.days.values() {
-        let base = tally.day.first_minute();
-        let lo = usize::try_from((first - base).max(0)).unwrap_or(usize::MAX);
-        let Ok(hi) = usize::try_from(last - base + 1) else {
-            continue;
-        };
-        for minute in tally
-            .minutes
-            .get(lo..hi.min(tally.minutes.len()))
-            .unwrap_or(&[])
-        {
-            offered = offered.saturating_add(minute.offered);
-        }
-    }
-    offered
+    live.minutes(first, last)
+        .fold(0u32, |sum, m| sum.saturating_add(m.offered))
 }
 
 #[cfg(test)]

@@ -227,21 +227,10 @@ impl Center {
 fn handled_within(live: &super::center::GroupLive, from: i64, to: i64) -> (i64, f64, f64) {
     let (first, last) = (minute_of(from) + 1, minute_of(to));
     let mut sum = (0i64, 0.0, 0.0);
-    for tally in live.days.values() {
-        let base = tally.day.first_minute();
-        let lo = usize::try_from((first - base).max(0)).unwrap_or(usize::MAX);
-        let Ok(hi) = usize::try_from(last - base + 1) else {
-            continue;
-        };
-        for m in tally
-            .minutes
-            .get(lo..hi.min(tally.minutes.len()))
-            .unwrap_or(&[])
-        {
-            sum.0 += i64::from(m.handled);
-            sum.1 += m.handle_seconds;
-            sum.2 += m.wait_seconds;
-        }
+    for m in live.minutes(first, last) {
+        sum.0 += i64::from(m.handled);
+        sum.1 += m.handle_seconds;
+        sum.2 += m.wait_seconds;
     }
     sum
 }

@@ -228,20 +228,9 @@ impl Center {
         let window_minutes = self.interval_ms() / MINUTE_MS;
         let last = minute_of(now_ms);
         let first = last - window_minutes + 1;
-        for tally in live.days.values() {
-            let base = tally.day.first_minute();
-            let lo = usize::try_from((first - base).max(0)).unwrap_or(usize::MAX);
-            let Ok(hi) = usize::try_from(last - base + 1) else {
-                continue;
-            };
-            for m in tally
-                .minutes
-                .get(lo..hi.min(tally.minutes.len()))
-                .unwrap_or(&[])
-            {
-                details.window_offered += i64::from(m.settled);
-                details.window_within += i64::from(m.settled_within);
-            }
+        for m in live.minutes(first, last) {
+            details.window_offered += i64::from(m.settled);
+            details.window_within += i64::from(m.settled_within);
         }
         details.window_offered += waiting_between(
             &live.waiting,
