@@ -56,6 +56,8 @@ fn field_of(path: &str, message: &str) -> String {
         .and_then(|rest| rest.split('`').next());
     match (path, named) {
         (".", Some(n)) => n.to_string(),
+        // serde_path_to_error's path already ends at an unknown field.
+        (p, Some(n)) if p == n || p.ends_with(&format!(".{n}")) => p.to_string(),
         (p, Some(n)) => format!("{p}.{n}"),
         (".", None) => "body".into(),
         (p, None) => p.to_string(),
@@ -115,5 +117,46 @@ mod tests {
         );
         assert_eq!(field_of("sl_seconds", "invalid type: string"), "sl_seconds");
         assert_eq!(field_of(".", "invalid type: map"), "body");
+    }
+
+    /// The field named for real bodies, as serde_path_to_error reports their paths.
+    fn field_for<T: DeserializeOwned + std::fmt::Debug>(json: &str) -> String {
+        let de = &mut serde_json::Deserializer::from_str(json);
+        let e = serde_path_to_error::deserialize::<_, T>(de).unwrap_err();
+        let path = e.path().to_string();
+        field_of(&path, &e.into_inner().to_string())
+    }
+
+    #[derive(Debug, serde::Deserialize)]
+    #[serde(deny_unknown_fields)]
+    #[allow(dead_code)]
+    struct Inner {
+        x: u32,
+    }
+
+    #[derive(Debug, serde::Deserialize)]
+    #[serde(deny_unknown_fields)]
+    #[allow(dead_code)]
+    struct Outer {
+        name: String,
+        inner: Option<Inner>,
+    }
+
+    #[test]
+    fn names_the_field_of_real_bodies_once() {
+        assert_eq!(field_for::<Outer>(r#"{"name": "a", "extra": 1}"#), "extra");
+        assert_eq!(field_for::<Outer>(r#"{"inner": {"x": 1}}"#), "name");
+        assert_eq!(
+            field_for::<Outer>(r#"{"name": "a", "inner": {"x": 1, "y": 2}}"#),
+            "inner.y"
+        );
+        assert_eq!(
+            field_for::<Outer>(r#"{"name": "a", "inner": {}}"#),
+            "inner.x"
+        );
+        assert_eq!(
+            field_for::<Outer>(r#"{"name": "a", "inner": {"x": "no"}}"#),
+            "inner.x"
+        );
     }
 }
