@@ -24,6 +24,11 @@ use super::engine::Engine;
 const EVERY: Duration = Duration::from_secs(2);
 /// Intervals before the newest closed one written again when it closes.
 const SETTLE_INTERVALS: u32 = 4;
+/// Rows per transaction: a whole day's re-write (hundreds of thousands of adherence rows
+/// for a large center) goes in slices, so ingest commits are not held behind it on
+/// SQLite's single writer. Upserts are idempotent, so a crash between slices loses
+/// nothing: the next pass writes them all again.
+const ROWS_PER_WRITE: usize = 2_000;
 
 /// The earliest event instant applied since the writer last looked, in ms.
 #[derive(Debug)]
@@ -70,6 +75,17 @@ fn build_of(engine: &Engine) -> usize {
 }
 
 impl Live {
+    /// Upserts what one pass found, [`ROWS_PER_WRITE`] rows per transaction.
+    async fn write(&self, written: &Written) -> Result<(), StoreError> {
+        for groups in written.intervals.chunks(ROWS_PER_WRITE) {
+            self.store.upsert_interval_stats(groups, &[]).await?;
+        }
+        for operators in written.operators.chunks(ROWS_PER_WRITE) {
+            self.store.upsert_interval_stats(&[], operators).await?;
+        }
+        Ok(())
+    }
+
     /// Writes closed intervals every two seconds until `closing` turns true.
     pub async fn run_recorder(self: Arc<Self>, mut closing: watch::Receiver<bool>) {
         let mut marks = HashMap::new();
@@ -158,11 +174,7 @@ impl Live {
                 }
             }
         }
-        if let Err(e) = self
-            .store
-            .upsert_interval_stats(&written.intervals, &written.operators)
-            .await
-        {
+        if let Err(e) = self.write(&written).await {
             // Try those intervals again at the next pass.
             self.touched
                 .note(touched.and_then(DateTime::from_timestamp_millis));
