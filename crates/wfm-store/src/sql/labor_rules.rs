@@ -5,7 +5,7 @@ use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
 use wfm_core::labor::LaborRules;
 
-use super::{SqlStore, audit, time};
+use super::{SqlStore, audit, table, time};
 use crate::error::{StoreError, StoreResult};
 use crate::labor::SiteLaborRules;
 use crate::model::Actor;
@@ -55,17 +55,7 @@ impl SqlStore {
     ) -> StoreResult<SiteLaborRules> {
         let text = serde_json::to_string(rules).map_err(|e| StoreError::Other(e.to_string()))?;
         let mut tx = self.begin_write().await?;
-        let exists = sqlx::query("SELECT id FROM sites WHERE id = $1")
-            .bind(site_id)
-            .fetch_optional(&mut *tx)
-            .await
-            .map_err(err)?;
-        if exists.is_none() {
-            return Err(StoreError::NotFound {
-                entity: "site",
-                id: site_id.to_string(),
-            });
-        }
+        table::require(&mut tx, "sites", "site", site_id).await?;
         let before = stored(&mut tx, site_id).await?;
         let now = time::now_ms();
         sqlx::query(

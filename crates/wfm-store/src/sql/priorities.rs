@@ -5,7 +5,7 @@ use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
 use wfm_core::executive::Importance;
 
-use super::{SqlStore, audit, time};
+use super::{SqlStore, audit, table, time};
 use crate::error::{StoreError, StoreResult};
 use crate::model::Actor;
 use crate::priorities::GroupPriority;
@@ -47,17 +47,7 @@ impl SqlStore {
         actor: &Actor,
     ) -> StoreResult<GroupPriority> {
         let mut tx = self.begin_write().await?;
-        let exists = sqlx::query("SELECT id FROM agent_groups WHERE id = $1")
-            .bind(group_id)
-            .fetch_optional(&mut *tx)
-            .await
-            .map_err(err)?;
-        if exists.is_none() {
-            return Err(StoreError::NotFound {
-                entity: "group",
-                id: group_id.to_string(),
-            });
-        }
+        table::require(&mut tx, "agent_groups", "group", group_id).await?;
         let before = stored(&mut tx, group_id).await?;
         let now = time::now_ms();
         sqlx::query(

@@ -88,14 +88,41 @@ async fn one<T: Table>(conn: &mut AnyConnection, id: i64) -> StoreResult<T> {
         })
 }
 
+/// Whether `table` has a row with this id, inside the caller's transaction.
+async fn row_exists(
+    conn: &mut AnyConnection,
+    table: &str,
+    id: i64,
+    entity: &'static str,
+) -> StoreResult<bool> {
+    Ok(sqlx::query(&format!("SELECT 1 FROM {table} WHERE id = $1"))
+        .bind(id)
+        .fetch_optional(conn)
+        .await
+        .map_err(|e| StoreError::from_sqlx(e, entity))?
+        .is_some())
+}
+
+/// `NotFound` for `entity` unless `table` has a row with this id.
+pub(crate) async fn require(
+    conn: &mut AnyConnection,
+    table: &str,
+    entity: &'static str,
+    id: i64,
+) -> StoreResult<()> {
+    if row_exists(conn, table, id, entity).await? {
+        Ok(())
+    } else {
+        Err(StoreError::NotFound {
+            entity,
+            id: id.to_string(),
+        })
+    }
+}
+
 async fn check_references<T: Table>(conn: &mut AnyConnection, input: &T::Input) -> StoreResult<()> {
     for r in T::references(input) {
-        let found = sqlx::query(&format!("SELECT 1 FROM {} WHERE id = $1", r.table))
-            .bind(r.id)
-            .fetch_optional(&mut *conn)
-            .await
-            .map_err(|e| StoreError::from_sqlx(e, T::ENTITY))?;
-        if found.is_none() {
+        if !row_exists(&mut *conn, r.table, r.id, T::ENTITY).await? {
             return Err(StoreError::InvalidReference {
                 field: r.field,
                 entity: r.entity,
