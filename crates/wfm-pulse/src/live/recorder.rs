@@ -3,9 +3,9 @@
 //! few intervals before it (calls settle after their interval ends) and any interval a
 //! late event touched. At start, after the replay of the day, and whenever the engine is
 //! rebuilt (structure or plan changed), every closed interval of the day is written
-//! again; at start and when a site's day turns, the previous day is rebuilt from the log
-//! and written whole. So a crash loses nothing the event log can give back. Writing is
-//! idempotent.
+//! again; when a site's day turns, and at start unless it was written through its last
+//! interval, the previous day is rebuilt from the log and written whole. So a crash loses
+//! nothing the event log can give back. Writing is idempotent.
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -86,6 +86,31 @@ impl Live {
         Ok(())
     }
 
+    /// Whether `day` was written through its last interval (by a writer that saw the
+    /// day turn), so a start need not rebuild it from the log. A day whose last
+    /// interval had no data at all is rebuilt: that costs time, never rows.
+    async fn finished(&self, day: NaiveDate) -> Result<bool, StoreError> {
+        let engine = self.current().await?;
+        let groups: Vec<i64> = engine.groups.iter().map(|g| g.id).collect();
+        for site in &engine.sites {
+            let last = site.grid.interval_count(day).saturating_sub(1);
+            let Some(interval) = site.grid.interval(day, last) else {
+                continue;
+            };
+            let rows = self
+                .store
+                .interval_stats(&groups, interval.start, interval.end)
+                .await?;
+            if !rows
+                .iter()
+                .any(|r| site.center.group_settings(r.group_id).is_some())
+            {
+                return Ok(false);
+            }
+        }
+        Ok(true)
+    }
+
     /// Writes closed intervals every two seconds until `closing` turns true.
     pub async fn run_recorder(self: Arc<Self>, mut closing: watch::Receiver<bool>) {
         let mut marks = HashMap::new();
@@ -162,6 +187,9 @@ impl Live {
             }
         }
         for day in past_days {
+            if marks.is_empty() && self.finished(day).await? {
+                continue;
+            }
             let engine = Engine::load_date(&self.store, day).await?;
             for site in &engine.sites {
                 for index in 0..site.grid.interval_count(day) {
