@@ -2,8 +2,10 @@
 //! integers, JSON as text) and the `VALUES` lists of multi-row statements.
 
 use chrono::NaiveDate;
-use sqlx::Row;
-use sqlx::any::AnyRow;
+use sqlx::any::{Any, AnyRow, AnyTypeInfo};
+use sqlx::encode::{Encode, IsNull};
+use sqlx::error::BoxDynError;
+use sqlx::{Database, Row, Type};
 
 const DATE: &str = "%Y-%m-%d";
 
@@ -85,6 +87,35 @@ pub(crate) fn opt_json(row: &AnyRow, col: &str) -> Result<Option<serde_json::Val
         serde_json::from_str(&t).map_err(|e| sqlx::Error::Decode(format!("{col}: {e}").into()))
     })
     .transpose()
+}
+
+/// A nullable double as a bind parameter; bind `Option<f64>` columns only through this.
+///
+/// sqlx 0.8's `Any` driver hands a null `f64` to PostgreSQL as a null *float4* (its
+/// `AnyArguments::convert_to` swaps Real and Double for nulls). PostgreSQL caches a statement
+/// with the parameter types of its first use, so a null first and a value later on the same
+/// connection failed with "incorrect binary data format in bind parameter N". The null is
+/// bound here as a null `f32`, which that swap delivers to PostgreSQL as float8 (SQLite has
+/// one NULL); the conformance suite binds null then a value on one statement, so a change in
+/// sqlx shows there.
+pub(crate) struct NullableDouble(pub Option<f64>);
+
+impl Type<Any> for NullableDouble {
+    fn type_info() -> AnyTypeInfo {
+        <f64 as Type<Any>>::type_info()
+    }
+}
+
+impl<'q> Encode<'q, Any> for NullableDouble {
+    fn encode_by_ref(
+        &self,
+        buf: &mut <Any as Database>::ArgumentBuffer<'q>,
+    ) -> Result<IsNull, BoxDynError> {
+        match self.0 {
+            Some(v) => <f64 as Encode<Any>>::encode_by_ref(&v, buf),
+            None => <Option<f32> as Encode<Any>>::encode_by_ref(&None, buf),
+        }
+    }
 }
 
 #[cfg(test)]

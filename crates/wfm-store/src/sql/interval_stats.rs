@@ -6,7 +6,7 @@ use chrono::{DateTime, Utc};
 use sqlx::Row;
 use sqlx::any::AnyRow;
 
-use super::{SqlStore, time};
+use super::{SqlStore, codec, time};
 use crate::error::{StoreError, StoreResult};
 use crate::history::{AdherenceRecord, IntervalRecord};
 
@@ -106,7 +106,7 @@ impl SqlStore {
                 .bind(r.forecast_handle_seconds)
                 .bind(r.planned_minutes)
                 .bind(r.online_minutes)
-                .bind(r.required_minutes)
+                .bind(codec::NullableDouble(r.required_minutes))
                 .bind(r.sl_target_percent)
                 .execute(&mut *tx)
                 .await

@@ -11,7 +11,7 @@ use wfm_core::event::{AgentState, Event, EventKind};
 use wfm_core::plan::{Activity, ForecastInterval, Segment};
 
 use super::table::AnyQuery;
-use super::{SqlStore, audit, time};
+use super::{SqlStore, audit, codec, time};
 use crate::error::{StoreError, StoreResult};
 use crate::live::{NewEvent, StateCode, WorkplaceCall};
 use crate::model::Actor;
@@ -204,7 +204,7 @@ impl SqlStore {
             .bind(r.calls)
             .bind(r.aht_seconds)
             .bind(r.acd_percent)
-            .bind(r.operators)
+            .bind(codec::NullableDouble(r.operators))
         })
         .await
     }

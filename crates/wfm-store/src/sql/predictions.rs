@@ -68,7 +68,7 @@ impl SqlStore {
                     .bind(p.predicted)
                     .bind(p.threshold)
                     .bind(i64::from(p.breach))
-                    .bind(p.actual)
+                    .bind(codec::NullableDouble(p.actual))
                     .bind(p.actual_breach.map(i64::from));
             }
             query.execute(&mut *tx).await.map_err(err)?;

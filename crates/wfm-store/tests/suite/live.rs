@@ -32,6 +32,40 @@ pub async fn run(store: &Arc<dyn Store>) {
     batches(store).await;
     state_codes(store).await;
     plan(store).await;
+    nullable_doubles(store).await;
+}
+
+/// A nullable double bound as null and then as a value, again and again on the same
+/// statement: PostgreSQL once refused the value on a statement prepared for the null
+/// ("incorrect binary data format in bind parameter 7").
+async fn nullable_doubles(store: &Arc<dyn Store>) {
+    let (_, service) = structure(store, "Nullable site").await;
+    let group = store
+        .create_group(&group_input(service.id, "Nullable group"), &actor("c-nd"))
+        .await
+        .unwrap();
+    for round in 0..30 {
+        let operators = (round % 2 == 1).then_some(2.5);
+        let row = ForecastInterval {
+            group_id: group.id,
+            start: at(15 * round),
+            end: at(15 * round + 15),
+            calls: 10.0,
+            aht_seconds: 180.0,
+            acd_percent: 95.0,
+            operators,
+        };
+        store
+            .replace_forecast(&[row.clone()], &actor("c-nd"))
+            .await
+            .unwrap_or_else(|e| panic!("round {round} ({operators:?}): {e}"));
+        let back = store
+            .forecast(at(15 * round), at(15 * round + 15))
+            .await
+            .unwrap();
+        let ours: Vec<_> = back.iter().filter(|f| f.group_id == group.id).collect();
+        assert_eq!(ours, [&row], "round {round}");
+    }
 }
 
 async fn events(store: &Arc<dyn Store>) {
