@@ -72,9 +72,14 @@ pub struct ContactCenterArgs {
     /// The wfm-pulse server to feed.
     #[arg(long, default_value = "http://127.0.0.1:8080")]
     pub target: String,
-    /// A token with the admin role (default: one made with the local JWT secret).
+    /// A token that reads the structure and plan, viewer or higher (default: one made with
+    /// the local JWT secret).
     #[arg(long)]
     pub token: Option<String>,
+    /// A bearer token of the integration role, which the events are sent with (default:
+    /// one made with the local JWT secret).
+    #[arg(long)]
+    pub feed_token: Option<String>,
     /// Seed of the simulated traffic.
     #[arg(long, default_value_t = 1)]
     pub seed: u64,
@@ -249,9 +254,14 @@ pub async fn run(cli: Cli) -> Result<(), String> {
             telemetry::init(&c);
             let token = match args.token {
                 Some(t) => t,
-                None => local_token(&c, "simulator", Role::Admin, 86_400)?,
+                None => local_token(&c, "simulator", Role::Viewer, 86_400)?,
+            };
+            let feed_token = match args.feed_token {
+                Some(t) => t,
+                None => local_token(&c, "simulator", Role::Integration, 86_400)?,
             };
             let api = crate::sim::client::Api::new(&args.target, token);
+            let feed_api = crate::sim::client::Api::new(&args.target, feed_token);
             let grid = crate::sim::first_site_grid(&api).await?;
             let scenario = crate::sim::scenario(&api, &grid, chrono::Utc::now(), args.seed).await?;
             eprintln!(
@@ -263,7 +273,8 @@ pub async fn run(cli: Cli) -> Result<(), String> {
             let stop = async {
                 let _ = tokio::signal::ctrl_c().await;
             };
-            let stats = crate::sim::feed(&api, wfm_sim::Simulator::new(scenario), stop).await?;
+            let stats =
+                crate::sim::feed(&feed_api, wfm_sim::Simulator::new(scenario), stop).await?;
             eprintln!(
                 "sent {} events: {} accepted, {} rejected",
                 stats.sent, stats.accepted, stats.rejected

@@ -162,16 +162,13 @@ async fn the_incumbents_status_push_is_accepted_as_documented() {
     );
     let g = group_figures(&s, c.group, |g| g["online"] == 1).await;
     assert_eq!(indicator(&g, "operators_online")["value"], 50.0);
-    // People cannot push; the integration role cannot read.
-    let (st, _) = s
-        .call(
-            Method::POST,
-            "/api/v1/events",
-            Role::Manager,
-            Some(json!([])),
-        )
-        .await;
-    assert_eq!(st, 403);
+    // People cannot push, admins included; the integration role cannot read.
+    for path in ["/api/v1/events", "/ccwfm/api/rest/status"] {
+        for role in [Role::Manager, Role::Admin] {
+            let (st, body) = s.call(Method::POST, path, role, Some(json!([]))).await;
+            assert_eq!(st, 403, "{path} as {role:?}: {body}");
+        }
+    }
     s.stop().await;
 }
 

@@ -73,7 +73,8 @@ async fn the_simulated_feed_is_accepted_whole_and_counted() {
         offered > 0,
         "twenty minutes of 4 calls a minute bring calls"
     );
-    let report = api
+    let feed = Api::new(&s.base, s.token(Role::Integration));
+    let report = feed
         .post("/api/v1/events", serde_json::to_value(&events).unwrap())
         .await
         .unwrap();

@@ -361,13 +361,12 @@ impl Role {
     pub fn parse(s: &str) -> Option<Self> {
         Role::ALL.into_iter().find(|r| r.as_str() == s)
     }
-    /// Whether this role may do what `needed` may. Integration ranks apart: it reaches
-    /// ingest only, and people's roles do not reach ingest unless admin.
+    /// Whether this role may do what `needed` may. Integration ranks apart both ways: it
+    /// reaches ingest only, and ingest takes integration only, admin included, so live data
+    /// always comes from a system's credential and a person's token cannot forge it.
     pub fn allows(self, needed: Role) -> bool {
         match (self, needed) {
-            (Role::Integration, n) => n == Role::Integration,
-            (Role::Admin, _) => true,
-            (_, Role::Integration) => false,
+            (have, Role::Integration) | (have @ Role::Integration, _) => have == needed,
             (have, n) => have >= n,
         }
     }

@@ -189,6 +189,16 @@ pub async fn run_demo(
     let base = format!("http://{}", config.bind);
     let token =
         crate::cli::local_token(&config, "demo", wfm_store::model::Role::Admin, 7 * 86_400)?;
+    // Ingest takes the integration role only: the feed has a token of its own.
+    let feed_api = Api::new(
+        &base,
+        crate::cli::local_token(
+            &config,
+            "demo-feed",
+            wfm_store::model::Role::Integration,
+            7 * 86_400,
+        )?,
+    );
     let api = Api::new(&base, token.clone());
     let grid = IntervalGrid::new(chrono_tz::Europe::Moscow, 15).map_err(|e| e.to_string())?;
     let now = Utc::now();
@@ -219,7 +229,7 @@ pub async fn run_demo(
             _ = stopped_feed.changed() => {}
         }
     };
-    let stats = feed(&api, Simulator::new(scenario), feed_stop).await;
+    let stats = feed(&feed_api, Simulator::new(scenario), feed_stop).await;
     let _ = stop.send(true);
     let _ = server.await;
     state.store.close().await;

@@ -58,12 +58,13 @@ async fn busy_center(api: &Api) {
 
 /// Runs the simulated contact center from now until the sender is used or dropped.
 async fn run_feed(s: &TestServer, seed: u64) -> oneshot::Sender<()> {
-    let api = Api::new(&s.base, s.token(Role::Admin));
+    let api = Api::new(&s.base, s.token(Role::Viewer));
+    let feed_api = Api::new(&s.base, s.token(Role::Integration));
     let grid = IntervalGrid::new(chrono_tz::UTC, 15).unwrap();
     let scenario = sim::scenario(&api, &grid, Utc::now(), seed).await.unwrap();
     let (stop, stopped) = oneshot::channel::<()>();
     tokio::spawn(async move {
-        let _ = sim::feed(&api, wfm_sim::Simulator::new(scenario), async {
+        let _ = sim::feed(&feed_api, wfm_sim::Simulator::new(scenario), async {
             let _ = stopped.await;
         })
         .await;
