@@ -7,6 +7,9 @@ use std::str::FromStr;
 
 use serde::{Deserialize, Serialize};
 
+/// Widest band of a deviation (points, percent or people): a larger one never turns a color.
+const MAX_BAND: f64 = 100_000.0;
+
 /// Color of an indicator on a dashboard.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -50,10 +53,10 @@ impl Band {
     fn validate(&self, side: &str) -> Result<(), ThresholdError> {
         let field = |name: &str| format!("{side}.{name}");
         for (name, value) in [("acceptable", self.acceptable), ("critical", self.critical)] {
-            if !(value.is_finite() && value >= 0.0) {
+            if !(0.0..=MAX_BAND).contains(&value) {
                 return Err(ThresholdError::new(
                     field(name),
-                    "must be a finite number >= 0",
+                    "must be a number from 0 to 100000",
                 ));
             }
         }

@@ -58,6 +58,12 @@ pub struct ForecastRow {
     pub operators: Option<f64>,
 }
 
+/// Most calls one group's interval may be forecast: far beyond any real queue, and small
+/// enough that every figure derived from it stays finite.
+const MAX_CALLS: f64 = 100_000.0;
+/// Most operators a forecast may ask for (Erlang C's own limit).
+const MAX_OPERATORS: f64 = wfm_core::erlang::MAX_AGENTS as f64;
+
 fn hundred() -> f64 {
     100.0
 }
@@ -138,10 +144,10 @@ pub fn check_forecast(
                 format!("repeats intervals[{first}]"),
             ));
         }
-        if !(r.calls.is_finite() && r.calls >= 0.0) {
+        if !(0.0..=MAX_CALLS).contains(&r.calls) {
             errors.push(FieldError::new(
                 f("calls"),
-                "must be a number of calls, 0 or more",
+                "must be a number of calls from 0 to 100000",
             ));
         }
         if !(r.aht_seconds.is_finite() && r.aht_seconds >= 0.0 && r.aht_seconds <= 86_400.0)
@@ -155,8 +161,10 @@ pub fn check_forecast(
         if !(0.0..=100.0).contains(&r.acd_percent) {
             errors.push(FieldError::new(f("acd_percent"), "must be from 0 to 100"));
         }
-        if r.operators.is_some_and(|o| !(o.is_finite() && o >= 0.0)) {
-            errors.push(FieldError::new(f("operators"), "must be 0 or more"));
+        if r.operators
+            .is_some_and(|o| !(0.0..=MAX_OPERATORS).contains(&o))
+        {
+            errors.push(FieldError::new(f("operators"), "must be from 0 to 100000"));
         }
         rows.push(ForecastInterval {
             group_id: r.group_id,
@@ -300,6 +308,11 @@ mod tests {
                 row(9, t(6, 0), 1.0),
                 row(2, t(6, 0), -1.0),
                 row(2, t(6, 0), 1.0),
+                row(2, t(6, 15), 1e308),
+                ForecastRow {
+                    operators: Some(1e9),
+                    ..row(2, t(6, 30), 10.0)
+                },
             ],
         };
         let fields: Vec<String> = check_forecast(&structure(), &bad)
@@ -313,7 +326,9 @@ mod tests {
                 "intervals[0].start",
                 "intervals[1].group_id",
                 "intervals[2].calls",
-                "intervals[3].start"
+                "intervals[3].start",
+                "intervals[4].calls",
+                "intervals[5].operators"
             ]
         );
     }

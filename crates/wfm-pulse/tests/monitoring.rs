@@ -177,6 +177,67 @@ async fn a_past_day_is_reported_from_the_event_log() {
 }
 
 #[tokio::test]
+async fn names_are_created_only_for_events_otherwise_accepted() {
+    let s = TestServer::start_with(&[("WFM_INGEST_UNKNOWN", "create")]).await;
+    set_up(&s).await;
+    let count = async |path: &str| {
+        let (_, v) = s.call(Method::GET, path, Role::Manager, None).await;
+        v.as_array()
+            .map(Vec::len)
+            .unwrap_or_else(|| v["items"].as_array().unwrap().len())
+    };
+    let before = (
+        count("/api/v1/agents").await,
+        count("/api/v1/groups").await,
+        count("/api/v1/audit?limit=200").await,
+    );
+    let report = push(
+        &s,
+        json!([
+            {"type": "agent_state", "id": "g1", "at": ago(3 * 86_400), "agent": "ghost-agent-1", "state": "ready", "group": "GHOSTQ"},
+            {"type": "call_offered", "id": "g2", "at": ago(-3600), "call_id": "g2", "group": "GHOSTQ2"},
+            {"type": "call_answered", "id": "g3", "at": ago(5), "call_id": "never-offered", "agent": "ghost-agent-2"},
+        ]),
+    )
+    .await;
+    assert_eq!(report["rejected"], 3, "{report}");
+    let (st, status) = s
+        .call(
+            Method::POST,
+            "/ccwfm/api/rest/status",
+            Role::Integration,
+            Some(
+                json!({"workerId": "ghost-agent-3", "stateName": "?", "stateCode": "NO-SUCH-CODE",
+                        "systemId": "pbx", "actionTime": ago(5).timestamp(), "action": 1}),
+            ),
+        )
+        .await;
+    assert_eq!((st, &status["rejected"]), (200, &json!(1)), "{status}");
+    let after = (
+        count("/api/v1/agents").await,
+        count("/api/v1/groups").await,
+        count("/api/v1/audit?limit=200").await,
+    );
+    assert_eq!(
+        after, before,
+        "rejected events created nothing (agents, groups, audit)"
+    );
+    // The same names on events that pass are created, once.
+    let report = push(
+        &s,
+        json!([
+            {"type": "agent_state", "id": "g4", "at": ago(5), "agent": "ghost-agent-1", "state": "ready", "group": "GHOSTQ"},
+            {"type": "agent_state", "id": "g5", "at": ago(4), "agent": "ghost-agent-1", "state": "wrap_up", "group": "GHOSTQ"},
+        ]),
+    )
+    .await;
+    assert_eq!(report["accepted"], 2, "{report}");
+    assert_eq!(count("/api/v1/agents").await, before.0 + 1);
+    assert_eq!(count("/api/v1/groups").await, before.1 + 1);
+    s.stop().await;
+}
+
+#[tokio::test]
 async fn unknown_names_are_created_when_configured() {
     let s = TestServer::start_with(&[("WFM_INGEST_UNKNOWN", "create")]).await;
     set_up(&s).await;

@@ -318,8 +318,8 @@ impl ThresholdRange {
                 "must be within -100..=1000",
             ),
             ThresholdRange::NonNegative => (
-                value.is_finite() && value >= 0.0,
-                "must be a finite number >= 0",
+                (0.0..=1_000_000.0).contains(&value),
+                "must be a number from 0 to 1000000",
             ),
         };
         if ok { Ok(()) } else { Err(message) }
@@ -340,6 +340,9 @@ impl Trigger {
     }
 }
 
+/// Latest escalation step: a week.
+const MAX_ESCALATION_MINUTES: u32 = 7 * 24 * 60;
+
 /// Longest `for_seconds` and `clear_seconds`: a day.
 pub const MAX_HOLD_SECONDS: u32 = 86_400;
 /// Longest rule name, in characters.
@@ -354,8 +357,7 @@ impl RuleDefinition {
     /// "escalation[1].after_minutes", "groups[0]", ...): name 1-200 chars; percent
     /// metrics' thresholds within 0..=100 (load deviation and AHT trend: -100..=1000),
     /// people/calls/seconds >= 0, all finite; predictive lead_minutes within the kind's
-    /// lead_range; for_seconds <= 86400, clear_seconds <= 86400, clear_margin >= 0 and
-    /// finite; escalation non-empty, levels strictly increasing starting at 1,
+    /// lead_range; for_seconds <= 86400, clear_seconds <= 86400, clear_margin 0-1000000; escalation non-empty, levels strictly increasing starting at 1,
     /// after_minutes non-decreasing with level 1 at 0, each level with at least one
     /// recipient and one channel, recipients of the form team:/user:/email:/sms:/webhook:
     /// with a non-empty rest (email must contain '@', webhook must start with http:// or
@@ -408,8 +410,8 @@ impl RuleDefinition {
         if self.clear_seconds > MAX_HOLD_SECONDS {
             fail("clear_seconds".into(), "must be <= 86400");
         }
-        if !(self.clear_margin.is_finite() && self.clear_margin >= 0.0) {
-            fail("clear_margin".into(), "must be a finite number >= 0");
+        if !(0.0..=1_000_000.0).contains(&self.clear_margin) {
+            fail("clear_margin".into(), "must be a number from 0 to 1000000");
         }
 
         if self.escalation.is_empty() {
@@ -434,6 +436,9 @@ impl RuleDefinition {
                     field("after_minutes"),
                     "must be >= the minutes of the level before",
                 ),
+                _ if rung.after_minutes > MAX_ESCALATION_MINUTES => {
+                    fail(field("after_minutes"), "must be at most 10080 (a week)")
+                }
                 _ => {}
             }
             if rung.recipients.is_empty() {

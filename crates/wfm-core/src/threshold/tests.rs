@@ -245,6 +245,7 @@ fn validation_names_the_field() {
         ),
         (deviation(None, Some((10.0, 5.0))), "growth.critical"),
         (deviation(None, Some((f64::NAN, 5.0))), "growth.acceptable"),
+        (deviation(None, Some((5.0, 1e308))), "growth.critical"),
     ];
     for (threshold, field) in cases {
         let err = threshold.validate().unwrap_err();
@@ -252,6 +253,7 @@ fn validation_names_the_field() {
         assert!(err.to_string().starts_with(field));
     }
     assert_eq!(deviation(Some((5.0, 5.0)), None).validate(), Ok(()));
+    assert_eq!(deviation(None, Some((0.0, 100_000.0))).validate(), Ok(()));
 }
 
 #[test]

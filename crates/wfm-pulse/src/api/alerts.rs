@@ -407,6 +407,7 @@ async fn put_prefs(
     if user.trim().is_empty() || user.len() > 200 {
         return Err(ApiError::bad("user", "must be 1-200 characters"));
     }
+    crate::http::extract::no_nul("user", &user)?;
     check_prefs(&prefs)?;
     s.store
         .put_notification_prefs(&user, &prefs, &p.actor(&c))

@@ -2,7 +2,6 @@
 //! wfm-pulse's event feed, both for the integration role; and the state-code map.
 
 use axum::Json;
-use axum::body::Bytes;
 use axum::extract::State;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -13,11 +12,12 @@ use wfm_store::live::StateCode;
 use crate::auth::{Authorized, need};
 use crate::http::AppState;
 use crate::http::error::{ApiError, ApiResult, ErrorBody};
-use crate::http::extract::JsonBody;
+use crate::http::extract::{JsonBody, NUL_MESSAGE, RawBody, nul_in_json, nul_path};
 use crate::http::middleware::CorrelationId;
 use crate::ingest::argus::StatusChange;
 use crate::ingest::native::{NativeEvent, split_items};
 use crate::ingest::{IngestReport, Reason, Rejection, RejectionSample};
+use crate::live::Newcomers;
 use crate::live::activity::Feed;
 
 pub fn routes() -> OpenApiRouter<AppState> {
@@ -70,14 +70,28 @@ fn feed_of_item(item: &serde_json::Value) -> Feed {
     }
 }
 
-/// Parses each raw item; a failure rejects that item only, as incomplete.
+/// Parses each raw item; a failure (or a text holding U+0000) rejects that item only, as
+/// incomplete.
 fn parse_each<T: serde::de::DeserializeOwned>(
     items: Vec<serde_json::Value>,
 ) -> (Vec<(usize, T)>, Vec<Rejection>) {
     let mut ok = Vec::new();
     let mut bad = Vec::new();
     for (index, item) in items.into_iter().enumerate() {
-        let event_id = item.get("id").and_then(|v| v.as_str()).map(str::to_string);
+        let event_id = item
+            .get("id")
+            .and_then(|v| v.as_str())
+            .map(|id| id.replace('\0', "\\u0000"));
+        if let Some(field) = nul_path(&item, "") {
+            bad.push(Rejection {
+                index,
+                event_id,
+                reason: Reason::Incomplete,
+                field: Some(field),
+                message: NUL_MESSAGE.into(),
+            });
+            continue;
+        }
         match serde_path_to_error::deserialize::<_, T>(item) {
             Ok(v) => ok.push((index, v)),
             Err(e) => {
@@ -115,16 +129,14 @@ async fn status_push(
     State(s): State<AppState>,
     Authorized(p, _): Authorized<need::Integration>,
     CorrelationId(c): CorrelationId,
-    body: Bytes,
+    RawBody(body): RawBody,
 ) -> ApiResult<Json<IngestReport>> {
     let (changes, bad) = parse_each::<StatusChange>(items_of(&body)?);
-    if s.live.creates_unknown() {
-        let logins: Vec<&str> = changes
-            .iter()
-            .map(|(_, ch)| ch.worker_id.as_str())
-            .collect();
-        s.live.create_unknown(&logins, &[], &p.actor(&c)).await?;
-    }
+    let newcomers = s.live.creates_unknown().then(|| Newcomers {
+        logins: changes.iter().map(|(_, ch)| ch.worker_id.clone()).collect(),
+        codes: Vec::new(),
+        actor: p.actor(&c),
+    });
     let mut ignored = 0;
     let report = s
         .live
@@ -142,6 +154,7 @@ async fn status_push(
                 (candidates, rejected)
             },
             bad,
+            newcomers,
         )
         .await?;
     s.live
@@ -159,33 +172,39 @@ async fn events(
     State(s): State<AppState>,
     Authorized(p, _): Authorized<need::Integration>,
     CorrelationId(c): CorrelationId,
-    body: Bytes,
+    RawBody(body): RawBody,
 ) -> ApiResult<Json<IngestReport>> {
     // A well-formed JSON array is read in one pass; anything else item by item, so that
     // each bad item is named.
-    let (events, bad, feeds): (Vec<(usize, NativeEvent)>, _, Vec<Feed>) =
-        match serde_json::from_slice::<Vec<NativeEvent>>(&body) {
-            Ok(all) => {
-                let feeds = all
-                    .iter()
-                    .map(|e| match e {
-                        NativeEvent::AgentState { .. } => Feed::Status,
-                        _ => Feed::Calls,
-                    })
-                    .collect();
-                (all.into_iter().enumerate().collect(), Vec::new(), feeds)
-            }
-            Err(_) => {
-                let items = items_of(&body)?;
-                let feeds = items.iter().map(feed_of_item).collect();
-                let (ok, bad) = parse_each::<NativeEvent>(items);
-                (ok, bad, feeds)
-            }
-        };
-    if s.live.creates_unknown() {
-        let logins: Vec<&str> = events.iter().filter_map(|(_, e)| e.agent()).collect();
+    let whole = match nul_in_json(&body) {
+        None => serde_json::from_slice::<Vec<NativeEvent>>(&body).ok(),
+        Some(_) => None,
+    };
+    let (events, bad, feeds): (Vec<(usize, NativeEvent)>, _, Vec<Feed>) = match whole {
+        Some(all) => {
+            let feeds = all
+                .iter()
+                .map(|e| match e {
+                    NativeEvent::AgentState { .. } => Feed::Status,
+                    _ => Feed::Calls,
+                })
+                .collect();
+            (all.into_iter().enumerate().collect(), Vec::new(), feeds)
+        }
+        None => {
+            let items = items_of(&body)?;
+            let feeds = items.iter().map(feed_of_item).collect();
+            let (ok, bad) = parse_each::<NativeEvent>(items);
+            (ok, bad, feeds)
+        }
+    };
+    let newcomers = s.live.creates_unknown().then(|| Newcomers {
+        logins: events
+            .iter()
+            .filter_map(|(_, e)| e.agent().map(str::to_string))
+            .collect(),
         // Names made only of digits are wfm-pulse ids, never codes to create.
-        let codes: Vec<&str> = events
+        codes: events
             .iter()
             .filter_map(|(_, e)| match e {
                 NativeEvent::CallOffered { group, .. } => Some(group.as_str()),
@@ -193,9 +212,10 @@ async fn events(
                 _ => None,
             })
             .filter(|g| !g.bytes().all(|b| b.is_ascii_digit()))
-            .collect();
-        s.live.create_unknown(&logins, &codes, &p.actor(&c)).await?;
-    }
+            .map(str::to_string)
+            .collect(),
+        actor: p.actor(&c),
+    });
     let report = s
         .live
         .ingest(
@@ -211,6 +231,7 @@ async fn events(
                 (candidates, rejected)
             },
             bad,
+            newcomers,
         )
         .await?;
     s.live.count_rejections("native", &report.rejections, &|i| {

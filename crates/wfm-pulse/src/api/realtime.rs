@@ -40,8 +40,13 @@ pub fn cached_json(headers: &HeaderMap, body: Vec<u8>, etag: &str) -> Response {
         .get(header::IF_NONE_MATCH)
         .and_then(|v| v.to_str().ok())
         .is_some_and(|v| v.split(',').any(|t| t.trim() == etag || t.trim() == "*"));
+    // Kept by the caller only, and asked again every time: what the ETag is for.
+    let cache = (
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("private, no-cache"),
+    );
     if matches {
-        return (StatusCode::NOT_MODIFIED, [(header::ETAG, tag)]).into_response();
+        return (StatusCode::NOT_MODIFIED, [(header::ETAG, tag), cache]).into_response();
     }
     (
         [
@@ -50,6 +55,7 @@ pub fn cached_json(headers: &HeaderMap, body: Vec<u8>, etag: &str) -> Response {
                 HeaderValue::from_static("application/json"),
             ),
             (header::ETAG, tag),
+            cache,
         ],
         body,
     )

@@ -20,6 +20,8 @@ pub enum ApiError {
     NotFound(String),
     /// 409: clashes with what is stored.
     Conflict(String),
+    /// 413: the body is larger than the server takes.
+    TooLarge { limit_bytes: usize },
     /// 429 with Retry-After in whole seconds.
     RateLimited { retry_after_secs: u64 },
     /// 503: a dependency is down (named).
@@ -91,6 +93,16 @@ impl ApiError {
             ApiError::Forbidden(why) => (StatusCode::FORBIDDEN, body("forbidden", why.clone())),
             ApiError::NotFound(what) => (StatusCode::NOT_FOUND, body("not found", what.clone())),
             ApiError::Conflict(why) => (StatusCode::CONFLICT, body("conflict", why.clone())),
+            ApiError::TooLarge { limit_bytes } => {
+                let mut b = body(
+                    "payload too large",
+                    format!(
+                        "the body is larger than {limit_bytes} bytes; send it in several requests"
+                    ),
+                );
+                b.field = Some("body".into());
+                (StatusCode::PAYLOAD_TOO_LARGE, b)
+            }
             ApiError::RateLimited { retry_after_secs } => (
                 StatusCode::TOO_MANY_REQUESTS,
                 body(
@@ -117,10 +129,20 @@ impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let (status, body) = self.parts();
         let mut response = (status, axum::Json(body)).into_response();
-        if let ApiError::RateLimited { retry_after_secs } = self {
-            response
-                .headers_mut()
-                .insert(header::RETRY_AFTER, HeaderValue::from(retry_after_secs));
+        match self {
+            ApiError::RateLimited { retry_after_secs } => {
+                response
+                    .headers_mut()
+                    .insert(header::RETRY_AFTER, HeaderValue::from(retry_after_secs));
+            }
+            // RFC 9110 11.6.1: a 401 names the scheme that would be accepted.
+            ApiError::Unauthorized(_) => {
+                response.headers_mut().insert(
+                    header::WWW_AUTHENTICATE,
+                    HeaderValue::from_static("Bearer realm=\"wfm-pulse\""),
+                );
+            }
+            _ => {}
         }
         response
     }

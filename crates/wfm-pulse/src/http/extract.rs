@@ -1,4 +1,5 @@
-//! Request extractors that turn malformed input into a 400 naming the field.
+//! Request extractors that turn malformed input into a 400 naming the field, and the text
+//! rule every input obeys on both backends: no U+0000 (PostgreSQL cannot store it in text).
 
 use axum::extract::{FromRequest, FromRequestParts, Request};
 use axum::http::header;
@@ -26,17 +27,46 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for JsonBody<T> {
                 "must be JSON (Content-Type: application/json)",
             ));
         }
-        let bytes = axum::body::Bytes::from_request(req, state)
-            .await
-            .map_err(|e| ApiError::bad("body", format!("could not be read: {e}")))?;
+        let RawBody(bytes) = RawBody::from_request(req, state).await?;
         parse_json(&bytes).map(JsonBody)
     }
 }
 
-/// Deserializes JSON, naming the failing field in the error.
+/// The body as sent, at most [`super::MAX_BODY_BYTES`]; a larger one is a 413 in the API's
+/// error shape, one that breaks off a 400.
+pub struct RawBody(pub axum::body::Bytes);
+
+impl<S: Send + Sync> FromRequest<S> for RawBody {
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, ApiError> {
+        axum::body::Bytes::from_request(req, state)
+            .await
+            .map(RawBody)
+            .map_err(|e| {
+                if e.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
+                    ApiError::TooLarge {
+                        limit_bytes: super::MAX_BODY_BYTES,
+                    }
+                } else {
+                    ApiError::bad("body", format!("could not be read: {e}"))
+                }
+            })
+    }
+}
+
+/// What a 400 says of a text holding U+0000.
+pub const NUL_MESSAGE: &str = "must not contain the NUL character (U+0000)";
+
+/// Deserializes one JSON object and nothing after it, naming the failing field in the error;
+/// a string (or key) holding U+0000 is refused, naming where it is.
 pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
+    // serde reads a struct from an array too (`[]` gave every field its default).
+    if bytes.iter().find(|b| !b.is_ascii_whitespace()) != Some(&b'{') {
+        return Err(ApiError::bad("body", "must be a JSON object"));
+    }
     let de = &mut serde_json::Deserializer::from_slice(bytes);
-    serde_path_to_error::deserialize(de).map_err(|e| {
+    let value = serde_path_to_error::deserialize(&mut *de).map_err(|e| {
         let path = e.path().to_string();
         let inner = e.into_inner();
         if inner.is_syntax() || inner.is_eof() {
@@ -44,7 +74,65 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
         }
         let message = inner.to_string();
         ApiError::bad(field_of(&path, &message), message)
-    })
+    })?;
+    de.end()
+        .map_err(|_| ApiError::bad("body", "has content after the JSON object"))?;
+    if let Some(path) = nul_in_json(bytes) {
+        return Err(ApiError::bad(path, NUL_MESSAGE));
+    }
+    Ok(value)
+}
+
+/// Where a JSON text holds U+0000 (`segments[2].agent`), if it does. JSON can only carry it
+/// escaped, so texts without `\u0000` are passed over without parsing them again.
+pub fn nul_in_json(bytes: &[u8]) -> Option<String> {
+    if !bytes.windows(6).any(|w| w == b"\\u0000") {
+        return None;
+    }
+    let value: serde_json::Value = serde_json::from_slice(bytes).ok()?;
+    nul_path(&value, "")
+}
+
+/// The path of the first string or object key in `v` that holds U+0000.
+pub fn nul_path(v: &serde_json::Value, at: &str) -> Option<String> {
+    use serde_json::Value;
+    let named = |at: &str| {
+        if at.is_empty() {
+            "body".to_string()
+        } else {
+            at.to_string()
+        }
+    };
+    match v {
+        Value::String(s) if s.contains('\0') => Some(named(at)),
+        Value::Array(items) => items
+            .iter()
+            .enumerate()
+            .find_map(|(i, item)| nul_path(item, &format!("{at}[{i}]"))),
+        Value::Object(fields) => fields.iter().find_map(|(k, item)| {
+            let key = k.replace('\0', "\\u0000");
+            let here = if at.is_empty() {
+                key
+            } else {
+                format!("{at}.{key}")
+            };
+            if k.contains('\0') {
+                Some(here)
+            } else {
+                nul_path(item, &here)
+            }
+        }),
+        _ => None,
+    }
+}
+
+/// A 400 naming `field` when `text` holds U+0000.
+pub fn no_nul(field: &str, text: &str) -> Result<(), ApiError> {
+    if text.contains('\0') {
+        Err(ApiError::bad(field, NUL_MESSAGE))
+    } else {
+        Ok(())
+    }
 }
 
 /// The field a serde message is about: the path, extended by the field that a
@@ -72,6 +160,10 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for QueryParams<T>
 
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, ApiError> {
         let query = parts.uri.query().unwrap_or("");
+        for (key, value) in form_urlencoded_parse(query) {
+            no_nul(&key, &key)?;
+            no_nul(&key, &value)?;
+        }
         let de = serde_urlencoded::Deserializer::new(form_urlencoded_parse(query));
         serde_path_to_error::deserialize(de)
             .map(QueryParams)
@@ -140,6 +232,47 @@ mod tests {
     struct Outer {
         name: String,
         inner: Option<Inner>,
+    }
+
+    #[test]
+    fn a_body_is_one_json_object_and_nothing_more() {
+        let named = |body: &str| match parse_json::<Outer>(body.as_bytes()) {
+            Ok(_) => "ok".to_string(),
+            Err(ApiError::BadRequest(f)) => format!("{}: {}", f[0].field, f[0].message),
+            Err(e) => format!("{e:?}"),
+        };
+        assert_eq!(named(r#" {"name": "first"} "#), "ok");
+        assert_eq!(
+            named(r#"{"name":"first"} {"name":"second"} garbage"#),
+            "body: has content after the JSON object"
+        );
+        assert_eq!(named("[]"), "body: must be a JSON object");
+        assert_eq!(named(r#"["a", null]"#), "body: must be a JSON object");
+        assert_eq!(named(""), "body: must be a JSON object");
+    }
+
+    #[test]
+    fn nul_is_refused_where_it_is() {
+        let named = |body: &str| match parse_json::<Outer>(body.as_bytes()) {
+            Ok(_) => "ok".to_string(),
+            Err(ApiError::BadRequest(f)) => format!("{}: {}", f[0].field, f[0].message),
+            Err(e) => format!("{e:?}"),
+        };
+        assert_eq!(
+            named(r#"{"name": "poison\u0000"}"#),
+            format!("name: {NUL_MESSAGE}")
+        );
+        // An escaped backslash before u0000 is text, not NUL.
+        assert_eq!(named(r#"{"name": "C:\\u0000"}"#), "ok");
+        let v = serde_json::json!({"a": [{"b": "x"}, {"b": "y\0"}]});
+        assert_eq!(nul_path(&v, "").as_deref(), Some("a[1].b"));
+        let v = serde_json::json!({"ok": 1, "k\0": 2});
+        assert_eq!(nul_path(&v, "").as_deref(), Some("k\\u0000"));
+        assert_eq!(
+            nul_path(&serde_json::json!("\0"), "").as_deref(),
+            Some("body")
+        );
+        assert!(no_nul("q", "fine").is_ok());
     }
 
     #[test]

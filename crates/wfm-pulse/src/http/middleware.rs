@@ -1,5 +1,5 @@
-//! Request middleware: correlation ids and request tracing for every request; authentication
-//! and rate limiting for the protected API.
+//! Request middleware: correlation ids, request tracing and protective headers for every
+//! request; authentication and rate limiting for the protected API.
 
 use std::time::Instant;
 
@@ -59,6 +59,21 @@ pub async fn correlate(mut req: Request, next: Next) -> Response {
     });
     if let Ok(v) = HeaderValue::from_str(&id) {
         response.headers_mut().insert(CORRELATION_HEADER, v);
+    }
+    response
+}
+
+/// Headers every response carries: no content sniffing; and, unless a handler said otherwise,
+/// no caching, since API answers hold personal data (operators, audit, 1C personnel).
+pub async fn protect(req: Request, next: Next) -> Response {
+    let mut response = next.run(req).await;
+    let headers = response.headers_mut();
+    headers.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    if !headers.contains_key(header::CACHE_CONTROL) {
+        headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     }
     response
 }

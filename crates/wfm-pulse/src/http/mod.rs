@@ -111,6 +111,7 @@ pub fn router(state: AppState) -> Router {
         // A day's timetable for thousands of operators is several megabytes.
         .layer(axum::extract::DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(tower_http::compression::CompressionLayer::new())
+        .layer(axum::middleware::from_fn(middleware::protect))
         .layer(axum::middleware::from_fn(middleware::correlate))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),

@@ -4,10 +4,11 @@
 
 pub mod activity;
 pub mod engine;
+pub mod newcomers;
 pub mod recorder;
 pub mod view;
 
-use std::collections::{BTreeMap, VecDeque};
+use std::collections::{BTreeMap, HashMap, VecDeque};
 use std::sync::atomic::{AtomicBool, AtomicI64, AtomicU64, Ordering};
 use std::sync::{Arc, RwLock};
 use std::time::Duration;
@@ -16,12 +17,14 @@ use chrono::{DateTime, Utc};
 use tokio::sync::{Mutex, Notify, watch};
 use wfm_core::event::Event;
 use wfm_store::live::WorkplaceCall;
-use wfm_store::model::{Actor, AgentInput, GroupInput};
+use wfm_store::model::Actor;
 use wfm_store::{Store, StoreError};
 
 use crate::ingest::{self, Candidate, Checks, IngestReport, Reason, Rejection, RejectionSample};
 use activity::{Activity, Feed};
 use engine::Engine;
+use newcomers::Creatable;
+pub use newcomers::Newcomers;
 use view::Published;
 
 /// Rejected items kept as samples, per source and reason: the newest.
@@ -151,73 +154,6 @@ impl Live {
         self.limits.create_unknown
     }
 
-    /// Creates the agents (by login) and groups (by code) a batch names that are not known
-    /// yet, in the first site and its first service, then rebuilds the engine. Names that
-    /// cannot be created (no site or service yet, or not a valid name) stay unknown, and
-    /// ingest rejects their events as usual.
-    pub async fn create_unknown(
-        &self,
-        logins: &[&str],
-        codes: &[&str],
-        actor: &Actor,
-    ) -> Result<(), StoreError> {
-        let mut engine = self.current().await?;
-        let mut logins: Vec<&str> = logins
-            .iter()
-            .copied()
-            .filter(|l| !engine.directory.agents.contains_key(*l))
-            .collect();
-        let mut codes: Vec<&str> = codes
-            .iter()
-            .copied()
-            .filter(|c| !engine.directory.groups.contains_key(*c))
-            .collect();
-        logins.sort_unstable();
-        logins.dedup();
-        codes.sort_unstable();
-        codes.dedup();
-        if logins.is_empty() && codes.is_empty() {
-            return Ok(());
-        }
-        let Some(site) = self.store.list_sites().await?.into_iter().next() else {
-            return Ok(());
-        };
-        let service = self
-            .store
-            .list_services()
-            .await?
-            .into_iter()
-            .find(|s| s.site_id == site.id);
-        for code in codes {
-            let Some(service) = &service else { break };
-            let input: GroupInput = match serde_json::from_value(serde_json::json!({
-                "service_id": service.id, "name": code, "external_id": code
-            })) {
-                Ok(input) => input,
-                Err(_) => continue,
-            };
-            if input.validate().is_ok() {
-                self.store.create_group(&input, actor).await?;
-            }
-        }
-        for login in logins {
-            let input = AgentInput {
-                external_id: login.to_string(),
-                full_name: login.to_string(),
-                personnel_number: None,
-                site_id: site.id,
-                primary_group_id: None,
-                active: true,
-                skills: Vec::new(),
-            };
-            if input.validate().is_ok() {
-                self.store.create_agent(&input, actor).await?;
-            }
-        }
-        *engine = Engine::load(&self.store, Utc::now()).await?;
-        Ok(())
-    }
-
     /// Records a call of an operator to the workplace, tells the live stream, and tracks
     /// the operator until on line.
     pub async fn call_to_workplace(
@@ -298,15 +234,31 @@ impl Live {
         &self,
         resolve: F,
         mut rejections: Vec<Rejection>,
+        newcomers: Option<Newcomers>,
     ) -> Result<IngestReport, StoreError>
     where
         F: FnOnce(&ingest::Directory) -> (Vec<Candidate>, Vec<Rejection>) + Send,
     {
         let mut engine = self.current().await?;
-        let (candidates, unresolved) = resolve(&engine.directory);
-        rejections.extend(unresolved);
-        let (events, late) = {
+        let creatable = match newcomers {
+            Some(n) if self.limits.create_unknown => {
+                Creatable::find(&*self.store, &engine.directory, n).await?
+            }
+            _ => None,
+        };
+        let (events, index_of) = {
             let engine = &*engine;
+            let provisional = creatable.as_ref().map(|c| c.provisional(&engine.directory));
+            let (candidates, unresolved) =
+                resolve(provisional.as_ref().unwrap_or(&engine.directory));
+            rejections.extend(unresolved);
+            let index_of: HashMap<String, usize> = match creatable {
+                Some(_) => candidates
+                    .iter()
+                    .map(|c| (c.event.event_id.clone(), c.index))
+                    .collect(),
+                None => HashMap::new(),
+            };
             let checks = Checks {
                 now: Utc::now(),
                 max_ahead: self.limits.max_ahead,
@@ -315,9 +267,21 @@ impl Live {
                 tolerance: self.limits.tolerance,
                 offered_at: &|call| engine.offered_at(call),
             };
-            ingest::order_and_check(candidates, &checks)
+            let (events, late) = ingest::order_and_check(candidates, &checks);
+            rejections.extend(late);
+            (events, index_of)
         };
-        rejections.extend(late);
+        let events = match &creatable {
+            Some(c) => {
+                if c.create_used(&*self.store, &events).await? {
+                    *engine = Engine::load(&self.store, Utc::now()).await?;
+                }
+                let (events, unknown) = c.assign(events, &engine.directory, &index_of);
+                rejections.extend(unknown);
+                events
+            }
+            None => events,
+        };
         let seqs = self.store.append_events(&events).await?;
         let received = Utc::now();
         let mut report = IngestReport::default();

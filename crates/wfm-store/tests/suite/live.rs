@@ -56,7 +56,7 @@ async fn nullable_doubles(store: &Arc<dyn Store>) {
             operators,
         };
         store
-            .replace_forecast(&[row.clone()], &actor("c-nd"))
+            .replace_forecast(&[row], &actor("c-nd"))
             .await
             .unwrap_or_else(|e| panic!("round {round} ({operators:?}): {e}"));
         let back = store

@@ -225,7 +225,12 @@ fn threshold_ranges_follow_the_metric() {
     assert!(!check(Metric::LoadDeviation, -100.1));
     assert!(check(Metric::QueueLength, 0.0));
     assert!(!check(Metric::OperatorRequirement, -1.0));
-    assert!(check(Metric::DataAge, 1e9));
+    assert!(check(Metric::DataAge, 1e6));
+    assert!(
+        !check(Metric::DataAge, 1e6 + 1.0),
+        "an absurd count or duration"
+    );
+    assert!(!check(Metric::QueueLength, 1e308));
     assert!(!check(Metric::DataAge, f64::INFINITY));
     assert!(!check(Metric::ServiceLevel, f64::NAN));
     assert!(!check(Metric::LoadDeviation, f64::NAN));

@@ -3,7 +3,6 @@
 //! each served with how fresh it is, and a warning when 1C ZUP is down or the data is old.
 
 use axum::Json;
-use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::IntoResponse;
@@ -20,7 +19,7 @@ use crate::auth::{Authorized, need};
 use crate::health::freshness as fresh;
 use crate::http::AppState;
 use crate::http::error::{ApiError, ApiResult, ErrorBody};
-use crate::http::extract::{Id, QueryParams};
+use crate::http::extract::{Id, QueryParams, RawBody};
 use crate::http::middleware::CorrelationId;
 
 pub fn routes() -> OpenApiRouter<AppState> {
@@ -113,7 +112,7 @@ async fn put_calendar(
     CorrelationId(c): CorrelationId,
     Id(year): Id,
     headers: HeaderMap,
-    body: Bytes,
+    RawBody(body): RawBody,
 ) -> ApiResult<Json<CalendarSummary>> {
     let xml_type = headers
         .get(header::CONTENT_TYPE)
@@ -126,6 +125,7 @@ async fn put_calendar(
         ));
     }
     let text = std::str::from_utf8(&body).map_err(|_| ApiError::bad("body", "must be UTF-8"))?;
+    crate::http::extract::no_nul("body", text)?;
     let calendar =
         ProductionCalendar::parse_xml(text).map_err(|e| ApiError::bad("body", e.to_string()))?;
     if i64::from(calendar.year) != year {

@@ -107,20 +107,22 @@ fn check(req: &SuggestRequest) -> Result<(u32, f64), ApiError> {
         ));
     }
     let rate = req.hourly_rate.unwrap_or(DEFAULT_HOURLY_RATE);
-    let money = |v: f64| v.is_finite() && v >= 0.0;
-    if !money(rate) {
-        errors.push(FieldError::new("hourly_rate", "must be a number >= 0"));
+    // Roubles: an hour up to a million, a budget up to a trillion keep every sum exact
+    // enough and finite.
+    let rate_ok = |v: f64| (0.0..=1e6).contains(&v);
+    if !rate_ok(rate) {
+        errors.push(FieldError::new("hourly_rate", "must be from 0 to 1000000"));
     }
     for (agent, r) in &req.hourly_rates {
-        if !money(*r) {
+        if !rate_ok(*r) {
             errors.push(FieldError::new(
                 format!("hourly_rates.{agent}"),
-                "must be a number >= 0",
+                "must be from 0 to 1000000",
             ));
         }
     }
-    if req.budget.is_some_and(|b| !money(b)) {
-        errors.push(FieldError::new("budget", "must be a number >= 0"));
+    if req.budget.is_some_and(|b| !(0.0..=1e12).contains(&b)) {
+        errors.push(FieldError::new("budget", "must be from 0 to 1000000000000"));
     }
     if errors.is_empty() {
         Ok((horizon, rate))
