@@ -2,6 +2,7 @@
 
 #![allow(dead_code)]
 
+pub mod backend;
 pub mod center;
 pub mod setup;
 pub mod smtp_sink;
@@ -23,6 +24,7 @@ pub struct TestServer {
     pub base: String,
     pub state: wfm_pulse::http::AppState,
     pub client: reqwest::Client,
+    database_url: String,
     keys: TokenKeys,
     dir: PathBuf,
     shutdown: Option<oneshot::Sender<()>>,
@@ -63,11 +65,17 @@ impl TestServer {
             base,
             state,
             client: reqwest::Client::new(),
+            database_url: config.database_url.clone(),
             keys: TokenKeys::new(SECRET.as_bytes(), None).unwrap(),
             dir,
             shutdown: Some(tx),
             handle: Some(handle),
         }
+    }
+
+    /// The database the server keeps its data in.
+    pub fn database_url(&self) -> String {
+        self.database_url.clone()
     }
 
     pub fn token(&self, role: Role) -> String {

@@ -33,3 +33,17 @@ pub fn midday_zone(now: DateTime<Utc>) -> (String, i64) {
     };
     (name, k)
 }
+
+/// Turns every alert rule off, so that nothing but the test's own requests writes to the
+/// store (a group planned with nobody on line would open alerts in the background).
+pub async fn without_alert_rules(s: &TestServer) {
+    let path = "/api/v1/performance/alerts/configure";
+    let (_, rules) = s.call(Method::GET, path, Role::Viewer, None).await;
+    for r in rules.as_array().unwrap() {
+        let mut rule = r["definition"].clone();
+        rule["enabled"] = Value::Bool(false);
+        let body = serde_json::json!({"id": r["id"], "rule": rule});
+        let (st, answer) = s.call(Method::POST, path, Role::Manager, Some(body)).await;
+        assert_eq!(st, 200, "{answer}");
+    }
+}
