@@ -409,6 +409,25 @@ impl Live {
         }
     }
 
+    /// Forgets an erased person: scrubs them out of the rejection samples, and rebuilds the
+    /// engine and the snapshot from the store (which no longer names them) before returning,
+    /// so that no read after the erasure shows them.
+    pub async fn forget(&self, person: &wfm_store::privacy::ErasedPerson) {
+        {
+            let mut samples = self.samples.lock().unwrap_or_else(|p| p.into_inner());
+            for s in samples.values_mut().flat_map(|kept| kept.iter_mut()) {
+                if let Some(scrubbed) = crate::privacy::sample(s, person) {
+                    *s = scrubbed;
+                }
+            }
+        }
+        self.mark_stale();
+        if let Err(e) = self.publish().await {
+            // The publisher retries within a second.
+            tracing::warn!(error = %e, "snapshot not rebuilt after an erasure");
+        }
+    }
+
     /// The newest rejected items per source and reason, oldest first.
     pub fn rejection_samples(&self) -> BTreeMap<(&'static str, Reason), Vec<RejectionSample>> {
         self.samples
