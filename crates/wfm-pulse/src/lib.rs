@@ -8,6 +8,7 @@ pub mod calculator;
 pub mod capacity;
 pub mod cli;
 pub mod config;
+pub mod files;
 pub mod health;
 pub mod http;
 pub mod import;

@@ -6,11 +6,14 @@
 //! consistency check, included), no table of the database and no byte of its files holds
 //! their strings, nor does the server's debug log, and the group's statistics are what they
 //! were, also after a restart. The 1C deletion notice and the audit API are in
-//! `privacy/notice.rs`.
+//! `privacy/notice.rs`; the permissions of the files holding personal data in
+//! `privacy/files.rs`.
 
 #[path = "privacy/binary.rs"]
 mod binary;
 mod common;
+#[path = "privacy/files.rs"]
+mod files;
 #[path = "privacy/notice.rs"]
 mod notice;
 #[path = "privacy/scan.rs"]

@@ -31,7 +31,7 @@ mod time;
 mod zup;
 mod zup_hours;
 
-pub use connect::SqlStore;
+pub use connect::{SqlStore, sqlite_file};
 
 use async_trait::async_trait;
 use sqlx::Executor;
