@@ -70,6 +70,9 @@ pub struct Live {
     stale: AtomicBool,
     /// Bumped at every publication (SSE subscribers wait on it).
     version: watch::Sender<u64>,
+    /// Held through a publication, so that one built earlier never replaces one built later
+    /// (after an erasure, the older would name the person again).
+    publishing: Mutex<()>,
     /// Set when the server shuts down: long-lived streams end so that shutdown completes.
     closing: watch::Sender<bool>,
     /// Calls to the workplace whose operator is not on line yet: (call id, agent id).
@@ -121,6 +124,7 @@ impl Live {
             wake: Notify::new(),
             stale: AtomicBool::new(false),
             version: watch::channel(0).0,
+            publishing: Mutex::new(()),
             closing: watch::channel(false).0,
             waiting_calls: std::sync::Mutex::new(waiting),
             notices: tokio::sync::broadcast::channel(64).0,
@@ -476,6 +480,7 @@ impl Live {
 
     /// Recomputes and publishes the snapshot now.
     pub async fn publish(&self) -> Result<(), StoreError> {
+        let _publishing = self.publishing.lock().await;
         let engine = self.current().await?;
         let version = *self.version.borrow() + 1;
         let cycle = chrono::Duration::milliseconds(self.freshness_cycle_ms.load(Ordering::Relaxed));
