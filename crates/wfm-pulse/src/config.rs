@@ -427,7 +427,7 @@ pub fn jwt_secret(config: &Config) -> Result<(Vec<u8>, SecretSource), String> {
         }
         Err(_) => {}
     }
-    std::fs::create_dir_all(&config.data_dir)
+    crate::files::create_private_dir(&config.data_dir)
         .map_err(|e| format!("cannot create {}: {e}", config.data_dir.display()))?;
     let mut bytes = [0u8; 32];
     rand::RngCore::fill_bytes(&mut rand::thread_rng(), &mut bytes);

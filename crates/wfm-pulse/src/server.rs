@@ -20,10 +20,11 @@ use crate::jobs::Jobs;
 use crate::live::{IngestLimits, Live};
 use crate::notify::{Notifier, NotifySettings, SmtpSettings};
 
-/// Opens the configured store, creating the data directory for an embedded database.
+/// Opens the configured store, creating the data directory (for its owner only) for an
+/// embedded database.
 pub async fn open_store(config: &Config) -> Result<Arc<dyn Store>, String> {
     if config.database_url.starts_with("sqlite:") {
-        std::fs::create_dir_all(&config.data_dir).map_err(|e| {
+        crate::files::create_private_dir(&config.data_dir).map_err(|e| {
             format!(
                 "cannot create data directory {}: {e}",
                 config.data_dir.display()
@@ -52,6 +53,15 @@ pub async fn prepare(config: &Config) -> Result<AppState, String> {
     };
     let keys = TokenKeys::new(&secret, public_key.as_deref())?;
     let store = open_store(config).await?;
+    let secret_file = match &source {
+        SecretSource::File(p) | SecretSource::Generated(p) => Some(p.as_path()),
+        SecretSource::Configured => None,
+    };
+    crate::files::warn_if_exposed(&crate::files::private_paths(
+        &config.data_dir,
+        &config.database_url,
+        secret_file,
+    ));
     let applied = store.migrate().await.map_err(|e| e.to_string())?;
     if !applied.is_empty() {
         tracing::info!(?applied, "migrations applied");

@@ -2,13 +2,18 @@
 //! everywhere (names, patronymic, tabN, login, SN, Db_ID, area) is hired in the 1C ZUP
 //! simulator, synced, given a timetable, norm hours, a schedule upload, a timesheet, a call to
 //! the workplace and a day of status changes and calls; then erased. Afterwards no API read
-//! names them, no table of the database and no byte of its files holds their strings, nor
-//! does the server's debug log, and the group's statistics are what they were, also after
-//! a restart. The 1C deletion notice and the audit API are in `privacy/notice.rs`.
+//! names them (the views of what the server holds in memory, rejected input and the last
+//! consistency check, included), no table of the database and no byte of its files holds
+//! their strings, nor does the server's debug log, and the group's statistics are what they
+//! were, also after a restart. The 1C deletion notice and the audit API are in
+//! `privacy/notice.rs`; the permissions of the files holding personal data in
+//! `privacy/files.rs`.
 
 #[path = "privacy/binary.rs"]
 mod binary;
 mod common;
+#[path = "privacy/files.rs"]
+mod files;
 #[path = "privacy/notice.rs"]
 mod notice;
 #[path = "privacy/scan.rs"]
@@ -18,7 +23,7 @@ use chrono::{DateTime, Duration as Span, DurationRound, TimeZone, Utc};
 use reqwest::Method;
 use serde_json::{Value, json};
 use tokio::net::TcpListener;
-use wfm_pulse::sim::zup::{Hire, ZupSim, ZupSimConfig};
+use wfm_pulse::sim::zup::{EmployeePatch, Hire, ZupSim, ZupSimConfig};
 use wfm_store::model::Role;
 
 use binary::Binary;
@@ -31,6 +36,8 @@ const LOGIN: &str = "qzxlogin.ywm";
 const SN: &str = "SN-Pqwzx-118";
 const DB_ID: &str = "DB-Vvqzt-42";
 const AREA: &str = "Area-Kxqzv";
+/// The last name 1C gives them later (never stored in WFM, so not looked for in the store).
+const RENAMED: &str = "Renamedqzx";
 const SIM_PASSWORD: &str = "sim-password";
 
 /// The 1C ZUP simulator on a local port; stops when dropped.
@@ -213,6 +220,34 @@ async fn a_day_of_events(s: &Binary, group: i64) {
     assert!(st < 300 && report["accepted"] == 22, "{st} {report}");
 }
 
+/// Pushes a status change of `login` to `code` at `at`; the ingest report.
+async fn push_status(s: &impl Server, login: &str, code: &str, at: DateTime<Utc>) -> Value {
+    let push = json!({"workerId": login, "stateName": code, "stateCode": code,
+        "systemId": "CC", "actionTime": at.timestamp(), "action": 1});
+    let (st, report) = s
+        .send(
+            Method::POST,
+            "/ccwfm/api/rest/status",
+            Role::Integration,
+            Some(push),
+        )
+        .await;
+    assert!(st < 300, "{st} {report}");
+    report
+}
+
+/// What the server shows of what it holds in memory: rejected input with samples, and data
+/// quality with the last consistency check.
+async fn memory_views(s: &impl Server) -> String {
+    let mut text = String::new();
+    for path in ["/api/v1/ingest/rejections", "/api/v1/integration/quality"] {
+        let (st, body) = s.send(Method::GET, path, Role::Admin, None).await;
+        assert_eq!(st, 200, "{path}: {body}");
+        text += &body.to_string();
+    }
+    text
+}
+
 async fn statistics(s: &Binary, group: i64) -> Value {
     let (_, rt) = s
         .send(
@@ -235,7 +270,8 @@ async fn statistics(s: &Binary, group: i64) -> Value {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_erased_employee_is_in_no_table_api_or_log_and_the_statistics_stay() {
-    let zup = sim(8).await;
+    // 24 others, so that one employee differing (below) stays under the 5 % that halts sync.
+    let zup = sim(24).await;
     let hired = zup
         .sim
         .hire(Hire {
@@ -259,6 +295,9 @@ async fn an_erased_employee_is_in_no_table_api_or_log_and_the_statistics_stay() 
     let port = binary::free_port();
     let s = Binary::start(&dir, port, &log).await;
     set_up(&s, &zup).await;
+    // Their status pushed before WFM knows them: rejected, and kept as a sample in memory.
+    let early = push_status(&s, LOGIN, "Ready", Utc::now() - Span::seconds(5)).await;
+    assert_eq!(early["rejected"], 1, "{early}");
     job(&s, json!({"kind": "personnel_sync"})).await;
     let agent = agent_by_login(&s, LOGIN).await;
     let (id, group) = (
@@ -307,6 +346,34 @@ async fn an_erased_employee_is_in_no_table_api_or_log_and_the_statistics_stay() 
         (f["answered_today"] == 5 && f["abandoned_today"] == 1 && f["online"] == 1).then_some(f)
     })
     .await;
+    // A status code nobody mapped: rejected, its event id carrying the login.
+    let bogus = push_status(&s, LOGIN, "Bogus", Utc::now() - Span::seconds(1)).await;
+    assert_eq!(bogus["rejected"], 1, "{bogus}");
+    // 1C renames them: the check on demand lists the difference (kept in memory, shown in
+    // the data quality view) and applies nothing.
+    zup.sim
+        .update_employee(
+            &uid,
+            EmployeePatch {
+                lastname: Some(RENAMED.into()),
+                ..Default::default()
+            },
+        )
+        .unwrap();
+    let (st, check) = s
+        .send(
+            Method::POST,
+            "/api/v1/integration/consistency/check",
+            Role::Manager,
+            None,
+        )
+        .await;
+    assert_eq!(st, 200, "{check}");
+    assert_eq!(check["verdict"]["corrupted"], false, "{check}");
+    let held = memory_views(&s).await;
+    for n in [LOGIN, LASTNAME, &uid, RENAMED] {
+        assert!(held.contains(n), "{n} is held in memory: {held}");
+    }
 
     // The scans see the person now: every string is somewhere in the database.
     let stored = scan::tables(&db, &needles).await;
@@ -383,6 +450,13 @@ async fn an_erased_employee_is_in_no_table_api_or_log_and_the_statistics_stay() 
         "the agent is still listed"
     );
     assert_eq!(scan::hits(&reads, &needles), Vec::<String>::new());
+    // What memory held goes too: the samples stay, under the pseudonym.
+    let held = memory_views(&s).await;
+    assert!(!held.contains(RENAMED), "{held}");
+    assert!(
+        held.contains(&format!("argus:CC:{pseudonym}:Bogus:")),
+        "the sample stays, renamed: {held}"
+    );
     let (_, audit) = s
         .send(
             Method::GET,

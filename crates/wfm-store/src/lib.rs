@@ -17,7 +17,7 @@ pub mod store;
 use std::sync::Arc;
 
 pub use error::{StoreError, StoreResult};
-pub use sql::SqlStore;
+pub use sql::{SqlStore, sqlite_file};
 pub use store::{Backend, Store};
 
 /// Opens the store at `url` (`sqlite://PATH` or `postgres://...`). Does not migrate.

@@ -1,5 +1,6 @@
 //! Records of data protection: erasing a person's personal data (GDPR "right to be
-//! forgotten") and the record each erasure leaves, which names what was erased, never the data.
+//! forgotten") and the record each erasure leaves, which names what was erased, never the data;
+//! and whom an erasure erased, handed back once so that memory can be scrubbed too.
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -104,4 +105,70 @@ pub struct PrivacyDeletion {
     /// Why a failed erasure failed (never personal data).
     pub error: Option<String>,
     pub correlation_id: String,
+}
+
+/// An erasure done: its record, and whom it erased.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Erasure {
+    pub deletion: PrivacyDeletion,
+    pub person: ErasedPerson,
+}
+
+/// What identified an erased person, handed back by the erasure so that a process can scrub
+/// the copies it holds in memory (rejection samples, reports) as the erasure scrubbed the
+/// store. Never stored, never serialized; `Debug` shows no identifier, so it cannot reach a
+/// log by accident.
+#[derive(Clone, Default, PartialEq)]
+pub struct ErasedPerson {
+    /// The agent, if WFM stored one (it keeps its id).
+    pub agent_id: Option<i64>,
+    /// 1C's UID of the employee, if any.
+    pub uid: Option<String>,
+    /// The logins the contact center and 1C knew them by: event ids carry them.
+    pub logins: Vec<String>,
+    /// Every value that identified them: UID, logins, personnel numbers, full names, SN, Db_ID.
+    pub identifiers: Vec<String>,
+    /// What the agent is called now; event ids carry it instead of the login.
+    pub pseudonym: Option<String>,
+}
+
+impl std::fmt::Debug for ErasedPerson {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ErasedPerson")
+            .field("agent_id", &self.agent_id)
+            .field("identifiers", &self.identifiers.len())
+            .field("pseudonym", &self.pseudonym)
+            .finish_non_exhaustive()
+    }
+}
+
+impl ErasedPerson {
+    fn scrub(&self) -> crate::sql::scrub::Person {
+        crate::sql::scrub::Person {
+            agent_id: self.agent_id,
+            uid: self.uid.clone(),
+            identifiers: self.identifiers.clone(),
+        }
+    }
+
+    /// `text` with every identifier replaced by `[erased]` (as the erasure scrubs job errors);
+    /// None when it names none.
+    pub fn scrub_text(&self, text: &str) -> Option<String> {
+        crate::sql::scrub::text(text, &self.scrub())
+    }
+
+    /// An event id with the login replaced by the pseudonym (as the erasure rewrote the event
+    /// log), then any other identifier by `[erased]`; None when it carries none.
+    pub fn scrub_event_id(&self, id: &str) -> Option<String> {
+        let pseudonym = self
+            .pseudonym
+            .as_deref()
+            .unwrap_or(crate::sql::scrub::ERASED);
+        let renamed = self
+            .logins
+            .iter()
+            .find_map(|login| crate::sql::scrub::event_id(id, login, pseudonym));
+        let text = renamed.as_deref().unwrap_or(id);
+        self.scrub_text(text).or(renamed)
+    }
 }

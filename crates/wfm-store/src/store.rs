@@ -10,7 +10,7 @@ use crate::error::StoreResult;
 use crate::integration::*;
 use crate::live::{NewEvent, StateCode, WorkplaceCall};
 use crate::model::*;
-use crate::privacy::{ErasureSource, ErasureSubject, PrivacyDeletion};
+use crate::privacy::{Erasure, ErasureSource, ErasureSubject, PrivacyDeletion};
 
 /// Which database a store runs on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -79,13 +79,14 @@ pub trait Store: Send + Sync {
     /// person's audit fields are crypto-shredded, free text naming them is scrubbed; the
     /// erasure is recorded and audited with its categories, never the data. NotFound for
     /// an unknown agent, Conflict when already erased. A failure writes nothing but a
-    /// `failed` record.
+    /// `failed` record. Returns the record, and whom it erased: the caller scrubs its memory
+    /// of them.
     async fn erase_person(
         &self,
         subject: &ErasureSubject,
         source: ErasureSource,
         actor: &Actor,
-    ) -> StoreResult<PrivacyDeletion>;
+    ) -> StoreResult<Erasure>;
     async fn get_privacy_deletion(&self, id: i64) -> StoreResult<PrivacyDeletion>;
     /// Which of these 1C employee UIDs belong to erased persons.
     async fn erased_zup_employees(&self, ids: &[String]) -> StoreResult<Vec<String>>;

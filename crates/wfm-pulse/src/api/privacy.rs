@@ -1,6 +1,6 @@
 //! Data protection: erasing a person's personal data on request (GDPR), and the record of
-//! each erasure. The erasure itself runs in the store, in one transaction; afterwards the
-//! live state is rebuilt, so no view names the person any more.
+//! each erasure. The erasure runs in the store, in one transaction, then scrubs this
+//! process's memory (`crate::privacy::erase`), so no view names the person any more.
 
 use axum::Json;
 use axum::extract::State;
@@ -47,15 +47,15 @@ async fn request_deletion(
     CorrelationId(c): CorrelationId,
     JsonBody(req): JsonBody<DeletionRequest>,
 ) -> ApiResult<(StatusCode, Json<PrivacyDeletion>)> {
-    let deletion = s
-        .store
-        .erase_person(
-            &ErasureSubject::Agent(req.agent_id),
-            ErasureSource::Api,
-            &p.actor(&c),
-        )
-        .await?;
-    s.live.mark_stale();
+    let deletion = crate::privacy::erase(
+        &s.store,
+        &s.live,
+        &s.jobs,
+        &ErasureSubject::Agent(req.agent_id),
+        ErasureSource::Api,
+        &p.actor(&c),
+    )
+    .await?;
     Ok((StatusCode::CREATED, Json(deletion)))
 }
 

@@ -72,6 +72,17 @@ impl Jobs {
             .clone()
     }
 
+    /// Forgets an erased person: scrubs them out of the last consistency report.
+    pub fn forget(&self, person: &wfm_store::privacy::ErasedPerson) {
+        let mut last = self.last_check.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(scrubbed) = last
+            .as_ref()
+            .and_then(|r| crate::privacy::consistency(r, person))
+        {
+            *last = Some(scrubbed);
+        }
+    }
+
     /// Judges a comparison and acts on it: corruption halts automatic synchronization,
     /// unless `may_accept` and an admin's resumption accepted the next sync.
     async fn guard(

@@ -107,9 +107,8 @@ async fn erase_requested(
         // The notice comes from 1C, not from whoever triggered the sync.
         let actor = Actor::system(run.actor().correlation_id);
         let subject = ErasureSubject::ZupEmployee(a.agent_id.clone());
-        match run
-            .store()
-            .erase_person(&subject, ErasureSource::Zup, &actor)
+        let (store, live) = (run.store(), run.live());
+        match crate::privacy::erase(store, live, run.jobs, &subject, ErasureSource::Zup, &actor)
             .await
         {
             Ok(_) => erased += 1,
@@ -118,9 +117,6 @@ async fn erase_requested(
             Err(e) => return Err(e.into()),
         }
         left_out.insert(a.agent_id.clone());
-    }
-    if erased > 0 {
-        run.live().mark_stale();
     }
     Ok((erased, left_out))
 }

@@ -73,6 +73,9 @@ pub struct Live {
     stale: AtomicBool,
     /// Bumped at every publication (SSE subscribers wait on it).
     version: watch::Sender<u64>,
+    /// Held through a publication, so that one built earlier never replaces one built later
+    /// (after an erasure, the older would name the person again).
+    publishing: Mutex<()>,
     /// Set when the server shuts down: long-lived streams end so that shutdown completes.
     closing: watch::Sender<bool>,
     /// Calls to the workplace whose operator is not on line yet: (call id, agent id).
@@ -124,6 +127,7 @@ impl Live {
             wake: Notify::new(),
             stale: AtomicBool::new(false),
             version: watch::channel(0).0,
+            publishing: Mutex::new(()),
             closing: watch::channel(false).0,
             waiting_calls: std::sync::Mutex::new(waiting),
             notices: tokio::sync::broadcast::channel(64).0,
@@ -373,6 +377,25 @@ impl Live {
         }
     }
 
+    /// Forgets an erased person: scrubs them out of the rejection samples, and rebuilds the
+    /// engine and the snapshot from the store (which no longer names them) before returning,
+    /// so that no read after the erasure shows them.
+    pub async fn forget(&self, person: &wfm_store::privacy::ErasedPerson) {
+        {
+            let mut samples = self.samples.lock().unwrap_or_else(|p| p.into_inner());
+            for s in samples.values_mut().flat_map(|kept| kept.iter_mut()) {
+                if let Some(scrubbed) = crate::privacy::sample(s, person) {
+                    *s = scrubbed;
+                }
+            }
+        }
+        self.mark_stale();
+        if let Err(e) = self.publish().await {
+            // The publisher retries within a second.
+            tracing::warn!(error = %e, "snapshot not rebuilt after an erasure");
+        }
+    }
+
     /// The newest rejected items per source and reason, oldest first.
     pub fn rejection_samples(&self) -> BTreeMap<(&'static str, Reason), Vec<RejectionSample>> {
         self.samples
@@ -421,6 +444,7 @@ impl Live {
 
     /// Recomputes and publishes the snapshot now.
     pub async fn publish(&self) -> Result<(), StoreError> {
+        let _publishing = self.publishing.lock().await;
         let engine = self.current().await?;
         let version = *self.version.borrow() + 1;
         let cycle = chrono::Duration::milliseconds(self.freshness_cycle_ms.load(Ordering::Relaxed));

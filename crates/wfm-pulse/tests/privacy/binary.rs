@@ -29,16 +29,31 @@ pub fn free_port() -> u16 {
 impl Binary {
     /// Starts `wfm-pulse serve` on `dir` and `port`, logging at debug to `log` (appended).
     pub async fn start(dir: &Path, port: u16, log: &Path) -> Binary {
+        Self::launch(dir, port, log, Some(SECRET)).await
+    }
+
+    /// Starts it with no JWT secret configured: it generates one into `dir`. Only the
+    /// unauthenticated endpoints answer this test's tokens.
+    pub async fn start_generating_secret(dir: &Path, port: u16, log: &Path) -> Binary {
+        Self::launch(dir, port, log, None).await
+    }
+
+    async fn launch(dir: &Path, port: u16, log: &Path, secret: Option<&str>) -> Binary {
         let file = std::fs::OpenOptions::new()
             .create(true)
             .append(true)
             .open(log)
             .unwrap();
-        let child = Command::new(env!("CARGO_BIN_EXE_wfm-pulse"))
+        let mut command = Command::new(env!("CARGO_BIN_EXE_wfm-pulse"));
+        // Not inherited: without one configured, the server generates its own.
+        command.env_remove("WFM_JWT_SECRET");
+        if let Some(secret) = secret {
+            command.env("WFM_JWT_SECRET", secret);
+        }
+        let child = command
             .arg("serve")
             .env("WFM_DATA_DIR", dir)
             .env("WFM_BIND", format!("127.0.0.1:{port}"))
-            .env("WFM_JWT_SECRET", SECRET)
             .env("WFM_RATE_LIMIT_READ", "100000")
             .env("WFM_RATE_LIMIT_WRITE", "100000")
             .env("WFM_RATE_LIMIT_INGEST", "100000")

@@ -1,13 +1,14 @@
 //! The deletion notice through 1C (`deletionRequested`, set with the simulator's control)
-//! erasing the employee at the next sync and keeping them out of later ones; the deletion
-//! API's checks; and the audit log's API: its filters, and no way to change it.
+//! erasing the employee at the next sync, in the store and in what the server holds in
+//! memory, and keeping them out of later ones; the deletion API's checks; and the audit log's
+//! API: its filters, and no way to change it.
 
 use reqwest::Method;
 use serde_json::json;
 use wfm_store::model::Role;
 
 use super::common::{self, TestServer};
-use super::{agent_by_login, job, set_up, sim};
+use super::{agent_by_login, job, memory_views, push_status, set_up, sim};
 
 #[tokio::test]
 async fn a_deletion_notice_from_1c_erases_the_employee_and_later_syncs_leave_them_out() {
@@ -25,6 +26,10 @@ async fn a_deletion_notice_from_1c_erases_the_employee_and_later_syncs_leave_the
     job(&s, json!({"kind": "personnel_sync"})).await;
     let agent = agent_by_login(&s, "notice.login.Wq").await;
     let id = agent["id"].as_i64().unwrap();
+    // A rejected status of theirs, kept as a sample in memory.
+    let bogus = push_status(&s, "notice.login.Wq", "Bogus", chrono::Utc::now()).await;
+    assert_eq!(bogus["rejected"], 1, "{bogus}");
+    assert!(memory_views(&s).await.contains("notice.login.Wq"));
 
     // The simulator's control marks the employee; the next sync erases them.
     let control = format!("{}/sim/employees/{}/deletion-request", zup.url, hired.id);
@@ -46,6 +51,14 @@ async fn a_deletion_notice_from_1c_erases_the_employee_and_later_syncs_leave_the
         .await;
     let pseudonym = now["external_id"].as_str().unwrap().to_string();
     assert!(pseudonym.starts_with("erased-"), "{now}");
+    let held = memory_views(&s).await;
+    for secret in ["notice.login.Wq", hired.id.as_str(), "Notified"] {
+        assert!(!held.contains(secret), "{secret} still in memory: {held}");
+    }
+    assert!(
+        held.contains(&format!("argus:CC:{pseudonym}:Bogus:")),
+        "{held}"
+    );
     assert_eq!(
         (&now["full_name"], &now["personnel_number"]),
         (&json!(pseudonym), &json!(null))

@@ -1,10 +1,14 @@
-//! Connecting to SQLite or PostgreSQL (per-connection settings, WAL), and the two ways
-//! in: a pooled connection to read, a write transaction that takes SQLite's lock up front.
+//! Connecting to SQLite or PostgreSQL (per-connection settings, WAL; a new SQLite file for
+//! its owner only), and the two ways in: a pooled connection to read, a write transaction
+//! that takes SQLite's lock up front.
 
+use std::path::{Path, PathBuf};
+use std::str::FromStr;
 use std::time::Duration;
 
 use sqlx::any::{AnyPoolOptions, install_default_drivers};
 use sqlx::pool::PoolConnection;
+use sqlx::sqlite::SqliteConnectOptions;
 use sqlx::{Any, AnyPool, Executor, Transaction};
 
 use crate::error::{StoreError, StoreResult};
@@ -16,9 +20,44 @@ pub struct SqlStore {
     pub(super) backend: Backend,
 }
 
+/// The file of a SQLite URL as sqlx reads it (`sqlite://PATH` or `sqlite:PATH`, then `?`
+/// and parameters; percent-decoded), or None for another backend or an in-memory database.
+pub fn sqlite_file(url: &str) -> Option<PathBuf> {
+    let rest = url
+        .strip_prefix("sqlite://")
+        .or_else(|| url.strip_prefix("sqlite:"))?;
+    let (database, params) = rest.split_once('?').unwrap_or((rest, ""));
+    if database.is_empty()
+        || database == ":memory:"
+        || params.split('&').any(|p| p == "mode=memory")
+    {
+        return None;
+    }
+    let options = SqliteConnectOptions::from_str(url).ok()?;
+    Some(options.get_filename().to_path_buf())
+}
+
+/// Creates a missing SQLite file readable and writable by its owner only, before SQLite
+/// would create it with the process's umask (typically 0644: every local user could read
+/// the personal data in it). SQLite gives the -wal and -shm files the database file's
+/// permissions, so they follow. A failure is left to the open that comes next to report.
+fn create_private(path: &Path) {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        let _ = std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .mode(0o600)
+            .open(path);
+    }
+    #[cfg(not(unix))]
+    let _ = path;
+}
+
 impl SqlStore {
     /// Connects to `url` (`sqlite://PATH` or `postgres://...`); a SQLite file is created
-    /// if missing and switched to WAL.
+    /// if missing (for its owner only) and switched to WAL.
     pub async fn connect(url: &str) -> StoreResult<Self> {
         install_default_drivers();
         let backend = if url.starts_with("sqlite:") {
@@ -40,6 +79,11 @@ impl SqlStore {
                 } else {
                     format!("{url}?mode=rwc")
                 };
+                if url.contains("mode=rwc")
+                    && let Some(file) = sqlite_file(&url)
+                {
+                    create_private(&file);
+                }
                 options
                     .after_connect(|conn, _| {
                         Box::pin(async move {
@@ -84,5 +128,32 @@ impl SqlStore {
             Backend::Postgres => self.pool.begin().await,
         };
         tx.map_err(|e| StoreError::Other(format!("database unavailable: {e}")))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_file_of_a_sqlite_url() {
+        let file = |u: &str| sqlite_file(u).map(|p| p.display().to_string());
+        assert_eq!(
+            file("sqlite://data/wfm-pulse.db").as_deref(),
+            Some("data/wfm-pulse.db")
+        );
+        assert_eq!(
+            file("sqlite:///var/lib/w.db?mode=rwc").as_deref(),
+            Some("/var/lib/w.db")
+        );
+        assert_eq!(file("sqlite:w%20x.db").as_deref(), Some("w x.db"));
+        for none in [
+            "sqlite::memory:",
+            "sqlite://?mode=memory",
+            "sqlite://a.db?mode=memory",
+            "postgres://h/db",
+        ] {
+            assert_eq!(file(none), None, "{none}");
+        }
     }
 }

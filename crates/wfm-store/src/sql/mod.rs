@@ -24,14 +24,14 @@ mod personnel;
 mod predictions;
 mod priorities;
 mod privacy;
-mod scrub;
+pub(crate) mod scrub;
 mod table;
 mod tables;
 mod time;
 mod zup;
 mod zup_hours;
 
-pub use connect::SqlStore;
+pub use connect::{SqlStore, sqlite_file};
 
 use async_trait::async_trait;
 use sqlx::Executor;
@@ -41,7 +41,7 @@ use crate::error::{StoreError, StoreResult};
 use crate::integration::*;
 use crate::live::{NewEvent, StateCode, WorkplaceCall};
 use crate::model::*;
-use crate::privacy::{ErasureSource, ErasureSubject, PrivacyDeletion};
+use crate::privacy::{Erasure, ErasureSource, ErasureSubject, PrivacyDeletion};
 use crate::store::{Backend, Store};
 use chrono::{DateTime, NaiveDate, Utc};
 use wfm_core::event::Event;
@@ -163,7 +163,7 @@ impl Store for SqlStore {
         subject: &ErasureSubject,
         source: ErasureSource,
         actor: &Actor,
-    ) -> StoreResult<PrivacyDeletion> {
+    ) -> StoreResult<Erasure> {
         self.erase(subject, source, actor).await
     }
     async fn get_privacy_deletion(&self, id: i64) -> StoreResult<PrivacyDeletion> {

@@ -21,7 +21,9 @@ use super::zup::EmployeeRow;
 use super::{SqlStore, audit, codec, time};
 use crate::error::{StoreError, StoreResult};
 use crate::model::{Actor, Agent};
-use crate::privacy::{DeletionState, ErasureSource, ErasureSubject, PrivacyDeletion, category};
+use crate::privacy::{
+    DeletionState, ErasedPerson, Erasure, ErasureSource, ErasureSubject, PrivacyDeletion, category,
+};
 use crate::store::Backend;
 
 /// PostgreSQL advisory lock taken by personnel syncs and erasures, so that a sync that read
@@ -195,13 +197,28 @@ fn pseudonym() -> String {
     format!("erased-{}", hex::encode(bytes))
 }
 
+/// Whom the erasure erased, for the caller to scrub its memory with.
+fn erased_person(stored: &Stored, person: Person, pseudonym: Option<String>) -> ErasedPerson {
+    let mut logins: Vec<String> = stored.agent.iter().map(|a| a.external_id.clone()).collect();
+    logins.extend(stored.employee.as_ref().and_then(|e| e.login.clone()));
+    logins.retain(|l| !l.is_empty());
+    logins.dedup();
+    ErasedPerson {
+        agent_id: person.agent_id,
+        uid: person.uid,
+        logins,
+        identifiers: person.identifiers,
+        pseudonym,
+    }
+}
+
 async fn erase_in(
     conn: &mut AnyConnection,
     backend: Backend,
     subject: &ErasureSubject,
     source: ErasureSource,
     actor: &Actor,
-) -> StoreResult<PrivacyDeletion> {
+) -> StoreResult<Erasure> {
     lock_personnel(conn, backend).await?;
     let stored = resolve(conn, subject).await?;
     if let Some(a) = &stored.agent {
@@ -331,7 +348,10 @@ async fn erase_in(
         Some(&after),
     )
     .await?;
-    Ok(deletion)
+    Ok(Erasure {
+        deletion,
+        person: erased_person(&stored, person, pseudonym),
+    })
 }
 
 impl SqlStore {
@@ -342,20 +362,20 @@ impl SqlStore {
         subject: &ErasureSubject,
         source: ErasureSource,
         actor: &Actor,
-    ) -> StoreResult<PrivacyDeletion> {
+    ) -> StoreResult<Erasure> {
         let mut tx = self.begin_write().await?;
         let outcome = erase_in(&mut tx, self.backend, subject, source, actor).await;
         let outcome = match outcome {
-            Ok(deletion) => tx.commit().await.map_err(err).map(|_| deletion),
+            Ok(erasure) => tx.commit().await.map_err(err).map(|_| erasure),
             Err(e) => {
                 let _ = tx.rollback().await;
                 Err(e)
             }
         };
         match outcome {
-            Ok(deletion) => {
+            Ok(erasure) => {
                 self.settle_file().await;
-                Ok(deletion)
+                Ok(erasure)
             }
             Err(e @ StoreError::Other(_)) => {
                 self.record_failure(subject, source, actor, &e).await;

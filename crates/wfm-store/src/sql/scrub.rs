@@ -6,7 +6,7 @@ use serde_json::Value;
 use sqlx::{AnyConnection, Row};
 
 use super::codec;
-use super::person_keys::ERASED;
+pub(crate) use super::person_keys::ERASED;
 use crate::error::{StoreError, StoreResult};
 
 fn err(e: sqlx::Error) -> StoreError {
@@ -70,12 +70,20 @@ impl Person {
     }
 }
 
-/// `text` with every identifier replaced by `[erased]`; None when none occurs.
+/// `text` with every identifier replaced by `[erased]`; None when none occurs. A short
+/// identifier is replaced only where the text quotes it (`no agent with login "7"`): quoted,
+/// it is the whole value, not a piece of another word.
 pub(crate) fn text(text: &str, person: &Person) -> Option<String> {
     let mut out = text.to_string();
     for id in person.searchable() {
         if out.contains(id) {
             out = out.replace(id, ERASED);
+        }
+    }
+    for id in person.identifiers.iter().map(|s| s.trim()) {
+        let quoted = format!("{id:?}");
+        if !id.is_empty() && out.contains(&quoted) {
+            out = out.replace(&quoted, &format!("{ERASED:?}"));
         }
     }
     (out != text).then_some(out)
@@ -328,6 +336,11 @@ mod tests {
             Some("Employee ID [erased] not found")
         );
         assert_eq!(text("nothing here", &person()), None);
+        assert_eq!(
+            text(r#"no agent with login "ab"; ab stays"#, &person()).as_deref(),
+            Some(r#"no agent with login "[erased]"; ab stays"#),
+            "a short identifier, where quoted"
+        );
         assert_eq!(
             event_id(
                 "argus:CC:qz.login:Break:1700000000:1",

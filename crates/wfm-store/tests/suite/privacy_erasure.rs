@@ -251,7 +251,10 @@ pub async fn erasure(store: &Arc<dyn Store>, pool: &AnyPool) {
         agent.full_name
     );
 
-    let erased = store
+    let Erasure {
+        deletion: erased,
+        person,
+    } = store
         .erase_person(
             &ErasureSubject::Agent(agent.id),
             ErasureSource::Api,
@@ -259,6 +262,34 @@ pub async fn erasure(store: &Arc<dyn Store>, pool: &AnyPool) {
         )
         .await
         .unwrap();
+    // Whom it erased comes back once, for the caller's memory: what identified them (the
+    // area is employment data, not an identifier), and never in its `Debug`.
+    assert_eq!(
+        (person.agent_id, person.uid.as_deref(), &person.logins),
+        (Some(agent.id), Some(UID), &vec![LOGIN.to_string()])
+    );
+    for needle in NEEDLES.iter().filter(|n| **n != AREA) {
+        assert!(
+            person.identifiers.iter().any(|i| i.contains(needle)),
+            "{needle} identifies them"
+        );
+    }
+    assert_eq!(person.pseudonym, erased.pseudonym);
+    assert!(!format!("{person:?}").contains(LOGIN));
+    let pushed = format!("argus:CC:{LOGIN}:Ready:1804057200:1");
+    assert_eq!(
+        person.scrub_event_id(&pushed),
+        Some(format!(
+            "argus:CC:{}:Ready:1804057200:1",
+            erased.pseudonym.as_deref().unwrap()
+        ))
+    );
+    assert_eq!(
+        person
+            .scrub_text(&format!("no agent with login {LOGIN:?}"))
+            .as_deref(),
+        Some(r#"no agent with login "[erased]""#)
+    );
     assert_eq!(
         (erased.agent_id, erased.state),
         (Some(agent.id), DeletionState::Completed)
@@ -414,7 +445,10 @@ async fn raw_audit(pool: &AnyPool) -> Vec<String> {
 pub async fn notice_of_an_unknown_employee(store: &Arc<dyn Store>) {
     let (site, _) = structure(store, "Privacy notice").await;
     let uid = "uid-never-synced-Wq";
-    let erased = store
+    let Erasure {
+        deletion: erased,
+        person,
+    } = store
         .erase_person(
             &ErasureSubject::ZupEmployee(uid.into()),
             ErasureSource::Zup,
@@ -422,6 +456,10 @@ pub async fn notice_of_an_unknown_employee(store: &Arc<dyn Store>) {
         )
         .await
         .unwrap();
+    assert_eq!(
+        (person.agent_id, person.uid.as_deref(), person.logins.len()),
+        (None, Some(uid), 0)
+    );
     assert_eq!((erased.agent_id, erased.source), (None, ErasureSource::Zup));
     assert_eq!(erased.requested_by, "system");
     let mut later = import(site.id);
