@@ -31,8 +31,6 @@ use scope::Scope;
 const LEASE: Duration = Duration::from_secs(60);
 /// How often an idle worker looks for jobs other instances enqueued.
 const POLL: Duration = Duration::from_secs(1);
-/// Attempts of a job in all: enough to ride out an outage of an hour at the backoff cap.
-pub const MAX_ATTEMPTS: u32 = 100;
 /// Backoff of a job between attempts.
 const JOB_BACKOFF_BASE: Duration = Duration::from_secs(2);
 const JOB_BACKOFF_MAX: Duration = Duration::from_secs(30);
@@ -217,7 +215,7 @@ impl Jobs {
             // One queue per kind: uploads of one kind reach 1C in the order they were asked.
             queue_key: format!("zup:{}", kind.as_str()),
             idempotency_key,
-            max_attempts: MAX_ATTEMPTS,
+            max_attempts: self.zup.settings().retry.job_max_attempts,
             initiator: actor.name.clone(),
             correlation_id: actor.correlation_id.clone(),
         };
