@@ -110,7 +110,8 @@ pub struct Job {
     pub queue_key: String,
     pub idempotency_key: Option<String>,
     pub state: JobState,
-    /// Attempts started so far.
+    /// Attempts spent so far: those started, less those given back while waiting for the
+    /// partner (the one under way included).
     pub attempts: u32,
     pub max_attempts: u32,
     pub progress_done: u64,
@@ -140,6 +141,13 @@ pub enum JobOutcome {
     },
     /// Transient failure: run again at `run_after` (or dead when out of attempts).
     Retry {
+        error: String,
+        run_after: DateTime<Utc>,
+        result: Option<serde_json::Value>,
+    },
+    /// The partner is unavailable: run again at `run_after`, the attempt given back. Waiting
+    /// for the partner is not a try at the job, so it never makes the job dead.
+    Wait {
         error: String,
         run_after: DateTime<Utc>,
         result: Option<serde_json::Value>,

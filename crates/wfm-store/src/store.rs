@@ -148,8 +148,8 @@ pub trait Store: Send + Sync {
         total: u64,
         lease_until: DateTime<Utc>,
     ) -> StoreResult<()>;
-    /// Ends `worker`'s attempt; a retry with no attempts left makes the job dead. Conflict if
-    /// `worker` does not hold the job.
+    /// Ends `worker`'s attempt; a retry with no attempts left makes the job dead, a wait gives
+    /// the attempt back and never does. Conflict if `worker` does not hold the job.
     async fn finish_job(&self, id: i64, worker: &str, outcome: &JobOutcome) -> StoreResult<Job>;
     async fn get_job(&self, id: i64) -> StoreResult<Job>;
     /// Jobs, newest first.

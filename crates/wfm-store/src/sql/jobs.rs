@@ -1,5 +1,6 @@
 //! The durable sync-job queue: enqueue with idempotency keys, claim by lease (FIFO per queue
-//! key, safe with several workers on either backend), progress, finish and requeue.
+//! key, safe with several workers on either backend), progress, finish (a wait for the
+//! partner gives its attempt back) and requeue.
 
 use chrono::{DateTime, Utc};
 use sqlx::any::AnyRow;
@@ -252,7 +253,9 @@ impl SqlStore {
         tx.commit().await.map_err(err)
     }
 
-    /// Ends `worker`'s attempt with its outcome; the lease is released either way.
+    /// Ends `worker`'s attempt with its outcome; the lease is released either way. The claim
+    /// counted the attempt; a wait gives it back (the read above holds while the update
+    /// below finds the job still `worker`'s).
     pub(crate) async fn finish(
         &self,
         id: i64,
@@ -265,8 +268,22 @@ impl SqlStore {
             return Err(not_held(id, worker));
         }
         let now = time::now_ms();
+        let attempts = match outcome {
+            JobOutcome::Wait { .. } => current.attempts.saturating_sub(1),
+            _ => current.attempts,
+        };
         let (state, result, error, run_after) = match outcome {
             JobOutcome::Succeeded { result } => (JobState::Succeeded, Some(result), None, None),
+            JobOutcome::Wait {
+                error,
+                run_after,
+                result,
+            } => (
+                JobState::Retrying,
+                result.as_ref(),
+                Some(error),
+                Some(run_after.timestamp_millis()),
+            ),
             JobOutcome::Retry {
                 error,
                 run_after,
@@ -295,8 +312,8 @@ impl SqlStore {
         let row = sqlx::query(
             "UPDATE sync_jobs SET state = $1, result = COALESCE($2, result), \
              last_error = COALESCE($3, last_error), run_after = COALESCE($4, run_after), \
-             finished_at = $5, lease_owner = NULL, lease_until = NULL, updated_at = $6 \
-             WHERE id = $7 AND state = 'running' AND lease_owner = $8 RETURNING *",
+             finished_at = $5, lease_owner = NULL, lease_until = NULL, updated_at = $6, \
+             attempts = $9 WHERE id = $7 AND state = 'running' AND lease_owner = $8 RETURNING *",
         )
         .bind(state.as_str())
         .bind(result)
@@ -306,6 +323,7 @@ impl SqlStore {
         .bind(now)
         .bind(id)
         .bind(worker)
+        .bind(i64::from(attempts))
         .fetch_optional(&mut *tx)
         .await
         .map_err(err)?
