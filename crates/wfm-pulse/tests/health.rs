@@ -15,6 +15,8 @@ mod feeds;
 mod one_c;
 #[path = "health/quality.rs"]
 mod quality;
+#[path = "health/requeued.rs"]
+mod requeued;
 
 use std::time::{Duration, Instant};
 

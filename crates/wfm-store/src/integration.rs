@@ -159,6 +159,20 @@ pub enum JobOutcome {
     },
 }
 
+/// Jobs of one kind that ended in one final state at or after an instant, and at or after a
+/// later one. A job counts once, as it ended last: one requeued after it died counts when it
+/// ends again, and then only as that.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FinishedJobs {
+    pub kind: JobKind,
+    /// `Succeeded` or `Dead`.
+    pub state: JobState,
+    /// Since the first instant (the day).
+    pub day: u64,
+    /// Since the second (the hour).
+    pub hour: u64,
+}
+
 /// Which jobs to list, newest first.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct JobFilter {

@@ -159,6 +159,14 @@ pub trait Store: Send + Sync {
     async fn requeue_job(&self, id: i64, actor: &Actor) -> StoreResult<Job>;
     /// How many jobs are in each state (states with none are left out).
     async fn job_counts(&self) -> StoreResult<Vec<(JobState, u64)>>;
+    /// Jobs that ended (succeeded or dead) at or after `day_since`, per kind and state, with
+    /// those that ended at or after `hour_since` counted apart; each job once, as it ended
+    /// last.
+    async fn finished_jobs(
+        &self,
+        day_since: DateTime<Utc>,
+        hour_since: DateTime<Utc>,
+    ) -> StoreResult<Vec<FinishedJobs>>;
 
     /// Appends rows to the integration activity log in one transaction.
     async fn append_integration_log(&self, entries: &[NewLogEntry]) -> StoreResult<()>;

@@ -1,6 +1,6 @@
 //! The durable sync-job queue: enqueue with idempotency keys, claim by lease (FIFO per queue
 //! key, safe with several workers on either backend), progress, finish (a wait for the
-//! partner gives its attempt back) and requeue.
+//! partner gives its attempt back), requeue, and counts of jobs by state and by how they ended.
 
 use chrono::{DateTime, Utc};
 use sqlx::any::AnyRow;
@@ -8,7 +8,7 @@ use sqlx::{AnyConnection, Row};
 
 use super::{SqlStore, audit, codec, time};
 use crate::error::{StoreError, StoreResult};
-use crate::integration::{Job, JobFilter, JobKind, JobOutcome, JobState, NewJob};
+use crate::integration::{FinishedJobs, Job, JobFilter, JobKind, JobOutcome, JobState, NewJob};
 use crate::model::Actor;
 
 /// Whether a `sync_jobs` row may be claimed at `$1` (ms): due, or held by a lease that ran
@@ -413,5 +413,41 @@ impl SqlStore {
         }
         counts.sort_by_key(|(s, _)| JobState::ALL.iter().position(|a| a == s));
         Ok(counts)
+    }
+
+    /// Jobs ended at or after `day_since` per kind and final state, those ended at or after
+    /// `hour_since` counted apart. The job row holds how a job ended last (a requeue clears
+    /// `finished_at`), so each job counts once, unlike the log's steps.
+    pub(crate) async fn finished_counts(
+        &self,
+        day_since: DateTime<Utc>,
+        hour_since: DateTime<Utc>,
+    ) -> StoreResult<Vec<FinishedJobs>> {
+        let mut conn = self.acquire().await?;
+        let rows = sqlx::query(
+            "SELECT kind, state, COUNT(*) AS day, \
+             SUM(CASE WHEN finished_at >= $2 THEN 1 ELSE 0 END) AS hour FROM sync_jobs \
+             WHERE state IN ('succeeded', 'dead') AND finished_at >= $1 \
+             GROUP BY kind, state ORDER BY kind, state",
+        )
+        .bind(day_since.timestamp_millis())
+        .bind(hour_since.timestamp_millis())
+        .fetch_all(&mut *conn)
+        .await
+        .map_err(err)?;
+        let mut out = Vec::new();
+        for row in &rows {
+            let kind: String = row.try_get("kind").map_err(err)?;
+            let state: String = row.try_get("state").map_err(err)?;
+            out.push(FinishedJobs {
+                kind: JobKind::parse(&kind)
+                    .ok_or_else(|| StoreError::Other(format!("unknown job kind {kind}")))?,
+                state: JobState::parse(&state)
+                    .ok_or_else(|| StoreError::Other(format!("unknown job state {state}")))?,
+                day: codec::unsigned(row, "day").map_err(err)?,
+                hour: codec::unsigned(row, "hour").map_err(err)?,
+            });
+        }
+        Ok(out)
     }
 }
