@@ -2,7 +2,8 @@
 //! simulator stopped and restarted (degraded, then down, then healthy again by itself, with
 //! the outage alert), every kind of bad input counted and sampled exactly, derived values
 //! that cannot be shown as undefined, the freshness every integration-fed response carries,
-//! and a failed consistency check halting automatic synchronization until an admin resumes.
+//! a sync requeued after it failed counting as one success, and a failed consistency check
+//! halting automatic synchronization until an admin resumes.
 //! The thresholds are made seconds through the registry's health policy; the scenario's
 //! minutes are tested in `wfm_core::health` in simulated time.
 
@@ -15,6 +16,8 @@ mod feeds;
 mod one_c;
 #[path = "health/quality.rs"]
 mod quality;
+#[path = "health/requeued.rs"]
+mod requeued;
 
 use std::time::{Duration, Instant};
 

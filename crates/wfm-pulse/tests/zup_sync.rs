@@ -1,9 +1,11 @@
 //! Sync with 1C ZUP end to end, over HTTP, against the 1C ZUP simulator: personnel sync and a
 //! change in 1C showing in WFM, norm hours, schedules, the timesheet, deviation documents,
-//! each documented refusal reaching the user, the outage drill, jobs surviving a restart,
-//! the endpoint map, the activity log and the trigger's validation.
+//! each documented refusal reaching the user, the outage drill, what spends a job's attempts,
+//! jobs surviving a restart, the endpoint map, the activity log and the trigger's validation.
 
 mod common;
+#[path = "zup_sync/outage.rs"]
+mod outage;
 #[path = "zup_sync/personnel.rs"]
 mod personnel;
 #[path = "zup_sync/resilience.rs"]

@@ -110,7 +110,8 @@ pub struct Job {
     pub queue_key: String,
     pub idempotency_key: Option<String>,
     pub state: JobState,
-    /// Attempts started so far.
+    /// Attempts spent so far: those started, less those given back while waiting for the
+    /// partner (the one under way included).
     pub attempts: u32,
     pub max_attempts: u32,
     pub progress_done: u64,
@@ -144,11 +145,32 @@ pub enum JobOutcome {
         run_after: DateTime<Utc>,
         result: Option<serde_json::Value>,
     },
+    /// The partner is unavailable: run again at `run_after`, the attempt given back. Waiting
+    /// for the partner is not a try at the job, so it never makes the job dead.
+    Wait {
+        error: String,
+        run_after: DateTime<Utc>,
+        result: Option<serde_json::Value>,
+    },
     /// Permanent failure.
     Dead {
         error: String,
         result: Option<serde_json::Value>,
     },
+}
+
+/// Jobs of one kind that ended in one final state at or after an instant, and at or after a
+/// later one. A job counts once, as it ended last: one requeued after it died counts when it
+/// ends again, and then only as that.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FinishedJobs {
+    pub kind: JobKind,
+    /// `Succeeded` or `Dead`.
+    pub state: JobState,
+    /// Since the first instant (the day).
+    pub day: u64,
+    /// Since the second (the hour).
+    pub hour: u64,
 }
 
 /// Which jobs to list, newest first.

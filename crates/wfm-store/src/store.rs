@@ -149,8 +149,8 @@ pub trait Store: Send + Sync {
         total: u64,
         lease_until: DateTime<Utc>,
     ) -> StoreResult<()>;
-    /// Ends `worker`'s attempt; a retry with no attempts left makes the job dead. Conflict if
-    /// `worker` does not hold the job.
+    /// Ends `worker`'s attempt; a retry with no attempts left makes the job dead, a wait gives
+    /// the attempt back and never does. Conflict if `worker` does not hold the job.
     async fn finish_job(&self, id: i64, worker: &str, outcome: &JobOutcome) -> StoreResult<Job>;
     async fn get_job(&self, id: i64) -> StoreResult<Job>;
     /// Jobs, newest first.
@@ -160,6 +160,14 @@ pub trait Store: Send + Sync {
     async fn requeue_job(&self, id: i64, actor: &Actor) -> StoreResult<Job>;
     /// How many jobs are in each state (states with none are left out).
     async fn job_counts(&self) -> StoreResult<Vec<(JobState, u64)>>;
+    /// Jobs that ended (succeeded or dead) at or after `day_since`, per kind and state, with
+    /// those that ended at or after `hour_since` counted apart; each job once, as it ended
+    /// last.
+    async fn finished_jobs(
+        &self,
+        day_since: DateTime<Utc>,
+        hour_since: DateTime<Utc>,
+    ) -> StoreResult<Vec<FinishedJobs>>;
 
     /// Appends rows to the integration activity log in one transaction.
     async fn append_integration_log(&self, entries: &[NewLogEntry]) -> StoreResult<()>;

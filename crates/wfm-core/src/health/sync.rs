@@ -75,8 +75,9 @@ pub struct SyncObservation {
     pub last_success_at: Option<DateTime<Utc>>,
     /// How often it is expected to run (the daily personnel sync); `None` on request only.
     pub expected_cycle: Option<TimeDelta>,
-    /// Its syncs (jobs) that succeeded and that failed for good, the last hour and day. A
-    /// sync that rode out an outage on retries and then succeeded is a success.
+    /// Its syncs (jobs) that succeeded and that failed for good, the last hour and day, each
+    /// as it ended last: one that rode out an outage, or died, was requeued and then
+    /// succeeded, is a success.
     pub syncs_hour: Outcomes,
     pub syncs_day: Outcomes,
     /// Jobs that failed for good: (id, error).

@@ -1,6 +1,6 @@
 //! Integration health at run time: gathers what each component did (the feeds' histories
 //! from the live pipeline, 1C ZUP's answers to a periodic probe and to the syncs' calls,
-//! call and job outcomes and halts from the store) and hands it to the pure rules of
+//! call outcomes, how jobs ended and halts from the store) and hands it to the pure rules of
 //! `wfm_core::health`. A background task probes 1C ZUP and recomputes the report every
 //! second; alert rules read its signals, the health endpoint computes it afresh.
 
@@ -19,8 +19,8 @@ use wfm_core::health::{
     QueueObservation, Status, SyncObservation,
 };
 use wfm_core::threshold::Indicator;
-use wfm_store::health::{OperationOutcome, SyncHalt};
-use wfm_store::integration::{JobFilter, JobKind, JobState, NewLogEntry};
+use wfm_store::health::SyncHalt;
+use wfm_store::integration::{FinishedJobs, JobFilter, JobKind, JobState, NewLogEntry};
 use wfm_store::{Store, StoreResult};
 
 use crate::integrations::registry::{HealthPolicy, SystemConfig};
@@ -109,16 +109,14 @@ fn operations(c: Component) -> (&'static [&'static str], &'static [JobKind]) {
     }
 }
 
-fn job_operation(kind: JobKind) -> String {
-    format!("job.{}", kind.as_str())
-}
-
-/// The rows of `operations` with `outcome`: (last day, last hour).
-fn counted(rows: &[OperationOutcome], operations: &[String], outcome: &str) -> (u64, u64) {
-    rows.iter()
-        .filter(|r| r.system == SYSTEM && r.outcome == outcome)
-        .filter(|r| operations.contains(&r.operation))
-        .fold((0, 0), |(d, h), r| (d + r.day, h + r.hour))
+/// The syncs of `kinds` that ended in `state`: (last day, last hour). Counted per job as it
+/// ended last, not per step of the log: a sync that failed, was requeued and succeeded is one
+/// success, so the failure it mended no longer holds the component degraded.
+fn counted(finished: &[FinishedJobs], kinds: &[JobKind], state: JobState) -> (u64, u64) {
+    finished
+        .iter()
+        .filter(|f| f.state == state && kinds.contains(&f.kind))
+        .fold((0, 0), |(d, h), f| (d + f.day, h + f.hour))
 }
 
 impl Health {
@@ -219,6 +217,13 @@ impl Health {
                 now - chrono::Duration::hours(1),
             )
             .await?;
+        let finished = self
+            .store
+            .finished_jobs(
+                now - chrono::Duration::days(1),
+                now - chrono::Duration::hours(1),
+            )
+            .await?;
         let successes = self.store.last_successes().await?;
         let halt = self.store.sync_halt(SYSTEM).await?;
         let dead = self
@@ -250,9 +255,8 @@ impl Health {
         ] {
             let (calls, kinds) = operations(c);
             let calls: Vec<String> = calls.iter().map(|s| s.to_string()).collect();
-            let jobs: Vec<String> = kinds.iter().map(|k| job_operation(*k)).collect();
-            let (ok_day, ok_hour) = counted(&outcomes, &jobs, "succeeded");
-            let (failed_day, failed_hour) = counted(&outcomes, &jobs, "dead");
+            let (ok_day, ok_hour) = counted(&finished, kinds, JobState::Succeeded);
+            let (failed_day, failed_hour) = counted(&finished, kinds, JobState::Dead);
             let last_success_at = successes
                 .iter()
                 .filter(|l| l.system == SYSTEM && calls.contains(&l.operation))

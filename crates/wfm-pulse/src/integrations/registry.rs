@@ -46,7 +46,7 @@ pub struct SystemConfig {
 }
 
 /// Retries of one call: transient failures only (no answer, timeout, 5xx), never a 4xx.
-/// Default: 3 attempts, 200 ms doubling to at most 5 s.
+/// Default: 3 attempts, 200 ms doubling to at most 5 s; a sync job may spend 100 attempts.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RetryPolicy {
@@ -54,6 +54,17 @@ pub struct RetryPolicy {
     pub max_attempts: u32,
     pub base_delay_ms: u64,
     pub max_delay_ms: u64,
+    /// Attempts a sync job may spend before it is dead (taken when the job is triggered).
+    /// Waiting out an outage of 1C ZUP spends none.
+    #[serde(default = "default_job_max_attempts")]
+    pub job_max_attempts: u32,
+}
+
+/// A sync job's attempts when the registry entry names none.
+pub const DEFAULT_JOB_MAX_ATTEMPTS: u32 = 100;
+
+fn default_job_max_attempts() -> u32 {
+    DEFAULT_JOB_MAX_ATTEMPTS
 }
 
 impl Default for RetryPolicy {
@@ -62,6 +73,7 @@ impl Default for RetryPolicy {
             max_attempts: 3,
             base_delay_ms: 200,
             max_delay_ms: 5_000,
+            job_max_attempts: DEFAULT_JOB_MAX_ATTEMPTS,
         }
     }
 }
@@ -202,6 +214,11 @@ impl SystemConfig {
             r.max_delay_ms >= r.base_delay_ms && r.max_delay_ms <= 300_000,
             "retry.max_delay_ms".into(),
             "must be at least base_delay_ms and at most 300000",
+        );
+        check(
+            (1..=1_000).contains(&r.job_max_attempts),
+            "retry.job_max_attempts".into(),
+            "must be from 1 to 1000",
         );
         check(
             (1..=100).contains(&self.circuit.failure_threshold),
@@ -524,11 +541,17 @@ mod tests {
     }
 
     #[test]
-    fn a_stored_entry_without_health_takes_the_defaults_and_a_partial_one_completes() {
+    fn a_stored_entry_without_health_or_job_attempts_takes_the_defaults_a_partial_one_completes() {
         let mut value = serde_json::to_value(default_zup()).unwrap();
         value.as_object_mut().unwrap().remove("health");
         let c: SystemConfig = serde_json::from_value(value.clone()).unwrap();
         assert_eq!(c.health, HealthPolicy::default());
+        value["retry"]
+            .as_object_mut()
+            .unwrap()
+            .remove("job_max_attempts");
+        let c: SystemConfig = serde_json::from_value(value.clone()).unwrap();
+        assert_eq!(c.retry.job_max_attempts, DEFAULT_JOB_MAX_ATTEMPTS);
         value["health"] = serde_json::json!({"down_after_ms": 90000});
         let c: SystemConfig = serde_json::from_value(value).unwrap();
         assert_eq!(c.health.down_after_ms, 90_000);
@@ -545,6 +568,7 @@ mod tests {
         c.base_url = "ftp://x".into();
         c.timeout_ms = 5;
         c.retry.max_delay_ms = 1;
+        c.retry.job_max_attempts = 0;
         c.endpoints[0].path = "/agents".into();
         c.endpoints.remove(4);
         c.workflow[1].stage = 1;
@@ -563,6 +587,7 @@ mod tests {
                 "base_url",
                 "timeout_ms",
                 "retry.max_delay_ms",
+                "retry.job_max_attempts",
                 "endpoints[0].path",
                 "endpoints",
                 "workflow[1].stage",

@@ -1,6 +1,7 @@
 //! Sync jobs with 1C ZUP: kept in the store's durable queue, run by workers one at a time per
-//! queue key (FIFO), retried with backoff while 1C ZUP is unavailable, every attempt and step
-//! in the integration activity log under the trigger's correlation id.
+//! queue key (FIFO), retried with backoff, waiting out any outage of 1C ZUP without spending
+//! attempts, every attempt and step in the integration activity log under the trigger's
+//! correlation id.
 
 pub mod daily;
 pub mod guard;
@@ -31,8 +32,6 @@ use scope::Scope;
 const LEASE: Duration = Duration::from_secs(60);
 /// How often an idle worker looks for jobs other instances enqueued.
 const POLL: Duration = Duration::from_secs(1);
-/// Attempts of a job in all: enough to ride out an outage of an hour at the backoff cap.
-pub const MAX_ATTEMPTS: u32 = 100;
 /// Backoff of a job between attempts.
 const JOB_BACKOFF_BASE: Duration = Duration::from_secs(2);
 const JOB_BACKOFF_MAX: Duration = Duration::from_secs(30);
@@ -47,6 +46,15 @@ pub struct Jobs {
     last_check: std::sync::Mutex<Option<guard::ConsistencyReport>>,
 }
 
+/// How 1C ZUP was unavailable to an attempt.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Unavailable {
+    /// The circuit was open: nothing was sent.
+    CircuitOpen,
+    /// Sent, and no usable answer came (no answer, a timeout, a 5xx) after the call's retries.
+    NoAnswer,
+}
+
 /// Why an attempt failed; transient failures are tried again.
 #[derive(Debug)]
 pub struct Failure {
@@ -55,6 +63,8 @@ pub struct Failure {
     pub retry_in: Option<Duration>,
     /// What was done before the failure (kept with the job, so a retry can skip it).
     pub partial: Option<Value>,
+    /// Set when the failure is 1C ZUP being unavailable.
+    pub unavailable: Option<Unavailable>,
 }
 
 impl Failure {
@@ -64,6 +74,7 @@ impl Failure {
             transient: false,
             retry_in: None,
             partial: None,
+            unavailable: None,
         }
     }
     fn with_partial(mut self, partial: Value) -> Self {
@@ -74,15 +85,27 @@ impl Failure {
 
 impl From<ZupError> for Failure {
     fn from(e: ZupError) -> Self {
-        let retry_in = match &e {
-            ZupError::Unavailable { retry_in, .. } => *retry_in,
-            _ => None,
+        let (retry_in, unavailable) = match &e {
+            ZupError::Unavailable {
+                retry_in,
+                circuit_open,
+                ..
+            } => (
+                *retry_in,
+                Some(if *circuit_open {
+                    Unavailable::CircuitOpen
+                } else {
+                    Unavailable::NoAnswer
+                }),
+            ),
+            _ => (None, None),
         };
         Failure {
             message: format!("{e}. Action: {}", e.action()),
             transient: e.is_transient(),
             retry_in,
             partial: None,
+            unavailable,
         }
     }
 }
@@ -94,6 +117,7 @@ impl From<StoreError> for Failure {
             message: e.to_string(),
             retry_in: None,
             partial: None,
+            unavailable: None,
         }
     }
 }
@@ -217,7 +241,7 @@ impl Jobs {
             // One queue per kind: uploads of one kind reach 1C in the order they were asked.
             queue_key: format!("zup:{}", kind.as_str()),
             idempotency_key,
-            max_attempts: MAX_ATTEMPTS,
+            max_attempts: self.zup.settings().retry.job_max_attempts,
             initiator: actor.name.clone(),
             correlation_id: actor.correlation_id.clone(),
         };
@@ -308,25 +332,43 @@ impl Jobs {
                 JobKind::TimetypeFetch => timesheet::run(&run, &scope).await,
             },
         };
+        let spent = match &outcome {
+            Err(f) if f.transient => self.spends_attempt(f).await,
+            _ => true,
+        };
+        let run_after = |f: &Failure| {
+            let wait = backoff(
+                job.attempts,
+                JOB_BACKOFF_BASE,
+                JOB_BACKOFF_MAX,
+                rand::random(),
+            );
+            Utc::now() + wait.max(f.retry_in.unwrap_or_default())
+        };
         let (outcome, step, records, error) = match outcome {
             Ok(result) => {
                 let records = result.get("records").and_then(Value::as_u64);
                 (JobOutcome::Succeeded { result }, "succeeded", records, None)
             }
-            Err(f) if f.transient && job.attempts < job.max_attempts => {
-                let wait = backoff(
-                    job.attempts,
-                    JOB_BACKOFF_BASE,
-                    JOB_BACKOFF_MAX,
-                    rand::random(),
+            Err(f) if f.transient && !spent => {
+                let error = f.message.clone();
+                (
+                    JobOutcome::Wait {
+                        run_after: run_after(&f),
+                        error: f.message,
+                        result: f.partial,
+                    },
+                    "waiting",
+                    None,
+                    Some(error),
                 )
-                .max(f.retry_in.unwrap_or_default());
-                let run_after = Utc::now() + wait;
+            }
+            Err(f) if f.transient && job.attempts < job.max_attempts => {
                 let error = f.message.clone();
                 (
                     JobOutcome::Retry {
+                        run_after: run_after(&f),
                         error: f.message,
-                        run_after,
                         result: f.partial,
                     },
                     "retrying",
@@ -350,6 +392,23 @@ impl Jobs {
         match self.store.finish_job(job.id, worker, &outcome).await {
             Ok(_) => self.log_step(job, step, records, error).await,
             Err(e) => tracing::error!(job = job.id, error = %e, "job outcome not recorded"),
+        }
+    }
+
+    /// Whether a transiently failed attempt spends one of the job's attempts. Attempts are
+    /// there to give up on a job that cannot succeed; waiting for 1C ZUP to come back is no
+    /// try at the job, so an outage of any length spends none and the job stays at the head
+    /// of its queue until 1C answers. Not spent: refused by the open circuit (nothing was
+    /// sent), or no usable answer while 1C does not answer a probe of its address either (it
+    /// is down; the circuit's half-open probe failing is this). Spent: no usable answer while
+    /// 1C answers its address (this request fails on its own, and a job that keeps failing
+    /// so ends dead after its attempts instead of holding its queue for ever), and every
+    /// other transient failure (the store's).
+    async fn spends_attempt(&self, f: &Failure) -> bool {
+        match f.unavailable {
+            None => true,
+            Some(Unavailable::CircuitOpen) => false,
+            Some(Unavailable::NoAnswer) => self.zup.probe().await.is_ok(),
         }
     }
 

@@ -11,7 +11,7 @@ use wfm_pulse::sim::zup::{ZupSim, ZupSimConfig};
 
 use super::*;
 
-const PASSWORD: &str = "sim-password";
+pub(super) const PASSWORD: &str = "sim-password";
 
 /// The simulator served on `addr` until the sender is used or dropped.
 async fn serve(sim: &ZupSim, addr: SocketAddr) -> oneshot::Sender<()> {
@@ -96,7 +96,7 @@ pub(super) async fn trigger(s: &TestServer, body: Value) -> (u16, Value) {
 }
 
 /// Polls the job until it is final.
-async fn settled(s: &TestServer, id: &Value, secs: u64) -> Value {
+pub(super) async fn settled(s: &TestServer, id: &Value, secs: u64) -> Value {
     common::eventually(&format!("job {id} finishing"), secs, async || {
         let (_, job) = s
             .call(

@@ -1,5 +1,6 @@
 //! The durable sync-job queue: enqueue with idempotency keys, claim by lease (FIFO per queue
-//! key, safe with several workers on either backend), progress, finish and requeue.
+//! key, safe with several workers on either backend), progress, finish (a wait for the
+//! partner gives its attempt back), requeue, and counts of jobs by state and by how they ended.
 
 use chrono::{DateTime, Utc};
 use sqlx::any::AnyRow;
@@ -7,7 +8,7 @@ use sqlx::{AnyConnection, Row};
 
 use super::{SqlStore, audit, codec, time};
 use crate::error::{StoreError, StoreResult};
-use crate::integration::{Job, JobFilter, JobKind, JobOutcome, JobState, NewJob};
+use crate::integration::{FinishedJobs, Job, JobFilter, JobKind, JobOutcome, JobState, NewJob};
 use crate::model::Actor;
 
 /// Whether a `sync_jobs` row may be claimed at `$1` (ms): due, or held by a lease that ran
@@ -252,7 +253,9 @@ impl SqlStore {
         tx.commit().await.map_err(err)
     }
 
-    /// Ends `worker`'s attempt with its outcome; the lease is released either way.
+    /// Ends `worker`'s attempt with its outcome; the lease is released either way. The claim
+    /// counted the attempt; a wait gives it back (the read above holds while the update
+    /// below finds the job still `worker`'s).
     pub(crate) async fn finish(
         &self,
         id: i64,
@@ -265,8 +268,22 @@ impl SqlStore {
             return Err(not_held(id, worker));
         }
         let now = time::now_ms();
+        let attempts = match outcome {
+            JobOutcome::Wait { .. } => current.attempts.saturating_sub(1),
+            _ => current.attempts,
+        };
         let (state, result, error, run_after) = match outcome {
             JobOutcome::Succeeded { result } => (JobState::Succeeded, Some(result), None, None),
+            JobOutcome::Wait {
+                error,
+                run_after,
+                result,
+            } => (
+                JobState::Retrying,
+                result.as_ref(),
+                Some(error),
+                Some(run_after.timestamp_millis()),
+            ),
             JobOutcome::Retry {
                 error,
                 run_after,
@@ -295,8 +312,8 @@ impl SqlStore {
         let row = sqlx::query(
             "UPDATE sync_jobs SET state = $1, result = COALESCE($2, result), \
              last_error = COALESCE($3, last_error), run_after = COALESCE($4, run_after), \
-             finished_at = $5, lease_owner = NULL, lease_until = NULL, updated_at = $6 \
-             WHERE id = $7 AND state = 'running' AND lease_owner = $8 RETURNING *",
+             finished_at = $5, lease_owner = NULL, lease_until = NULL, updated_at = $6, \
+             attempts = $9 WHERE id = $7 AND state = 'running' AND lease_owner = $8 RETURNING *",
         )
         .bind(state.as_str())
         .bind(result)
@@ -306,6 +323,7 @@ impl SqlStore {
         .bind(now)
         .bind(id)
         .bind(worker)
+        .bind(i64::from(attempts))
         .fetch_optional(&mut *tx)
         .await
         .map_err(err)?
@@ -395,5 +413,41 @@ impl SqlStore {
         }
         counts.sort_by_key(|(s, _)| JobState::ALL.iter().position(|a| a == s));
         Ok(counts)
+    }
+
+    /// Jobs ended at or after `day_since` per kind and final state, those ended at or after
+    /// `hour_since` counted apart. The job row holds how a job ended last (a requeue clears
+    /// `finished_at`), so each job counts once, unlike the log's steps.
+    pub(crate) async fn finished_counts(
+        &self,
+        day_since: DateTime<Utc>,
+        hour_since: DateTime<Utc>,
+    ) -> StoreResult<Vec<FinishedJobs>> {
+        let mut conn = self.acquire().await?;
+        let rows = sqlx::query(
+            "SELECT kind, state, COUNT(*) AS day, \
+             SUM(CASE WHEN finished_at >= $2 THEN 1 ELSE 0 END) AS hour FROM sync_jobs \
+             WHERE state IN ('succeeded', 'dead') AND finished_at >= $1 \
+             GROUP BY kind, state ORDER BY kind, state",
+        )
+        .bind(day_since.timestamp_millis())
+        .bind(hour_since.timestamp_millis())
+        .fetch_all(&mut *conn)
+        .await
+        .map_err(err)?;
+        let mut out = Vec::new();
+        for row in &rows {
+            let kind: String = row.try_get("kind").map_err(err)?;
+            let state: String = row.try_get("state").map_err(err)?;
+            out.push(FinishedJobs {
+                kind: JobKind::parse(&kind)
+                    .ok_or_else(|| StoreError::Other(format!("unknown job kind {kind}")))?,
+                state: JobState::parse(&state)
+                    .ok_or_else(|| StoreError::Other(format!("unknown job state {state}")))?,
+                day: codec::unsigned(row, "day").map_err(err)?,
+                hour: codec::unsigned(row, "hour").map_err(err)?,
+            });
+        }
+        Ok(out)
     }
 }

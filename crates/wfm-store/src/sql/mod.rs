@@ -256,6 +256,13 @@ impl Store for SqlStore {
     async fn job_counts(&self) -> StoreResult<Vec<(JobState, u64)>> {
         self.counts_by_state().await
     }
+    async fn finished_jobs(
+        &self,
+        day_since: DateTime<Utc>,
+        hour_since: DateTime<Utc>,
+    ) -> StoreResult<Vec<FinishedJobs>> {
+        self.finished_counts(day_since, hour_since).await
+    }
 
     async fn append_integration_log(&self, entries: &[NewLogEntry]) -> StoreResult<()> {
         self.append_log(entries).await

@@ -1,6 +1,7 @@
 //! Conformance of the integration-health records: accepted events per kind and receipt
-//! bucket, integration log outcomes over a day and its last hour, and the halts of
-//! automatic synchronization (one in force per system, audited, with a one-time acceptance).
+//! bucket, integration log outcomes over a day and its last hour, sync jobs by how they
+//! ended, and the halts of automatic synchronization (one in force per system, audited, with
+//! a one-time acceptance).
 
 use std::sync::Arc;
 
@@ -8,7 +9,7 @@ use chrono::{DateTime, Duration, TimeZone, Utc};
 use serde_json::json;
 use wfm_core::event::{AgentState, EventKind};
 use wfm_store::health::{EventActivity, NewSyncHalt};
-use wfm_store::integration::NewLogEntry;
+use wfm_store::integration::{FinishedJobs, JobKind, JobOutcome, JobState, NewJob, NewLogEntry};
 use wfm_store::live::NewEvent;
 use wfm_store::{Store, StoreError};
 
@@ -17,6 +18,7 @@ use super::{actor, audit_of};
 pub async fn run(store: &Arc<dyn Store>) {
     event_activity(store).await;
     outcomes(store).await;
+    finished_jobs(store).await;
     halts(store).await;
 }
 
@@ -40,12 +42,8 @@ fn class_total(rows: &[EventActivity], class: &str) -> (u64, Option<DateTime<Utc
 }
 
 async fn event_activity(store: &Arc<dyn Store>) {
-    // Events stored by other parts were received before `since`: start at the next
-    // millisecond, once the clock has reached it.
-    let since = Utc::now() + Duration::milliseconds(1);
-    while Utc::now() < since {
-        tokio::task::yield_now().await;
-    }
+    // Events stored by other parts were received before `since`.
+    let since = fresh_instant().await;
     let now = Utc::now();
     let state = |agent_id| EventKind::AgentStateChanged {
         agent_id,
@@ -186,6 +184,106 @@ async fn outcomes(store: &Arc<dyn Store>) {
             ),
         ]
     );
+}
+
+/// The next millisecond, once the clock has reached it: whatever was stored before is earlier.
+async fn fresh_instant() -> DateTime<Utc> {
+    let at = Utc::now() + Duration::milliseconds(1);
+    while Utc::now() < at {
+        tokio::task::yield_now().await;
+    }
+    at
+}
+
+/// Enqueues a job of `kind` (its own queue), claims it and ends the attempt with `outcome`.
+async fn ended(store: &Arc<dyn Store>, kind: JobKind, outcome: JobOutcome) -> i64 {
+    let job = NewJob {
+        kind,
+        scope: json!({}),
+        queue_key: format!("q-finished-{}", uuid::Uuid::new_v4()),
+        idempotency_key: None,
+        max_attempts: 3,
+        initiator: "user:conformance".into(),
+        correlation_id: "c-finished".into(),
+    };
+    let (job, _) = store.enqueue_job(&job, &actor("c-finished")).await.unwrap();
+    again(store, job.id, Utc::now(), outcome).await;
+    job.id
+}
+
+/// Claims job `id` at `now` (the only one runnable) and ends the attempt with `outcome`.
+async fn again(store: &Arc<dyn Store>, id: i64, now: DateTime<Utc>, outcome: JobOutcome) {
+    let claimed = store
+        .claim_job("w-finished", now, now + Duration::hours(1))
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(claimed.id, id);
+    store.finish_job(id, "w-finished", &outcome).await.unwrap();
+}
+
+/// A job counts once, as it ended last: a dead job requeued then succeeded is a success,
+/// one requeued and not yet run again is nothing, nor is a job retrying.
+async fn finished_jobs(store: &Arc<dyn Store>) {
+    let dead = || JobOutcome::Dead {
+        error: "refused".into(),
+        result: None,
+    };
+    let ok = || JobOutcome::Succeeded { result: json!({}) };
+    let since = fresh_instant().await;
+    ended(store, JobKind::ScheduleUpload, dead()).await;
+    let revived = ended(store, JobKind::ScheduleUpload, dead()).await;
+    ended(store, JobKind::PersonnelSync, ok()).await;
+    let hour = fresh_instant().await;
+    ended(store, JobKind::PersonnelSync, dead()).await;
+    store
+        .requeue_job(revived, &actor("c-finished"))
+        .await
+        .unwrap();
+    again(store, revived, Utc::now(), ok()).await;
+    let later = Utc::now() + Duration::hours(1);
+    let retrying = ended(
+        store,
+        JobKind::ScheduleUpload,
+        JobOutcome::Retry {
+            error: "timed out".into(),
+            run_after: later,
+            result: None,
+        },
+    )
+    .await;
+    let requeued = ended(store, JobKind::PersonnelSync, dead()).await;
+    store
+        .requeue_job(requeued, &actor("c-finished"))
+        .await
+        .unwrap();
+
+    let got = store.finished_jobs(since, hour).await.unwrap();
+    let row = |kind, state, day, hour| FinishedJobs {
+        kind,
+        state,
+        day,
+        hour,
+    };
+    assert_eq!(
+        got,
+        [
+            row(JobKind::PersonnelSync, JobState::Dead, 1, 1),
+            row(JobKind::PersonnelSync, JobState::Succeeded, 1, 0),
+            row(JobKind::ScheduleUpload, JobState::Dead, 1, 0),
+            row(JobKind::ScheduleUpload, JobState::Succeeded, 1, 1),
+        ]
+    );
+    assert_eq!(
+        store
+            .finished_jobs(fresh_instant().await, later)
+            .await
+            .unwrap(),
+        []
+    );
+    // Leave nothing runnable for the parts after.
+    again(store, requeued, Utc::now(), ok()).await;
+    again(store, retrying, later, ok()).await;
 }
 
 async fn halts(store: &Arc<dyn Store>) {

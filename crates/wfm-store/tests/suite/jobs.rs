@@ -1,5 +1,6 @@
 //! Conformance of the durable sync-job queue: idempotent enqueue, leases, FIFO per queue
-//! key, retries, requeue, listing, and several workers claiming concurrently.
+//! key, retries, waits that give their attempt back, requeue, listing, and several workers
+//! claiming concurrently.
 
 use std::collections::HashSet;
 use std::sync::{Arc, Mutex};
@@ -14,6 +15,7 @@ use super::{actor, audit_of};
 pub async fn run(store: &Arc<dyn Store>) {
     jobs(store).await;
     leases(store).await;
+    waits(store).await;
     job_lists(store).await;
     concurrent_claims(store).await;
 }
@@ -294,6 +296,85 @@ async fn leases(store: &Arc<dyn Store>) {
     assert_eq!(done.result, Some(json!({"created": 4})));
     assert_eq!((done.lease_owner, done.lease_until), (None, None));
     assert!(done.finished_at.is_some());
+}
+
+/// Waiting for the partner gives the attempt back: a job of one attempt waits again and
+/// again and is still there to run; a retry spends it.
+async fn waits(store: &Arc<dyn Store>) {
+    let job = enqueue(store, new_job("q-wait", None, 1, "c-wait")).await;
+    let mut now = Utc::now();
+    for round in 0..3 {
+        let claimed = store
+            .claim_job("w1", now, now + Duration::hours(1))
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!((claimed.id, claimed.attempts), (job.id, 1), "round {round}");
+        let run_after = now + Duration::seconds(5);
+        let waiting = store
+            .finish_job(
+                job.id,
+                "w1",
+                &JobOutcome::Wait {
+                    error: "1C is unavailable".into(),
+                    run_after,
+                    result: Some(json!({"sent": round})),
+                },
+            )
+            .await
+            .unwrap();
+        assert_eq!((waiting.state, waiting.attempts), (JobState::Retrying, 0));
+        assert_eq!(waiting.run_after, ms(run_after));
+        assert_eq!(waiting.last_error.as_deref(), Some("1C is unavailable"));
+        assert_eq!(waiting.result, Some(json!({"sent": round})));
+        assert_eq!((waiting.lease_owner, waiting.finished_at), (None, None));
+        assert_eq!(
+            store
+                .claim_job("w1", now, now + Duration::hours(1))
+                .await
+                .unwrap(),
+            None,
+            "not due before run_after"
+        );
+        now = run_after;
+    }
+    conflict(
+        store
+            .finish_job(
+                job.id,
+                "w1",
+                &JobOutcome::Wait {
+                    error: "not held".into(),
+                    run_after: now,
+                    result: None,
+                },
+            )
+            .await,
+    );
+    let claimed = store
+        .claim_job("w2", now, now + Duration::hours(1))
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!((claimed.id, claimed.attempts), (job.id, 1));
+    let dead = store
+        .finish_job(
+            job.id,
+            "w2",
+            &JobOutcome::Retry {
+                error: "timed out".into(),
+                run_after: now,
+                result: None,
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!((dead.state, dead.attempts), (JobState::Dead, 1));
+    assert_eq!(
+        dead.result,
+        Some(json!({"sent": 2})),
+        "the last result kept"
+    );
 }
 
 async fn job_lists(store: &Arc<dyn Store>) {

@@ -48,6 +48,8 @@ pub enum ZupError {
     #[error("1C ZUP is unavailable: {reason}")]
     Unavailable {
         reason: String,
+        /// The open circuit refused the call before anything was sent (a call whose tries
+        /// failed until the circuit opened under it did send).
         circuit_open: bool,
         /// When the circuit lets a probe through again.
         retry_in: Option<Duration>,
@@ -380,8 +382,8 @@ impl ZupClient {
                 row.error = Some("circuit open: not sent".into());
                 self.log(vec![row]).await;
                 return Err(ZupError::Unavailable {
+                    circuit_open: last_failure.is_none(),
                     reason: last_failure.unwrap_or_else(|| "the circuit breaker is open".into()),
-                    circuit_open: true,
                     retry_in: Some(wait),
                 });
             }
