@@ -296,3 +296,111 @@ async fn connections_beyond_the_limit_wait_for_a_free_one() {
     assert_eq!(served.expect("still waiting").unwrap().status, 200);
     s.stop().await;
 }
+
+/// On one kept-alive connection, 300 times: a POST refused before its body is read (bad
+/// path id 400, no token 401, rate limited 429), its body arriving a moment after its head,
+/// then a normal request. Every follow-up is answered on the same connection.
+#[tokio::test]
+async fn a_refused_request_leaves_its_connection_reusable() {
+    let s = TestServer::start_with(&[("WFM_RATE_LIMIT_INGEST", "0.001")]).await;
+    let supervisor = format!("Authorization: Bearer {}", s.token(Role::Supervisor));
+    let integration = format!("Authorization: Bearer {}", s.token(Role::Integration));
+    let json = "Content-Type: application/json".to_string();
+    // The integration principal's one ingest request of the burst, so the next are 429.
+    let r = s
+        .request(Method::POST, "/api/v1/events")
+        .bearer_auth(s.token(Role::Integration))
+        .json(&serde_json::json!([]))
+        .send()
+        .await
+        .unwrap();
+    assert_ne!(r.status(), 429);
+
+    let body = format!(
+        "[{}]",
+        "{\"note\": \"a body the server does not want\"},".repeat(40)
+    );
+    let body = body.replace(",]", "]");
+    let refusals: [(&str, Vec<String>, u16); 3] = [
+        (
+            "/api/v1/alerts/abc/acknowledge",
+            vec![supervisor, json.clone()],
+            400,
+        ),
+        ("/api/v1/events", vec![json.clone()], 401),
+        ("/api/v1/events", vec![integration, json], 429),
+    ];
+    let mut c = Raw::connect(&s).await;
+    let mut failures = Vec::new();
+    for round in 0..300 {
+        let (path, headers, expected) = &refusals[round % 3];
+        let head = c.head("POST", path, headers, body.len());
+        let follow_up = c.head("GET", "/healthz", &[], 0);
+        let (first, rest) = body.as_bytes().split_at(10);
+        let sent = async {
+            c.send(&[head.as_slice(), first].concat()).await?;
+            // The rest of the body comes in a later segment, as from a client that writes the
+            // head and the body separately: the server may answer before it has arrived.
+            tokio::time::sleep(Duration::from_millis(3)).await;
+            c.send(&[rest, follow_up.as_slice()].concat()).await
+        };
+        if let Err(e) = sent.await {
+            failures.push(format!("round {round}: sending: {e}"));
+            break;
+        }
+        match c.response().await {
+            Ok(r) if r.status == *expected && r.header("connection") != Some("close") => {}
+            other => {
+                failures.push(format!("round {round}: refusal {expected}: {other:?}"));
+                break;
+            }
+        }
+        match c.response().await {
+            Ok(r) if r.status == 200 => {}
+            other => {
+                failures.push(format!("round {round}: follow-up: {other:?}"));
+                break;
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{failures:?}");
+    s.stop().await;
+}
+
+/// A client that sends `Expect: 100-continue` and waits is answered at once when its request
+/// is refused, and told the connection closes (its body was never asked for); a request that
+/// is read gets its `100 Continue`.
+#[tokio::test]
+async fn a_refused_client_expecting_continue_is_not_asked_for_its_body() {
+    let s = TestServer::start().await;
+    let expect = "Expect: 100-continue".to_string();
+    let mut c = Raw::connect(&s).await;
+    let head = c.head(
+        "POST",
+        "/api/v1/events",
+        std::slice::from_ref(&expect),
+        5000,
+    );
+    c.send(&head).await.unwrap();
+    let r = tokio::time::timeout(DEADLINE, c.response())
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!((r.status, r.header("connection")), (401, Some("close")));
+
+    let body = r#"{"calls": 100, "interval_seconds": 1800, "aht_seconds": 180}"#;
+    let mut c = Raw::connect(&s).await;
+    let token = format!("Authorization: Bearer {}", s.token(Role::Viewer));
+    let head = c.head(
+        "POST",
+        "/api/v1/staffing/erlang-c",
+        &[token, expect, "Content-Type: application/json".into()],
+        body.len(),
+    );
+    c.send(&head).await.unwrap();
+    assert_eq!(c.response().await.unwrap().status, 100);
+    c.send(body.as_bytes()).await.unwrap();
+    let r = c.response().await.unwrap();
+    assert_eq!((r.status, r.header("connection")), (200, None));
+    s.stop().await;
+}

@@ -1,6 +1,7 @@
 //! The HTTP server: state, router assembly, OpenAPI document, and serving until shutdown.
 
 pub mod conn;
+pub mod drain;
 pub mod error;
 pub mod extract;
 pub mod middleware;
@@ -119,8 +120,10 @@ pub fn router(state: AppState) -> Router {
             state.clone(),
             crate::metrics::record,
         ))
+        .layer(axum::middleware::from_fn(drain::unread_body))
         // A body that stalls fails its read after this pause (the handler answers 4xx and
-        // the connection closes) instead of holding the request forever.
+        // the connection closes) instead of holding the request forever. Outside the drain,
+        // so the drain of a body that stalled fails at once too.
         .layer(tower_http::timeout::RequestBodyTimeoutLayer::new(
             state.connections.body_timeout,
         ))
