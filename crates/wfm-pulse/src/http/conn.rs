@@ -90,7 +90,7 @@ impl ConnLimits {
 }
 
 /// Files the process needs besides connections: the store, logs, the listener.
-const OTHER_FILES: u64 = 64;
+const OTHER_FILES: usize = 64;
 
 /// Serves `app` on `listener` until `shutdown` completes; then stops accepting, closes idle
 /// connections and waits for those with a request under way to finish it.
@@ -173,10 +173,10 @@ fn warn_if_open_files_short(max_connections: usize) {
         if unsafe { libc::getrlimit(libc::RLIMIT_NOFILE, &mut limit) } != 0 {
             return;
         }
-        let needed = max_connections as u64 + OTHER_FILES;
-        if (limit.rlim_cur as u64) < needed {
+        let needed = max_connections.saturating_add(OTHER_FILES) as libc::rlim_t;
+        if limit.rlim_cur < needed {
             tracing::warn!(
-                open_files = limit.rlim_cur as u64,
+                open_files = limit.rlim_cur,
                 max_connections,
                 "the open-file limit (ulimit -n) is below max_connections + {OTHER_FILES}: \
                  raise it or lower max_connections"
