@@ -209,7 +209,7 @@ pub async fn run(cli: Cli) -> Result<(), String> {
             println!("{c:#?}");
             println!("\nSettings (file key, environment variable, meaning):");
             for (key, var, what) in SETTINGS {
-                println!("  {key:<18} {var:<22} {what}");
+                println!("  {key:<22} {var:<26} {what}");
             }
             Ok(())
         }

@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
+use crate::http::conn::ConnLimits;
 use crate::http::rate_limit::Limits;
 
 /// A secret value; shows as `***`.
@@ -44,6 +45,8 @@ pub struct Config {
     pub notify: NotifyConfig,
     /// Days audit entries are kept; older ones are purged daily.
     pub audit_retention_days: u32,
+    /// Header and body timeouts, and the limit on client connections.
+    pub connections: ConnLimits,
 }
 
 /// Alert notification settings.
@@ -83,6 +86,7 @@ impl fmt::Debug for Config {
             .field("ingest_create_unknown", &self.ingest_create_unknown)
             .field("notify", &self.notify)
             .field("audit_retention_days", &self.audit_retention_days)
+            .field("connections", &self.connections)
             .finish()
     }
 }
@@ -107,6 +111,9 @@ struct Layer {
     notify_secret: Option<String>,
     sms_gateway: Option<String>,
     audit_retention_days: Option<f64>,
+    header_timeout_seconds: Option<f64>,
+    body_timeout_seconds: Option<f64>,
+    max_connections: Option<f64>,
 }
 
 /// Audit entries are kept seven years by default (2557 days, leap days included).
@@ -196,6 +203,21 @@ pub const SETTINGS: &[(&str, &str, &str)] = &[
         "WFM_AUDIT_RETENTION_DAYS",
         "days audit entries are kept, 1 to 36500; older ones are purged daily (default 2557, about 7 years)",
     ),
+    (
+        "header_timeout_seconds",
+        "WFM_HEADER_TIMEOUT_SECONDS",
+        "longest wait for a request's headers, and for the next request on an idle connection (default 10)",
+    ),
+    (
+        "body_timeout_seconds",
+        "WFM_BODY_TIMEOUT_SECONDS",
+        "longest pause while a request body arrives (default 30)",
+    ),
+    (
+        "max_connections",
+        "WFM_MAX_CONNECTIONS",
+        "client connections served at once; more wait to be accepted (default 4096)",
+    ),
 ];
 
 fn env_layer(env: &dyn Fn(&str) -> Option<String>) -> Result<Layer, String> {
@@ -225,6 +247,9 @@ fn env_layer(env: &dyn Fn(&str) -> Option<String>) -> Result<Layer, String> {
         notify_secret: env("WFM_NOTIFY_SECRET"),
         sms_gateway: env("WFM_SMS_GATEWAY"),
         audit_retention_days: number("WFM_AUDIT_RETENTION_DAYS")?,
+        header_timeout_seconds: number("WFM_HEADER_TIMEOUT_SECONDS")?,
+        body_timeout_seconds: number("WFM_BODY_TIMEOUT_SECONDS")?,
+        max_connections: number("WFM_MAX_CONNECTIONS")?,
     })
 }
 
@@ -253,6 +278,11 @@ impl Config {
             None => Layer::default(),
         };
         let env = env_layer(env)?;
+        let connections = ConnLimits::from_settings(
+            env.header_timeout_seconds.or(file.header_timeout_seconds),
+            env.body_timeout_seconds.or(file.body_timeout_seconds),
+            env.max_connections.or(file.max_connections),
+        )?;
         let bind = env
             .bind
             .or(file.bind)
@@ -338,6 +368,7 @@ impl Config {
             }
         };
         Ok(Config {
+            connections,
             audit_retention_days,
             notify,
             ingest_create_unknown,
@@ -449,6 +480,7 @@ fn write_private(path: &Path, text: &str) -> std::io::Result<()> {
 mod tests {
     use super::*;
     use std::collections::HashMap;
+    use std::time::Duration;
 
     fn env(vars: &[(&str, &str)]) -> impl Fn(&str) -> Option<String> {
         let map: HashMap<String, String> = vars
@@ -498,6 +530,18 @@ mod tests {
         }
         let e = Config::resolve(None, &env(&[("WFM_AUDIT_RETENTION_DAYS", "long")])).unwrap_err();
         assert!(e.contains("WFM_AUDIT_RETENTION_DAYS"), "{e}");
+    }
+
+    #[test]
+    fn connection_limits_are_layered_too() {
+        let c = Config::resolve(None, &env(&[])).unwrap();
+        assert_eq!(c.connections, ConnLimits::default());
+        let file = "header_timeout_seconds = 5\nmax_connections = 100";
+        let c = Config::resolve(Some(file), &env(&[("WFM_MAX_CONNECTIONS", "200")])).unwrap();
+        assert_eq!(c.connections.header_timeout, Duration::from_secs(5));
+        assert_eq!(c.connections.max_connections, 200);
+        let e = Config::resolve(None, &env(&[("WFM_BODY_TIMEOUT_SECONDS", "0")])).unwrap_err();
+        assert!(e.contains("body_timeout_seconds"), "{e}");
     }
 
     #[test]

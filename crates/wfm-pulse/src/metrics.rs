@@ -1,6 +1,8 @@
 //! Request metrics and the Prometheus `/metrics` endpoint: one middleware records every
 //! request (by route template, method and status class) for both the exposition and the
 //! capacity analysis; the rest of the exposition is read from the service at scrape time.
+//! Every label takes its values from a fixed set, never from what a client sent, so no
+//! client can grow the exposition.
 
 use std::collections::{HashMap, VecDeque};
 use std::fmt::Write;
@@ -13,6 +15,7 @@ use axum::http::{Method, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
+use wfm_core::alerting::rule::Severity;
 use wfm_core::capacity::{bucket_of, histogram_quantile, latency_bounds_us};
 use wfm_store::alerts::AlertFilter;
 use wfm_store::integration::JobState;
@@ -29,6 +32,21 @@ const SLOT: Duration = Duration::from_secs(5);
 const SLOTS: usize = 180;
 /// The route label of requests no route matched (the raw path is never a label).
 pub const UNMATCHED: &str = "unmatched";
+/// The method label of any method but the standard ones.
+pub const OTHER_METHOD: &str = "other";
+/// The methods counted under their own name.
+const METHODS: [&str; 9] = [
+    "GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS", "CONNECT", "TRACE",
+];
+
+/// The method as a label: a standard method by name, any other (HTTP lets a client invent
+/// them) as [`OTHER_METHOD`].
+pub fn method_label(method: &Method) -> &'static str {
+    METHODS
+        .into_iter()
+        .find(|m| *m == method.as_str())
+        .unwrap_or(OTHER_METHOD)
+}
 
 /// Requests of one route, method and status class since start.
 #[derive(Debug, Clone, Default)]
@@ -47,8 +65,8 @@ struct Slot {
 
 #[derive(Default)]
 struct Recorded {
-    /// route -> (method, status class) -> series.
-    series: HashMap<String, HashMap<(Method, u16), Series>>,
+    /// route -> (method label, status class) -> series.
+    series: HashMap<String, HashMap<(&'static str, u16), Series>>,
     recent: VecDeque<Slot>,
 }
 
@@ -93,7 +111,9 @@ impl Requests {
             Some(m) => m,
             None => r.series.entry(route.to_string()).or_default(),
         };
-        let s = by_route.entry((method.clone(), status / 100)).or_default();
+        let s = by_route
+            .entry((method_label(method), status / 100))
+            .or_default();
         s.count += 1;
         s.sum_seconds += seconds;
         if let Some(b) = s.buckets.get_mut(coarse) {
@@ -140,17 +160,17 @@ impl Requests {
     }
 
     /// Every series since start, sorted by route, method and status class.
-    fn series(&self) -> Vec<(String, Method, u16, Series)> {
+    fn series(&self) -> Vec<(String, &'static str, u16, Series)> {
         let r = self.recorded.lock().unwrap_or_else(|p| p.into_inner());
         let mut out: Vec<_> = r
             .series
             .iter()
             .flat_map(|(route, m)| {
                 m.iter()
-                    .map(|((method, class), s)| (route.clone(), method.clone(), *class, s.clone()))
+                    .map(|((method, class), s)| (route.clone(), *method, *class, s.clone()))
             })
             .collect();
-        out.sort_by(|a, b| (&a.0, a.1.as_str(), a.2).cmp(&(&b.0, b.1.as_str(), b.2)));
+        out.sort_by(|a, b| (&a.0, a.1, a.2).cmp(&(&b.0, b.1, b.2)));
         out
     }
 }
@@ -252,7 +272,7 @@ fn requests(out: &mut Exposition, requests: &Requests) {
         let status = class_of(*class);
         let labels = [
             ("route", route.as_str()),
-            ("method", method.as_str()),
+            ("method", method),
             ("status", &status),
         ];
         out.sample("wfm_http_requests_total", &labels, s.count as f64);
@@ -270,7 +290,7 @@ fn requests(out: &mut Exposition, requests: &Requests) {
             let le = number(*bound);
             let labels = [
                 ("route", route.as_str()),
-                ("method", method.as_str()),
+                ("method", method),
                 ("status", &status),
                 ("le", &le),
             ];
@@ -282,7 +302,7 @@ fn requests(out: &mut Exposition, requests: &Requests) {
         }
         let base = [
             ("route", route.as_str()),
-            ("method", method.as_str()),
+            ("method", method),
             ("status", &status),
         ];
         let inf = [base[0], base[1], base[2], ("le", "+Inf")];
@@ -366,16 +386,16 @@ async fn store_figures(out: &mut Exposition, state: &AppState) {
     };
     match state.store.list_alerts(&filter).await {
         Ok(alerts) => {
-            let mut counts: std::collections::BTreeMap<(String, &str), u64> = Default::default();
+            let mut counts: std::collections::BTreeMap<(&str, &str), u64> = Default::default();
             for a in &alerts {
-                *counts
-                    .entry((a.severity.clone(), a.state.as_str()))
-                    .or_default() += 1;
+                // The severity is stored as text: a value no rule can have is folded too.
+                let severity = Severity::parse(&a.severity).map_or("other", Severity::as_str);
+                *counts.entry((severity, a.state.as_str())).or_default() += 1;
             }
             for ((severity, st), n) in counts {
                 out.sample(
                     "wfm_alerts_open",
-                    &[("severity", &severity), ("state", st)],
+                    &[("severity", severity), ("state", st)],
                     n as f64,
                 );
             }
@@ -477,6 +497,23 @@ mod tests {
         assert_eq!((series[0].2, series[0].3.count), (2, 5));
         assert_eq!(series[0].3.buckets[0], 1, "1 ms is in the first bucket");
         assert_eq!((series[1].2, series[1].3.count), (4, 1));
+    }
+
+    #[test]
+    fn invented_methods_share_one_label() {
+        assert_eq!(method_label(&Method::PATCH), "PATCH");
+        for invented in ["X1", "get", "PROPFIND"] {
+            let m = Method::from_bytes(invented.as_bytes()).unwrap();
+            assert_eq!(method_label(&m), OTHER_METHOD, "{invented}");
+        }
+        let r = Requests::default();
+        for i in 0..100 {
+            let m = Method::from_bytes(format!("X{i}").as_bytes()).unwrap();
+            r.record(UNMATCHED, &m, 404, Duration::from_millis(1));
+        }
+        let series = r.series();
+        assert_eq!(series.len(), 1);
+        assert_eq!((series[0].1, series[0].3.count), (OTHER_METHOD, 100));
     }
 
     #[test]

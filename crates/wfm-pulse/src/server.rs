@@ -98,6 +98,7 @@ pub async fn prepare(config: &Config) -> Result<AppState, String> {
     Ok(AppState {
         capacity,
         audit_retention_days: config.audit_retention_days,
+        connections: config.connections,
         alerts,
         store,
         keys: Arc::new(keys),

@@ -1,5 +1,7 @@
 //! The HTTP server: state, router assembly, OpenAPI document, and serving until shutdown.
 
+pub mod conn;
+pub mod drain;
 pub mod error;
 pub mod extract;
 pub mod middleware;
@@ -43,6 +45,8 @@ pub struct AppState {
     pub capacity: Arc<crate::capacity::Capacity>,
     /// Days audit entries are kept (the daily retention purge removes older ones).
     pub audit_retention_days: u32,
+    /// Timeouts and the limit on client connections.
+    pub connections: conn::ConnLimits,
 }
 
 /// Workers running sync jobs in each instance.
@@ -117,6 +121,13 @@ pub fn router(state: AppState) -> Router {
             state.clone(),
             crate::metrics::record,
         ))
+        .layer(axum::middleware::from_fn(drain::unread_body))
+        // A body that stalls fails its read after this pause (the handler answers 4xx and
+        // the connection closes) instead of holding the request forever. Outside the drain,
+        // so the drain of a body that stalled fails at once too.
+        .layer(tower_http::timeout::RequestBodyTimeoutLayer::new(
+            state.connections.body_timeout,
+        ))
         .with_state(state)
 }
 
@@ -140,13 +151,13 @@ pub async fn serve(
     let capacity = tokio::spawn(state.capacity.clone().run(stopped.clone()));
     let alerting = tokio::spawn(state.alerts.clone().run(stopped));
     let live = state.live.clone();
-    let served = axum::serve(listener, router(state))
-        .with_graceful_shutdown(async move {
-            shutdown.await;
-            live.close();
-            let _ = stop.send(true);
-        })
-        .await;
+    let limits = state.connections;
+    conn::serve(listener, router(state), limits, async move {
+        shutdown.await;
+        live.close();
+        let _ = stop.send(true);
+    })
+    .await;
     let _ = publisher.await;
     let _ = workers.await;
     let _ = daily.await;
@@ -154,5 +165,5 @@ pub async fn serve(
     let _ = alerting.await;
     let _ = retention.await;
     let _ = capacity.await;
-    served
+    Ok(())
 }
