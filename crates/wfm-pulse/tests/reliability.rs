@@ -230,7 +230,7 @@ async fn unfinished_headers_are_disconnected() {
     s.stop().await;
 }
 
-/// A body of 1,000 bytes of which 10 come, to an endpoint that reads it, is given up on.
+/// A body of 1,000 bytes of which 10 come, to an endpoint that reads it, is given up on: 408.
 #[tokio::test]
 async fn a_stalled_body_is_disconnected() {
     let s = impatient_server().await;
@@ -246,6 +246,11 @@ async fn a_stalled_body_is_disconnected() {
     );
     c.send(&head).await.unwrap();
     c.send(b"{\"calls\": ").await.unwrap();
+    let answer = c.response().await.unwrap();
+    assert_eq!(
+        answer.status, 408,
+        "a body that stopped arriving: {answer:?}"
+    );
     assert!(c.closed_by_server().await, "a stalled body still held");
     s.stop().await;
 }

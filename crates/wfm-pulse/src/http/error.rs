@@ -20,6 +20,8 @@ pub enum ApiError {
     NotFound(String),
     /// 409: clashes with what is stored.
     Conflict(String),
+    /// 408: the body stopped arriving (the body timeout).
+    BodyTimeout,
     /// 413: the body is larger than the server takes.
     TooLarge { limit_bytes: usize },
     /// 429 with Retry-After in whole seconds.
@@ -93,6 +95,14 @@ impl ApiError {
             ApiError::Forbidden(why) => (StatusCode::FORBIDDEN, body("forbidden", why.clone())),
             ApiError::NotFound(what) => (StatusCode::NOT_FOUND, body("not found", what.clone())),
             ApiError::Conflict(why) => (StatusCode::CONFLICT, body("conflict", why.clone())),
+            ApiError::BodyTimeout => {
+                let mut b = body(
+                    "request timeout",
+                    "the body stopped arriving before it was complete; send it again".into(),
+                );
+                b.field = Some("body".into());
+                (StatusCode::REQUEST_TIMEOUT, b)
+            }
             ApiError::TooLarge { limit_bytes } => {
                 let mut b = body(
                     "payload too large",

@@ -33,7 +33,7 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for JsonBody<T> {
 }
 
 /// The body as sent, at most [`super::MAX_BODY_BYTES`]; a larger one is a 413 in the API's
-/// error shape, one that breaks off a 400.
+/// error shape, one that stops arriving a 408, one that breaks off a 400.
 pub struct RawBody(pub axum::body::Bytes);
 
 impl<S: Send + Sync> FromRequest<S> for RawBody {
@@ -48,6 +48,8 @@ impl<S: Send + Sync> FromRequest<S> for RawBody {
                     ApiError::TooLarge {
                         limit_bytes: super::MAX_BODY_BYTES,
                     }
+                } else if timed_out(&e) {
+                    ApiError::BodyTimeout
                 } else {
                     ApiError::bad("body", format!("could not be read: {e}"))
                 }
@@ -57,6 +59,18 @@ impl<S: Send + Sync> FromRequest<S> for RawBody {
 
 /// What a 400 says of a text holding U+0000.
 pub const NUL_MESSAGE: &str = "must not contain the NUL character (U+0000)";
+
+/// Whether reading the body failed on the body timeout (tower-http's, in the error chain).
+fn timed_out(e: &(dyn std::error::Error + 'static)) -> bool {
+    let mut cause = Some(e);
+    while let Some(c) = cause {
+        if c.is::<tower_http::timeout::TimeoutError>() {
+            return true;
+        }
+        cause = c.source();
+    }
+    false
+}
 
 /// Deserializes one JSON object and nothing after it, naming the failing field in the error;
 /// a string (or key) holding U+0000 is refused, naming where it is.
