@@ -22,8 +22,9 @@ mod requeued;
 use std::time::{Duration, Instant};
 
 use common::TestServer;
+use common::registry::set_system;
 use reqwest::Method;
-use serde_json::{Map, Value, json};
+use serde_json::{Value, json};
 use wfm_store::model::Role;
 
 /// The health report.
@@ -58,39 +59,6 @@ fn causes(c: &Value) -> Vec<String> {
         .iter()
         .map(|p| p["cause"].as_str().unwrap().to_string())
         .collect()
-}
-
-/// Replaces `system`'s registry entry with `edit` applied to it.
-async fn set_system(s: &TestServer, system: &str, edit: impl FnOnce(&mut Map<String, Value>)) {
-    let (_, map) = s
-        .call(
-            Method::GET,
-            "/api/v1/integration/mapping/endpoints",
-            Role::Admin,
-            None,
-        )
-        .await;
-    let mut entry = map["systems"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|x| x["system"] == system)
-        .unwrap()
-        .clone();
-    let entry = entry.as_object_mut().unwrap();
-    for view_only in ["endpoint_states", "circuit_state", "updated_at"] {
-        entry.remove(view_only);
-    }
-    edit(entry);
-    let (st, body) = s
-        .call(
-            Method::PUT,
-            "/api/v1/integration/mapping/endpoints",
-            Role::Admin,
-            Some(Value::Object(entry.clone())),
-        )
-        .await;
-    assert_eq!(st, 200, "{body}");
 }
 
 /// Makes the named installed rule resolve one second after its figure clears.

@@ -17,6 +17,7 @@ use std::time::{Duration, Instant};
 
 use chrono::{Datelike, Duration as Span, Utc};
 use common::TestServer;
+use common::registry::set_system;
 use reqwest::Method;
 use serde_json::{Value, json};
 use tokio::net::TcpListener;
@@ -71,6 +72,20 @@ async fn sim(employees: usize, departments: usize) -> Sim {
 
 /// Points the server's 1C ZUP entry at the simulator, with quick retries and circuit.
 async fn connect(s: &TestServer, sim: &Sim) {
+    set_system(s, "zup", |zup| {
+        zup.insert("base_url".into(), json!(format!("{}/zup/hs/wfm", sim.url)));
+        zup.insert("password".into(), json!(PASSWORD));
+        zup.insert("timeout_ms".into(), json!(5000));
+        zup.insert(
+            "retry".into(),
+            json!({"max_attempts": 2, "base_delay_ms": 10, "max_delay_ms": 20}),
+        );
+        zup.insert(
+            "circuit".into(),
+            json!({"failure_threshold": 2, "open_ms": 1000}),
+        );
+    })
+    .await;
     let (_, map) = s
         .call(
             Method::GET,
@@ -79,38 +94,12 @@ async fn connect(s: &TestServer, sim: &Sim) {
             None,
         )
         .await;
-    let mut zup = map["systems"]
+    let zup = map["systems"]
         .as_array()
         .unwrap()
         .iter()
-        .find(|x| x["system"] == "zup")
-        .unwrap()
-        .clone();
-    let zup = zup.as_object_mut().unwrap();
-    zup.remove("endpoint_states");
-    zup.remove("circuit_state");
-    zup.remove("updated_at");
-    zup.insert("base_url".into(), json!(format!("{}/zup/hs/wfm", sim.url)));
-    zup.insert("password".into(), json!(PASSWORD));
-    zup.insert("timeout_ms".into(), json!(5000));
-    zup.insert(
-        "retry".into(),
-        json!({"max_attempts": 2, "base_delay_ms": 10, "max_delay_ms": 20}),
-    );
-    zup.insert(
-        "circuit".into(),
-        json!({"failure_threshold": 2, "open_ms": 1000}),
-    );
-    let (st, body) = s
-        .call(
-            Method::PUT,
-            "/api/v1/integration/mapping/endpoints",
-            Role::Admin,
-            Some(json!(zup)),
-        )
-        .await;
-    assert_eq!(st, 200, "{body}");
-    assert_eq!(body["password"], "********");
+        .find(|x| x["system"] == "zup");
+    assert_eq!(zup.unwrap()["password"], "********");
 }
 
 async fn site(s: &TestServer) -> i64 {

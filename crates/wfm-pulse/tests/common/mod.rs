@@ -4,6 +4,7 @@
 
 pub mod backend;
 pub mod center;
+pub mod registry;
 pub mod setup;
 pub mod smtp_sink;
 

@@ -9,42 +9,9 @@ use reqwest::StatusCode;
 
 use super::*;
 
-/// Replaces the 1C ZUP registry entry with `edit` applied to it.
-async fn edit_zup(s: &TestServer, edit: impl FnOnce(&mut serde_json::Map<String, Value>)) {
-    let (_, map) = s
-        .call(
-            Method::GET,
-            "/api/v1/integration/mapping/endpoints",
-            Role::Admin,
-            None,
-        )
-        .await;
-    let mut zup = map["systems"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|x| x["system"] == "zup")
-        .unwrap()
-        .clone();
-    let entry = zup.as_object_mut().unwrap();
-    for view_only in ["endpoint_states", "circuit_state", "updated_at"] {
-        entry.remove(view_only);
-    }
-    edit(entry);
-    let (st, body) = s
-        .call(
-            Method::PUT,
-            "/api/v1/integration/mapping/endpoints",
-            Role::Admin,
-            Some(zup),
-        )
-        .await;
-    assert_eq!(st, 200, "{body}");
-}
-
 /// Sets how many attempts a sync job triggered from now on may spend.
 async fn job_attempts(s: &TestServer, n: u32) {
-    edit_zup(s, |z| z["retry"]["job_max_attempts"] = json!(n)).await;
+    set_system(s, "zup", |z| z["retry"]["job_max_attempts"] = json!(n)).await;
 }
 
 /// Active synced agents, at most `n`, each with shifts planned.
@@ -183,7 +150,10 @@ async fn a_call_failing_while_1c_answers_spends_attempts_and_the_job_ends_dead()
     synced(&s).await;
     let agent = planned(&s, 1).await[0];
     let (url, calls) = failing_service().await;
-    edit_zup(&s, |z| z["base_url"] = json!(url)).await;
+    set_system(&s, "zup", |z| {
+        z.insert("base_url".into(), json!(url));
+    })
+    .await;
     let (id, _) = trigger(
         &s,
         json!({"kind": "schedule_upload", "scope": {"agent_ids": [agent]}}),
