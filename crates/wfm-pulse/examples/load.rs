@@ -8,6 +8,10 @@
 //!   cargo run --release --example load -- URL TOKEN latency 200 [GAP_MS]
 //!   cargo run --release --example load -- URL TOKEN alerts 1000
 //!
+//! Events go with the token in `WFM_FEED_TOKEN` (ingest takes the integration role only:
+//! `WFM_FEED_TOKEN=$(cargo run -q -- token --role integration | tail -n 1)`), everything else with TOKEN
+//! (an admin's).
+//!
 //! `setup` makes a site with GROUPS groups and AGENTS operators planned on line all day;
 //! `ingest` posts EVENTS call events in batches of BATCH over CONNECTIONS connections and
 //! reports accepted events per second; `calls` posts CALLS whole calls (offered, answered,
@@ -31,11 +35,13 @@ async fn main() -> Result<(), String> {
         return Err("usage: load URL TOKEN setup|ingest|latency ...".into());
     };
     let api = Api::new(url, token.clone());
+    let feed_token = std::env::var("WFM_FEED_TOKEN").unwrap_or_else(|_| token.clone());
+    let feed = Api::new(url, feed_token.clone());
     match what.as_str() {
         "setup" => setup(&api, arg(3, 100), arg(4, 5000)).await,
-        "ingest" => ingest(url, token, arg(3, 200_000), arg(4, 1000), arg(5, 4)).await,
-        "calls" => calls(&api, arg(3, 500_000), arg(4, 250), arg(5, 2)).await,
-        "latency" => latency(&api, arg(3, 200), arg(4, 0)).await,
+        "ingest" => ingest(url, &feed_token, arg(3, 200_000), arg(4, 1000), arg(5, 4)).await,
+        "calls" => calls(&feed, arg(3, 500_000), arg(4, 250), arg(5, 2)).await,
+        "latency" => latency(&api, &feed, arg(3, 200), arg(4, 0)).await,
         "alerts" => open_alerts(&api, arg(3, 1000)).await,
         other => Err(format!("unknown step {other}")),
     }
@@ -228,14 +234,14 @@ async fn offered(api: &Api) -> Result<u64, String> {
         + rt["all"]["queue_now"].as_u64().unwrap_or(0))
 }
 
-async fn latency(api: &Api, probes: u64, gap_ms: u64) -> Result<(), String> {
+async fn latency(api: &Api, feed: &Api, probes: u64, gap_ms: u64) -> Result<(), String> {
     let run = Utc::now().timestamp_millis() as u64 * 1000;
     let mut samples = Vec::new();
     for p in 0..probes {
         tokio::time::sleep(Duration::from_millis(gap_ms)).await;
         let before = offered(api).await?;
         let sent = Instant::now();
-        api.post("/api/v1/events", batch(run + p, 1, 100)).await?;
+        feed.post("/api/v1/events", batch(run + p, 1, 100)).await?;
         loop {
             if offered(api).await? > before {
                 break;

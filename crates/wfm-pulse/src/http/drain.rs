@@ -13,9 +13,9 @@ use std::time::Duration;
 use axum::body::{Body, Bytes, HttpBody};
 use axum::extract::Request;
 use axum::http::{HeaderValue, header};
-use axum::middleware::Next;
 use axum::response::Response;
 use hyper::body::{Frame, SizeHint};
+use tower_http::timeout::TimeoutBody;
 
 /// Most of an unread body read to keep its connection (a refused ingest batch or plan is
 /// usually well under it); a larger rest costs the client a new connection instead.
@@ -58,11 +58,19 @@ impl HttpBody for SharedBody {
     }
 }
 
-/// Middleware: after the response is made, reads what is left of the request body, or marks
-/// the response `Connection: close` when that cannot be done.
-pub async fn unread_body(req: Request, next: Next) -> Response {
+/// The request's body, shared with the handler, so that what it leaves unread can be read
+/// after the response is made.
+pub struct Unfinished {
+    shared: Arc<Mutex<Unread>>,
+    expects_continue: bool,
+}
+
+/// Puts a request's body where [`Unfinished::finish`] can find what the handler left of
+/// it; a request without a body is passed on as it is (`None`), costing nothing. The body
+/// also fails its read after a pause of `timeout` (tower-http's request body timeout).
+pub fn share(req: Request, timeout: Duration) -> (Request, Option<Unfinished>) {
     if req.body().is_end_stream() {
-        return next.run(req).await;
+        return (req, None);
     }
     let expects_continue = req
         .headers()
@@ -70,30 +78,41 @@ pub async fn unread_body(req: Request, next: Next) -> Response {
         .is_some_and(|v| v.as_bytes().eq_ignore_ascii_case(b"100-continue"));
     let (parts, body) = req.into_parts();
     let shared = Arc::new(Mutex::new(Unread {
-        body,
+        body: Body::new(TimeoutBody::new(timeout, body)),
         polled: false,
     }));
     let req = Request::from_parts(parts, Body::new(SharedBody(shared.clone())));
-    let mut response = next.run(req).await;
-    let rest = {
-        let mut unread = lock(&shared);
-        if unread.body.is_end_stream() {
-            return response;
+    let unfinished = Unfinished {
+        shared,
+        expects_continue,
+    };
+    (req, Some(unfinished))
+}
+
+impl Unfinished {
+    /// Reads what is left of the body, or marks the response `Connection: close` when that
+    /// cannot be done.
+    pub async fn finish(self, mut response: Response) -> Response {
+        let rest = {
+            let mut unread = lock(&self.shared);
+            if unread.body.is_end_stream() {
+                return response;
+            }
+            // A client waiting for `100 Continue` has not sent its body: asking for it now
+            // only to drop it would waste its upload, so the connection ends instead.
+            (!self.expects_continue || unread.polled).then(|| std::mem::take(&mut unread.body))
+        };
+        let reusable = match rest {
+            Some(body) => drain(body).await,
+            None => false,
+        };
+        if !reusable {
+            response
+                .headers_mut()
+                .insert(header::CONNECTION, HeaderValue::from_static("close"));
         }
-        // A client waiting for `100 Continue` has not sent its body: asking for it now only to
-        // drop it would waste its upload, so the connection ends instead.
-        (!expects_continue || unread.polled).then(|| std::mem::take(&mut unread.body))
-    };
-    let reusable = match rest {
-        Some(body) => drain(body).await,
-        None => false,
-    };
-    if !reusable {
         response
-            .headers_mut()
-            .insert(header::CONNECTION, HeaderValue::from_static("close"));
     }
-    response
 }
 
 /// Reads `body` to its end; false when it is longer than [`DRAIN_MAX_BYTES`], fails, or

@@ -1,7 +1,7 @@
-//! Request middleware: correlation ids, request tracing and protective headers for every
-//! request; authentication and rate limiting for the protected API.
+//! Request middleware: the edge every request passes (correlation id, tracing, draining,
+//! protective headers); authentication and rate limiting for the protected API.
 
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use axum::extract::{FromRequestParts, Request, State};
 use axum::http::request::Parts;
@@ -10,7 +10,7 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use tracing::Instrument;
 
-use super::AppState;
+use super::{AppState, drain};
 use super::error::ApiError;
 use super::rate_limit::EndpointClass;
 use crate::auth::{Principal, api_key};
@@ -30,9 +30,11 @@ fn usable(id: &str) -> bool {
             .all(|b| b.is_ascii_alphanumeric() || b"-_.:".contains(&b))
 }
 
-/// Gives every request a correlation id (taken from `X-Correlation-ID` or made), returns
-/// it in the response, and logs the request in a span that carries it.
-pub async fn correlate(mut req: Request, next: Next) -> Response {
+/// The edge every request passes: a correlation id (taken from `X-Correlation-ID` or made),
+/// returned in the response and carried by the request's log span; the body shared so that
+/// what a refused request left unread is drained (`drain`), with a pause timeout; and the
+/// protective headers. One middleware for all of it: each layer costs every request.
+pub async fn edge(State(body_timeout): State<Duration>, req: Request, next: Next) -> Response {
     let id = req
         .headers()
         .get(CORRELATION_HEADER)
@@ -40,6 +42,7 @@ pub async fn correlate(mut req: Request, next: Next) -> Response {
         .filter(|v| usable(v))
         .map(str::to_string)
         .unwrap_or_else(|| uuid::Uuid::new_v4().to_string());
+    let (mut req, unfinished) = drain::share(req, body_timeout);
     req.extensions_mut().insert(CorrelationId(id.clone()));
     let span = tracing::info_span!(
         "request",
@@ -50,6 +53,9 @@ pub async fn correlate(mut req: Request, next: Next) -> Response {
     );
     let started = Instant::now();
     let mut response = next.run(req).instrument(span.clone()).await;
+    if let Some(unfinished) = unfinished {
+        response = unfinished.finish(response).await;
+    }
     span.in_scope(|| {
         tracing::info!(
             status = response.status().as_u16(),
@@ -57,21 +63,15 @@ pub async fn correlate(mut req: Request, next: Next) -> Response {
             "served"
         )
     });
-    if let Ok(v) = HeaderValue::from_str(&id) {
-        response.headers_mut().insert(CORRELATION_HEADER, v);
-    }
-    response
-}
-
-/// Headers every response carries: no content sniffing; and, unless a handler said otherwise,
-/// no caching, since API answers hold personal data (operators, audit, 1C personnel).
-pub async fn protect(req: Request, next: Next) -> Response {
-    let mut response = next.run(req).await;
     let headers = response.headers_mut();
+    if let Ok(v) = HeaderValue::from_str(&id) {
+        headers.insert(CORRELATION_HEADER, v);
+    }
     headers.insert(
         header::X_CONTENT_TYPE_OPTIONS,
         HeaderValue::from_static("nosniff"),
     );
+    // Unless a handler said otherwise: API answers hold personal data.
     if !headers.contains_key(header::CACHE_CONTROL) {
         headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     }

@@ -115,18 +115,15 @@ pub fn router(state: AppState) -> Router {
         // A day's timetable for thousands of operators is several megabytes.
         .layer(axum::extract::DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(tower_http::compression::CompressionLayer::new())
-        .layer(axum::middleware::from_fn(middleware::protect))
-        .layer(axum::middleware::from_fn(middleware::correlate))
+        // A body that stalls fails its read after this pause (the handler answers 408 and the
+        // connection closes) instead of holding the request forever.
+        .layer(axum::middleware::from_fn_with_state(
+            state.connections.body_timeout,
+            middleware::edge,
+        ))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             crate::metrics::record,
-        ))
-        .layer(axum::middleware::from_fn(drain::unread_body))
-        // A body that stalls fails its read after this pause (the handler answers 4xx and
-        // the connection closes) instead of holding the request forever. Outside the drain,
-        // so the drain of a body that stalled fails at once too.
-        .layer(tower_http::timeout::RequestBodyTimeoutLayer::new(
-            state.connections.body_timeout,
         ))
         .with_state(state)
 }
