@@ -10,9 +10,9 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use tracing::Instrument;
 
-use super::{AppState, drain};
 use super::error::ApiError;
 use super::rate_limit::EndpointClass;
+use super::{AppState, drain};
 use crate::auth::{Principal, api_key};
 
 pub const CORRELATION_HEADER: &str = "x-correlation-id";
