@@ -23,3 +23,4 @@ pub mod privacy;
 pub mod server;
 pub mod sim;
 pub mod telemetry;
+pub mod web;

@@ -324,7 +324,8 @@ struct Listening {
 }
 
 /// Server-Sent Events: a `groups` event with the groups whose figures changed, as soon as a
-/// snapshot is published (at most every 250 ms); the first event carries every group. A
+/// snapshot is published (at most every 250 ms), with every service and site aggregate and
+/// the data freshness; the first event carries every group. A
 /// `call_to_workplace` event announces each call of an operator to the workplace, an
 /// `alert` event each alert as it fires, escalates, is acknowledged or resolves.
 #[utoipa::path(get, path = "/api/v1/performance/metrics/stream", tag = "monitoring",
@@ -378,7 +379,13 @@ async fn stream(
                     l.sent.insert(g.group_id, text);
                 }
             }
-            let body = serde_json::json!({"at": p.realtime.at, "groups": changed});
+            // The aggregates and the freshness are small: sent whole with every event, so a
+            // wallboard needs nothing but the stream.
+            let r = &p.realtime;
+            let body = serde_json::json!({
+                "at": r.at, "groups": changed, "services": r.services, "sites": r.sites,
+                "all": r.all, "freshness": r.freshness,
+            });
             Some((
                 Ok(SseEvent::default().event("groups").data(body.to_string())),
                 l,

@@ -99,6 +99,7 @@ pub fn router(state: AppState) -> Router {
         .merge(protected)
         .merge(api::health::routes())
         .merge(crate::metrics::routes())
+        .merge(crate::web::routes())
         .route(
             "/api/v1/openapi.json",
             axum::routing::get(move || {
