@@ -47,6 +47,8 @@ const ASSETS: &[Asset] = assets![
     ("views/wallboard.js", JS),
     ("views/group.js", JS),
     ("views/alerts.js", JS),
+    ("views/executive.js", JS),
+    ("views/integration.js", JS),
     ("icon.svg", "image/svg+xml"),
 ];
 

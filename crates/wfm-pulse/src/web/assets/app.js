@@ -9,6 +9,8 @@ import * as signin from "./views/signin.js";
 import * as wallboard from "./views/wallboard.js";
 import * as group from "./views/group.js";
 import * as alerts from "./views/alerts.js";
+import * as executive from "./views/executive.js";
+import * as integration from "./views/integration.js";
 
 const RANK = { viewer: 1, supervisor: 2, manager: 3, admin: 4 };
 
@@ -22,7 +24,9 @@ const views = [
   { path: /^#?\/?(wallboard)?$/, view: wallboard, nav: "wallboard" },
   { path: /^#\/group\/(\d+)\/(\w+)$/, view: group, nav: "wallboard" },
   { path: /^#\/alerts$/, view: alerts, nav: "alerts" },
-  { path: /^#\/(executive|staffing|integration|history)$/, view: null, nav: null },
+  { path: /^#\/executive$/, view: executive, nav: "executive" },
+  { path: /^#\/integration$/, view: integration, nav: "integration" },
+  { path: /^#\/(staffing|history)$/, view: null, nav: null },
 ];
 
 let cleanup = null;
