@@ -239,8 +239,8 @@ pub async fn run(cli: Cli) -> Result<(), String> {
         }
         Command::Demo(args) => {
             let c = load_config()?;
-            telemetry::init(&c);
-            crate::sim::run_demo(Arc::new(c), args.seed).await
+            let log_file = telemetry::init_demo(&c);
+            crate::sim::run_demo(Arc::new(c), args.seed, log_file).await
         }
         Command::Sim(SimCommand::ContactCenter(args)) => {
             let c = load_config()?;

@@ -36,7 +36,8 @@ pub struct Config {
     pub jwt_secret: Option<Secret>,
     /// PEM file of an RS256 public key whose tokens are accepted too.
     pub jwt_public_key: Option<PathBuf>,
-    pub log: String,
+    /// Log filter; None: the command's default (`info`; the demo: see `telemetry`).
+    pub log: Option<String>,
     pub log_format: LogFormat,
     pub rate_limit: Limits,
     /// Whether ingest creates agents and groups it does not know (else rejects them).
@@ -151,7 +152,7 @@ pub const SETTINGS: &[(&str, &str, &str)] = &[
     (
         "log",
         "WFM_LOG",
-        "log filter, e.g. info or wfm_pulse=debug (default info)",
+        "log filter, e.g. info or wfm_pulse=debug (default info; demo: warn here, info to DATA_DIR/demo.log)",
     ),
     (
         "log_format",
@@ -377,7 +378,7 @@ impl Config {
             database_url,
             jwt_secret,
             jwt_public_key: env.jwt_public_key.or(file.jwt_public_key),
-            log: env.log.or(file.log).unwrap_or_else(|| "info".into()),
+            log: env.log.or(file.log),
             log_format,
             rate_limit: Limits {
                 read: rate(
@@ -558,7 +559,11 @@ mod tests {
         .unwrap();
         assert_eq!(c.bind.to_string(), "127.0.0.1:7000");
         assert_eq!(c.rate_limit.write, 7.5);
-        assert_eq!(c.log, "debug", "the file still applies where env is silent");
+        assert_eq!(
+            c.log.as_deref(),
+            Some("debug"),
+            "the file still applies where env is silent"
+        );
     }
 
     #[test]

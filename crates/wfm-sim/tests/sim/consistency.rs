@@ -304,7 +304,9 @@ fn a_closed_center_leaves_no_call_open_and_nobody_logged_in() {
         }
         assert!(last_step.len() > 20, "a busy morning: {}", last_step.len());
         assert!(
-            last_step.values().all(|k| ["abandoned", "wrapped"].contains(k)),
+            last_step
+                .values()
+                .all(|k| ["abandoned", "wrapped"].contains(k)),
             "every call over: {last_step:?}"
         );
         assert!(
