@@ -214,21 +214,14 @@ pub async fn run(cli: Cli) -> Result<(), String> {
             Ok(())
         }
         Command::Token(args) => {
-            let c = load_config()?;
-            let (secret, source) = config::jwt_secret(&c)?;
-            if let config::SecretSource::Generated(path) = &source {
-                eprintln!("generated a JWT secret at {}", path.display());
-            }
-            let keys = TokenKeys::new(&secret, None)?;
-            let now = chrono::Utc::now().timestamp();
-            let ttl = i64::try_from(args.ttl).map_err(|_| "ttl is too long".to_string())?;
+            let token = issue_token(&load_config()?, &args)?;
             eprintln!(
                 "token for {} with role {}, valid {} s:",
                 args.subject,
                 args.role.as_str(),
-                ttl
+                args.ttl
             );
-            println!("{}", keys.issue(&args.subject, args.role, now, ttl));
+            println!("{token}");
             Ok(())
         }
         Command::Migrate => {
@@ -246,8 +239,8 @@ pub async fn run(cli: Cli) -> Result<(), String> {
         }
         Command::Demo(args) => {
             let c = load_config()?;
-            telemetry::init(&c);
-            crate::sim::run_demo(Arc::new(c), args.seed).await
+            let log_file = telemetry::init_demo(&c);
+            crate::sim::run_demo(Arc::new(c), args.seed, log_file).await
         }
         Command::Sim(SimCommand::ContactCenter(args)) => {
             let c = load_config()?;
@@ -312,6 +305,17 @@ pub async fn run(cli: Cli) -> Result<(), String> {
     }
 }
 
+/// `wfm-pulse token`: a token signed with the server's JWT secret, which it only reads
+/// (configured, or the file the server generated in its data dir); without one it fails
+/// saying where it looked and how to fix that.
+pub fn issue_token(c: &Config, args: &TokenArgs) -> Result<String, String> {
+    let (secret, _) = config::jwt_secret(c)?;
+    let keys = TokenKeys::new(&secret, None)?;
+    let now = chrono::Utc::now().timestamp();
+    let ttl = i64::try_from(args.ttl).map_err(|_| "ttl is too long".to_string())?;
+    Ok(keys.issue(&args.subject, args.role, now, ttl))
+}
+
 /// A token made with the local JWT secret, for commands run beside the server.
 pub fn local_token(c: &Config, subject: &str, role: Role, ttl: i64) -> Result<String, String> {
     let (secret, _) = config::jwt_secret(c)?;
@@ -358,6 +362,30 @@ mod tests {
         assert!(parse_duration("m", 1).is_err());
         assert_eq!(parse_target("80/20"), Ok((80.0, 20.0)));
         assert!(parse_target("80").is_err());
+    }
+
+    #[test]
+    fn token_without_a_secret_says_where_it_looked_and_creates_nothing() {
+        let root = std::env::temp_dir().join(format!("wfm-token-{}", uuid::Uuid::new_v4()));
+        std::fs::create_dir_all(&root).unwrap();
+        let args = TokenArgs {
+            role: Role::Admin,
+            subject: "bootstrap".into(),
+            ttl: 60,
+        };
+        // An empty data dir, and one that does not exist.
+        for data_dir in [root.clone(), root.join("data")] {
+            let dir = data_dir.to_str().unwrap().to_string();
+            let c = Config::resolve(None, &|k| (k == "WFM_DATA_DIR").then(|| dir.clone())).unwrap();
+            let e = issue_token(&c, &args).unwrap_err();
+            assert!(e.contains(&dir), "names the data dir {dir}: {e}");
+            for fix in ["WFM_DATA_DIR", "WFM_JWT_SECRET"] {
+                assert!(e.contains(fix), "says how to fix it ({fix}): {e}");
+            }
+            let left: Vec<_> = std::fs::read_dir(&root).unwrap().collect();
+            assert!(left.is_empty(), "created {left:?}");
+        }
+        std::fs::remove_dir_all(root).unwrap();
     }
 
     #[test]

@@ -36,7 +36,8 @@ pub struct Config {
     pub jwt_secret: Option<Secret>,
     /// PEM file of an RS256 public key whose tokens are accepted too.
     pub jwt_public_key: Option<PathBuf>,
-    pub log: String,
+    /// Log filter; None: the command's default (`info`; the demo: see `telemetry`).
+    pub log: Option<String>,
     pub log_format: LogFormat,
     pub rate_limit: Limits,
     /// Whether ingest creates agents and groups it does not know (else rejects them).
@@ -151,7 +152,7 @@ pub const SETTINGS: &[(&str, &str, &str)] = &[
     (
         "log",
         "WFM_LOG",
-        "log filter, e.g. info or wfm_pulse=debug (default info)",
+        "log filter, e.g. info or wfm_pulse=debug (default info; demo: warn here, info to DATA_DIR/demo.log)",
     ),
     (
         "log_format",
@@ -377,7 +378,7 @@ impl Config {
             database_url,
             jwt_secret,
             jwt_public_key: env.jwt_public_key.or(file.jwt_public_key),
-            log: env.log.or(file.log).unwrap_or_else(|| "info".into()),
+            log: env.log.or(file.log),
             log_format,
             rate_limit: Limits {
                 read: rate(
@@ -440,31 +441,74 @@ pub enum SecretSource {
     Generated(PathBuf),
 }
 
-/// The HS256 secret: configured, else read from `DATA_DIR/jwt-secret`, else generated there
-/// (readable by the owner only) so that tokens survive restarts.
+/// The HS256 secret for commands beside the server (`token`, `import`, the simulators):
+/// configured, else read from `DATA_DIR/jwt-secret`. Never generated here: a secret the
+/// running server does not know would only make tokens it refuses. The error says where it
+/// looked and how to point the command at the server's secret.
 pub fn jwt_secret(config: &Config) -> Result<(Vec<u8>, SecretSource), String> {
-    if let Some(s) = &config.jwt_secret {
-        return Ok((s.0.as_bytes().to_vec(), SecretSource::Configured));
+    read_jwt_secret(config)?.ok_or_else(|| no_secret(config))
+}
+
+/// The HS256 secret for the server (`serve`, `demo`): as [`jwt_secret`], else generated into
+/// `DATA_DIR/jwt-secret` (readable by the owner only) so that tokens survive restarts.
+/// The file appears whole or not at all, so a command reading it meanwhile never sees part
+/// of it; of two servers starting together, the second uses the first one's.
+pub fn jwt_secret_or_generate(config: &Config) -> Result<(Vec<u8>, SecretSource), String> {
+    if let Some(found) = read_jwt_secret(config)? {
+        return Ok(found);
     }
-    let path = config.data_dir.join("jwt-secret");
+    crate::files::create_private_dir(&config.data_dir)
+        .map_err(|e| format!("cannot create {}: {e}", config.data_dir.display()))?;
+    let path = secret_path(config);
+    let mut bytes = [0u8; 32];
+    rand::RngCore::fill_bytes(&mut rand::thread_rng(), &mut bytes);
+    let secret = hex::encode(bytes);
+    let draft = config
+        .data_dir
+        .join(format!(".jwt-secret.{}", uuid::Uuid::new_v4()));
+    write_private(&draft, &secret).map_err(|e| format!("cannot write {}: {e}", draft.display()))?;
+    // A hard link publishes the finished file, and fails if another start was first.
+    let published = std::fs::hard_link(&draft, &path);
+    let _ = std::fs::remove_file(&draft);
+    match published {
+        Ok(()) => Ok((secret.into_bytes(), SecretSource::Generated(path))),
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+            read_jwt_secret(config)?.ok_or_else(|| no_secret(config))
+        }
+        Err(e) => Err(format!("cannot write {}: {e}", path.display())),
+    }
+}
+
+fn secret_path(config: &Config) -> PathBuf {
+    config.data_dir.join("jwt-secret")
+}
+
+/// The configured secret, else the one in the data directory, else None.
+fn read_jwt_secret(config: &Config) -> Result<Option<(Vec<u8>, SecretSource)>, String> {
+    if let Some(s) = &config.jwt_secret {
+        return Ok(Some((s.0.as_bytes().to_vec(), SecretSource::Configured)));
+    }
+    let path = secret_path(config);
     match std::fs::read_to_string(&path) {
         Ok(text) => {
             let secret = text.trim().to_string();
             check_secret(&secret).map_err(|e| format!("{}: {e}", path.display()))?;
-            return Ok((secret.into_bytes(), SecretSource::File(path)));
+            Ok(Some((secret.into_bytes(), SecretSource::File(path))))
         }
-        Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
-            return Err(format!("cannot read {}: {e}", path.display()));
-        }
-        Err(_) => {}
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(e) => Err(format!("cannot read {}: {e}", path.display())),
     }
-    crate::files::create_private_dir(&config.data_dir)
-        .map_err(|e| format!("cannot create {}: {e}", config.data_dir.display()))?;
-    let mut bytes = [0u8; 32];
-    rand::RngCore::fill_bytes(&mut rand::thread_rng(), &mut bytes);
-    let secret = hex::encode(bytes);
-    write_private(&path, &secret).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
-    Ok((secret.into_bytes(), SecretSource::Generated(path)))
+}
+
+fn no_secret(config: &Config) -> String {
+    let dir = std::path::absolute(&config.data_dir).unwrap_or_else(|_| config.data_dir.clone());
+    format!(
+        "no JWT secret: none is configured and there is no jwt-secret file in the data dir {} \
+         (the server writes one there on its first start, and only the server does). \
+         Run this command where the server runs, set WFM_DATA_DIR to the server's data dir, \
+         or set WFM_JWT_SECRET to the server's secret",
+        dir.display()
+    )
 }
 
 fn write_private(path: &Path, text: &str) -> std::io::Result<()> {
@@ -473,7 +517,9 @@ fn write_private(path: &Path, text: &str) -> std::io::Result<()> {
     options.write(true).create_new(true);
     #[cfg(unix)]
     std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-    options.open(path)?.write_all(text.as_bytes())
+    let mut file = options.open(path)?;
+    file.write_all(text.as_bytes())?;
+    file.sync_all()
 }
 
 #[cfg(test)]
@@ -513,7 +559,11 @@ mod tests {
         .unwrap();
         assert_eq!(c.bind.to_string(), "127.0.0.1:7000");
         assert_eq!(c.rate_limit.write, 7.5);
-        assert_eq!(c.log, "debug", "the file still applies where env is silent");
+        assert_eq!(
+            c.log.as_deref(),
+            Some("debug"),
+            "the file still applies where env is silent"
+        );
     }
 
     #[test]
@@ -581,11 +631,34 @@ mod tests {
         let dir = std::env::temp_dir().join(format!("wfm-secret-{}", uuid::Uuid::new_v4()));
         let config =
             Config::resolve(None, &env(&[("WFM_DATA_DIR", dir.to_str().unwrap())])).unwrap();
-        let (first, source) = jwt_secret(&config).unwrap();
+        let (first, source) = jwt_secret_or_generate(&config).unwrap();
         assert!(matches!(source, SecretSource::Generated(_)));
-        let (again, source) = jwt_secret(&config).unwrap();
+        let (again, source) = jwt_secret_or_generate(&config).unwrap();
         assert_eq!(first, again);
         assert!(matches!(source, SecretSource::File(_)));
+        let (read, _) = jwt_secret(&config).unwrap();
+        assert_eq!(first, read);
+        let files: Vec<_> = std::fs::read_dir(&dir)
+            .unwrap()
+            .map(|f| f.unwrap().file_name())
+            .collect();
+        assert_eq!(files, ["jwt-secret"], "no draft is left behind");
+        std::fs::remove_dir_all(dir).unwrap();
+    }
+
+    #[test]
+    fn servers_starting_together_agree_on_one_generated_secret() {
+        let dir = std::env::temp_dir().join(format!("wfm-secret-{}", uuid::Uuid::new_v4()));
+        let config =
+            Config::resolve(None, &env(&[("WFM_DATA_DIR", dir.to_str().unwrap())])).unwrap();
+        let secrets: Vec<Vec<u8>> = std::thread::scope(|s| {
+            let starts: Vec<_> = (0..8)
+                .map(|_| s.spawn(|| jwt_secret_or_generate(&config).unwrap().0))
+                .collect();
+            starts.into_iter().map(|t| t.join().unwrap()).collect()
+        });
+        assert!(secrets.windows(2).all(|w| w[0] == w[1]));
+        assert_eq!(jwt_secret(&config).unwrap().0, secrets[0]);
         std::fs::remove_dir_all(dir).unwrap();
     }
 }

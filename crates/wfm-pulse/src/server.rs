@@ -38,9 +38,10 @@ pub async fn open_store(config: &Config) -> Result<Arc<dyn Store>, String> {
 
 /// Everything the server needs, ready: the store migrated, the token keys loaded.
 pub async fn prepare(config: &Config) -> Result<AppState, String> {
-    let (secret, source) = config::jwt_secret(config)?;
+    let (secret, source) = config::jwt_secret_or_generate(config)?;
     match &source {
-        SecretSource::Generated(path) => tracing::warn!(
+        // Routine on a first start, not a problem: said once, at info.
+        SecretSource::Generated(path) => tracing::info!(
             path = %path.display(),
             "no JWT secret configured: generated one; tokens from `wfm-pulse token` use it"
         ),

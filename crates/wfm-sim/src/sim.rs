@@ -3,6 +3,7 @@
 //! queues, and the feed it writes.
 
 mod calls;
+mod close;
 mod operators;
 mod record;
 
@@ -65,6 +66,8 @@ struct Call {
     number: u64,
     group: usize,
     offered_ms: i64,
+    /// When an operator answered it (meaningless while it waits).
+    answered_ms: i64,
     talk_ms: i64,
     hold_ms: i64,
     wrap_up_ms: i64,

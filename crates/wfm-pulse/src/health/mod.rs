@@ -327,11 +327,11 @@ impl Health {
                 Ok(()) => ("reachable", None),
                 Err(why) => ("unreachable", Some(why.clone())),
             };
-            tracing::warn!(
-                outcome = level,
-                error = text.as_deref().unwrap_or(""),
-                "1C ZUP health probe"
-            );
+            // Unreachable is a problem; reachable again is its all-clear.
+            match &text {
+                Some(error) => tracing::warn!(outcome = level, %error, "1C ZUP health probe"),
+                None => tracing::info!(outcome = level, "1C ZUP health probe"),
+            }
             let row = NewLogEntry {
                 at: now,
                 correlation_id: "health-probe".into(),

@@ -1,6 +1,8 @@
 //! A small client of wfm-pulse's own API, for the simulators and the demo: JSON in and out,
 //! errors as readable text, rate limits honoured.
 
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 use reqwest::{Client, Method, StatusCode, header};
@@ -15,6 +17,10 @@ pub struct Api {
     pub base: String,
     token: String,
     client: Client,
+    /// Sent as `X-Correlation-ID`, so that the changes made are found in the audit log.
+    correlation_id: Option<String>,
+    /// 429 answers waited out, by this client and its clones.
+    rate_limited: Arc<AtomicU64>,
 }
 
 impl Api {
@@ -23,7 +29,22 @@ impl Api {
             base: base.trim_end_matches('/').to_string(),
             token,
             client: Client::new(),
+            correlation_id: None,
+            rate_limited: Arc::default(),
         }
+    }
+
+    /// The same client, sending `id` as the correlation id of every request.
+    pub fn with_correlation_id(&self, id: &str) -> Api {
+        Api {
+            correlation_id: Some(id.to_string()),
+            ..self.clone()
+        }
+    }
+
+    /// How many times the server answered 429 (each waited out and tried again).
+    pub fn rate_limited(&self) -> u64 {
+        self.rate_limited.load(Ordering::Relaxed)
     }
 
     /// Sends a request; a 429 is tried again after the Retry-After the server gave.
@@ -42,6 +63,9 @@ impl Api {
             if let Some(b) = body {
                 req = req.json(b);
             }
+            if let Some(id) = &self.correlation_id {
+                req = req.header("x-correlation-id", id);
+            }
             let r = req
                 .send()
                 .await
@@ -50,6 +74,7 @@ impl Api {
             if r.status() != StatusCode::TOO_MANY_REQUESTS || attempts >= MAX_ATTEMPTS {
                 break r;
             }
+            self.rate_limited.fetch_add(1, Ordering::Relaxed);
             let wait = r
                 .headers()
                 .get(header::RETRY_AFTER)

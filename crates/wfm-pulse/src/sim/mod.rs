@@ -6,6 +6,8 @@ pub mod client;
 pub mod demo;
 pub mod zup;
 
+pub use demo::run_demo;
+
 use std::future::Future;
 use std::time::Duration;
 
@@ -13,7 +15,7 @@ use chrono::{DateTime, SecondsFormat, Utc};
 use serde_json::Value;
 use wfm_core::interval::IntervalGrid;
 use wfm_core::plan::{ForecastInterval, Segment};
-use wfm_sim::{Behaviour, Scenario, SimAgent, SimGroup, Simulator};
+use wfm_sim::{Behaviour, FeedEvent, Scenario, SimAgent, SimGroup, Simulator};
 
 use client::Api;
 
@@ -101,36 +103,34 @@ pub async fn scenario(
 }
 
 /// Feeds the simulated contact center's events to the server in real time, a batch a
-/// second, until `stop` completes.
+/// second, until `stop` completes; then closes the center (see [`Simulator::close`]) so that
+/// the server is left with no call open and nobody on line.
 pub async fn feed(
     api: &Api,
     mut sim: Simulator,
     stop: impl Future<Output = ()>,
 ) -> Result<FeedStats, String> {
+    let run = run_tag(Utc::now());
     let mut stats = FeedStats::default();
     let mut tick = tokio::time::interval(Duration::from_secs(1));
     tokio::pin!(stop);
     let mut last_report = tokio::time::Instant::now();
     loop {
-        tokio::select! {
-            _ = tick.tick() => {}
-            _ = &mut stop => return Ok(stats),
+        let closing = tokio::select! {
+            _ = tick.tick() => false,
+            _ = &mut stop => true,
+        };
+        let mut events = if closing {
+            sim.close(Utc::now())
+        } else {
+            sim.advance(Utc::now())
+        };
+        tag_run(&mut events, &run);
+        if !events.is_empty() {
+            send(api, &events, &mut stats).await?;
         }
-        let events = sim.advance(Utc::now());
-        if events.is_empty() {
-            continue;
-        }
-        stats.sent += events.len() as u64;
-        let body = serde_json::to_value(&events).map_err(|e| e.to_string())?;
-        match api.post("/api/v1/events", body).await {
-            Ok(report) => {
-                stats.accepted += report["accepted"].as_u64().unwrap_or(0);
-                stats.rejected += report["rejected"].as_u64().unwrap_or(0);
-                if let Some(first) = report["rejections"].get(0) {
-                    tracing::warn!(rejection = %first, "the server rejected simulated events");
-                }
-            }
-            Err(e) => tracing::warn!(error = %e, "events not delivered"),
+        if closing {
+            return Ok(stats);
         }
         if last_report.elapsed() >= Duration::from_secs(10) {
             tracing::info!(
@@ -140,6 +140,46 @@ pub async fn feed(
                 "feed"
             );
             last_report = tokio::time::Instant::now();
+        }
+    }
+}
+
+async fn send(api: &Api, events: &[FeedEvent], stats: &mut FeedStats) -> Result<(), String> {
+    stats.sent += events.len() as u64;
+    let body = serde_json::to_value(events).map_err(|e| e.to_string())?;
+    match api.post("/api/v1/events", body).await {
+        Ok(report) => {
+            stats.accepted += report["accepted"].as_u64().unwrap_or(0);
+            stats.rejected += report["rejected"].as_u64().unwrap_or(0);
+            if let Some(first) = report["rejections"].get(0) {
+                tracing::warn!(rejection = %first, "the server rejected simulated events");
+            }
+        }
+        Err(e) => tracing::warn!(error = %e, "events not delivered"),
+    }
+    Ok(())
+}
+
+/// The suffix that makes a feed's ids its own: the instant the feed started, in ms.
+fn run_tag(start: DateTime<Utc>) -> String {
+    format!(".r{:x}", start.timestamp_millis())
+}
+
+/// Appends the run's tag to every event and call id. The simulator's ids follow from its
+/// seed alone, so a second run on the same day would repeat the first one's, and the server
+/// would drop its events as duplicates (ingest is idempotent by event id).
+fn tag_run(events: &mut [FeedEvent], run: &str) {
+    for e in events {
+        match e {
+            FeedEvent::CallOffered { id, call_id, .. }
+            | FeedEvent::CallAnswered { id, call_id, .. }
+            | FeedEvent::CallAbandoned { id, call_id, .. }
+            | FeedEvent::CallEnded { id, call_id, .. }
+            | FeedEvent::WrapUpEnded { id, call_id, .. } => {
+                id.push_str(run);
+                call_id.push_str(run);
+            }
+            FeedEvent::AgentState { id, .. } => id.push_str(run),
         }
     }
 }
@@ -156,87 +196,82 @@ pub async fn first_site_grid(api: &Api) -> Result<IntervalGrid, String> {
         .map_err(|e| e.to_string())
 }
 
-/// `wfm-pulse demo`: the server with the demo contact center and the simulated feed, until
-/// Ctrl-C or SIGTERM.
-/// Starts the 1C ZUP simulator where a first start's registry looks for 1C ZUP, so the
-/// integration side of the demo works too; its base URL, or None when the port is taken.
-async fn start_zup_simulator(mut stopped: tokio::sync::watch::Receiver<bool>) -> Option<String> {
-    let sim = zup::ZupSim::new(zup::ZupSimConfig::default());
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:8090").await.ok()?;
-    let url = format!("http://127.0.0.1:8090{}", sim.base_path());
-    tokio::spawn(sim.serve(listener, async move {
-        let _ = stopped.changed().await;
-    }));
-    Some(url)
-}
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+    use std::collections::BTreeSet;
+    use wfm_core::plan::{Activity, Segment};
 
-pub async fn run_demo(
-    config: std::sync::Arc<crate::config::Config>,
-    seed: u64,
-) -> Result<(), String> {
-    let state = crate::server::prepare(&config).await?;
-    let listener = tokio::net::TcpListener::bind(config.bind)
-        .await
-        .map_err(|e| format!("cannot listen on {}: {e}", config.bind))?;
-    let (stop, stopped) = tokio::sync::watch::channel(false);
-    let server = {
-        let mut stopped = stopped.clone();
-        tokio::spawn(crate::http::serve(listener, state.clone(), async move {
-            let _ = stopped.changed().await;
-        }))
-    };
-    let zup = start_zup_simulator(stopped.clone()).await;
-    let base = format!("http://{}", config.bind);
-    let token =
-        crate::cli::local_token(&config, "demo", wfm_store::model::Role::Admin, 7 * 86_400)?;
-    // Ingest takes the integration role only: the feed has a token of its own.
-    let feed_api = Api::new(
-        &base,
-        crate::cli::local_token(
-            &config,
-            "demo-feed",
-            wfm_store::model::Role::Integration,
-            7 * 86_400,
-        )?,
-    );
-    let api = Api::new(&base, token.clone());
-    let grid = IntervalGrid::new(chrono_tz::Europe::Moscow, 15).map_err(|e| e.to_string())?;
-    let now = Utc::now();
-    demo::set_up(&api, &grid, grid.local_date(now)).await?;
-    let scenario = scenario(&api, &grid, now, seed).await?;
-    println!(
-        "wfm-pulse demo on {base}: {} groups, {} operators, live traffic",
-        scenario.groups.len(),
-        scenario.agents.len()
-    );
-    println!(
-        "  curl -s -H \"Authorization: Bearer $TOKEN\" {base}/api/v1/performance/metrics/realtime"
-    );
-    match &zup {
-        Some(url) => println!(
-            "  1C ZUP simulator on {url}: POST {base}/api/v1/integration/sync/trigger {{\"kind\": \"personnel_sync\"}}"
-        ),
-        None => println!(
-            "  (127.0.0.1:8090 is taken: no 1C ZUP simulator; integration health shows 1C ZUP down)"
-        ),
-    }
-    println!("  (Ctrl-C stops; the token below is an admin's, valid 7 days)");
-    println!("TOKEN={token}");
-    let mut stopped_feed = stopped.clone();
-    let feed_stop = async move {
-        tokio::select! {
-            _ = crate::server::shutdown_signal() => {}
-            _ = stopped_feed.changed() => {}
+    fn morning() -> Scenario {
+        let start = Utc.with_ymd_and_hms(2026, 3, 2, 9, 0, 0).unwrap();
+        let hour = chrono::Duration::hours(1);
+        Scenario {
+            groups: vec![SimGroup {
+                id: 1,
+                code: "SALES".into(),
+            }],
+            agents: (1..=3)
+                .map(|id| SimAgent {
+                    id,
+                    login: format!("op{id}"),
+                    skills: vec![1],
+                })
+                .collect(),
+            forecast: vec![ForecastInterval {
+                group_id: 1,
+                start,
+                end: start + hour,
+                calls: 120.0,
+                aht_seconds: 60.0,
+                acd_percent: 90.0,
+                operators: None,
+            }],
+            timetable: (1..=3)
+                .map(|agent_id| Segment {
+                    agent_id,
+                    start,
+                    end: start + hour,
+                    activity: Activity::Line(1),
+                })
+                .collect(),
+            behaviour: Behaviour::default(),
+            seed: 1,
+            start,
         }
-    };
-    let stats = feed(&feed_api, Simulator::new(scenario), feed_stop).await;
-    let _ = stop.send(true);
-    let _ = server.await;
-    state.store.close().await;
-    let stats = stats?;
-    println!(
-        "demo stopped after {} events ({} accepted)",
-        stats.sent, stats.accepted
-    );
-    Ok(())
+    }
+
+    #[test]
+    fn two_runs_of_one_seed_share_no_id_and_keep_each_call_whole() {
+        let run = |tag: &str| {
+            let scenario = morning();
+            let until = scenario.start + chrono::Duration::minutes(10);
+            let mut events = Simulator::new(scenario).advance(until);
+            tag_run(&mut events, tag);
+            events
+        };
+        let (first, second) = (run(&run_tag(Utc::now())), run(".r2"));
+        assert!(first.len() > 20, "{}", first.len());
+        let ids = |events: &[FeedEvent]| -> BTreeSet<String> {
+            events.iter().map(|e| e.id().to_string()).collect()
+        };
+        assert_eq!(ids(&first).len(), first.len(), "unique within a run");
+        assert!(ids(&first).is_disjoint(&ids(&second)), "and across runs");
+        let calls = |events: &[FeedEvent]| -> BTreeSet<String> {
+            events
+                .iter()
+                .filter_map(|e| e.call_id())
+                .map(str::to_string)
+                .collect()
+        };
+        assert!(calls(&first).is_disjoint(&calls(&second)));
+        // Every event of a call names the call its offer named.
+        let offered: BTreeSet<String> = first
+            .iter()
+            .filter(|e| matches!(e, FeedEvent::CallOffered { .. }))
+            .filter_map(|e| e.call_id())
+            .map(str::to_string)
+            .collect();
+        assert_eq!(calls(&first), offered);
+    }
 }

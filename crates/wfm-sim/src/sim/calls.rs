@@ -38,6 +38,7 @@ impl Simulator {
             number,
             group,
             offered_ms: self.now_ms,
+            answered_ms: self.now_ms,
             talk_ms,
             hold_ms,
             wrap_up_ms: (handle_ms - talk_ms - hold_ms).max(0),
@@ -122,7 +123,8 @@ impl Simulator {
     }
 
     /// The operator (not in the ready pool) answers the call.
-    pub(super) fn answer(&mut self, agent: usize, call: Call) {
+    pub(super) fn answer(&mut self, agent: usize, mut call: Call) {
+        call.answered_ms = self.now_ms;
         if let Some(tally) = &mut self.tally {
             if (tally.from_ms..tally.to_ms).contains(&call.offered_ms) {
                 tally.answered += 1;

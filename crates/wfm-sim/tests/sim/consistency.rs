@@ -280,3 +280,39 @@ fn late_operators_get_on_line_late() {
     let mean = delays.iter().sum::<f64>() / delays.len() as f64;
     assert!((150.0..=330.0).contains(&mean), "mean lateness {mean} s");
 }
+
+#[test]
+fn a_closed_center_leaves_no_call_open_and_nobody_logged_in() {
+    for (seed, hour) in [(1, 10), (2, 12), (3, 16)] {
+        let scenario = day(seed, Behaviour::default());
+        let mut sim = wfm_sim::Simulator::new(scenario.clone());
+        let mut events = sim.advance(at(hour, 0));
+        let closed_at = at(hour, 7) + Duration::milliseconds(333);
+        events.extend(sim.close(closed_at));
+        check_feed(&scenario, &events);
+        assert!(events.iter().all(|e| e.at() <= closed_at));
+
+        let mut last_step: BTreeMap<&str, &'static str> = BTreeMap::new();
+        let mut last_state: BTreeMap<&str, AgentState> = BTreeMap::new();
+        for e in &events {
+            if let Some(call) = e.call_id() {
+                last_step.insert(call, kind(e));
+            }
+            if let FeedEvent::AgentState { agent, state, .. } = e {
+                last_state.insert(agent, *state);
+            }
+        }
+        assert!(last_step.len() > 20, "a busy morning: {}", last_step.len());
+        assert!(
+            last_step
+                .values()
+                .all(|k| ["abandoned", "wrapped"].contains(k)),
+            "every call over: {last_step:?}"
+        );
+        assert!(
+            last_state.values().all(|s| *s == AgentState::LoggedOut),
+            "everyone logged out: {last_state:?}"
+        );
+        assert!(sim.advance(at(23, 0)).is_empty(), "nothing after closing");
+    }
+}

@@ -1,0 +1,276 @@
+//! `wfm-pulse demo`: the server on the configured (by default embedded) database, the demo
+//! contact center set up through the API with the site's clock where it is daytime now, the
+//! 1C ZUP simulator on a free port with the registry pointed at it, and simulated traffic
+//! until Ctrl-C or SIGTERM. It prints a few lines, the console's address and who signs in
+//! last; the log goes to a file unless `WFM_LOG` asks for it on stderr.
+
+pub mod center;
+pub mod registry;
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use chrono::{DateTime, Offset, Utc};
+use wfm_sim::Simulator;
+use wfm_store::model::Role;
+
+use crate::config::Config;
+use crate::http::AppState;
+use crate::http::rate_limit::Limits;
+use crate::sim::client::Api;
+
+pub use center::{SITE_NAME, intraday_shape};
+
+/// Writes of the demo's setup: the contact center's, and the registry's 1C ZUP entry.
+const SETUP_WRITES: usize = center::SETUP_WRITES + 1;
+
+/// How long the demo's tokens are valid.
+const TOKEN_SECONDS: i64 = 7 * 86_400;
+
+/// The demo server's rate limits: as configured, with a write limit at least as large as
+/// the demo's own setup (whose writes then all fit in the burst of two seconds' worth), so
+/// that setting up never waits for the limiter. Reads and ingest stay as configured.
+pub fn demo_limits(configured: Limits) -> Limits {
+    Limits {
+        write: configured.write.max(SETUP_WRITES as f64),
+        ..configured
+    }
+}
+
+/// Who signs in to the demo: the lines the demo prints last. Until the console has users,
+/// the admin's API token. (Once users exist: one demo user per role, viewer to admin, with
+/// login and password, created by the demo.)
+pub fn demo_people(admin_token: &str) -> Vec<String> {
+    vec![
+        format!(
+            "Sign in: console users are still to come; until then the admin's API token, valid {} days:",
+            TOKEN_SECONDS / 86_400
+        ),
+        format!("TOKEN={admin_token}"),
+    ]
+}
+
+/// Runs the demo until Ctrl-C or SIGTERM; `log_file` is where the log goes, if not stderr.
+pub async fn run_demo(
+    config: Arc<Config>,
+    seed: u64,
+    log_file: Option<PathBuf>,
+) -> Result<(), String> {
+    let mut config = (*config).clone();
+    config.rate_limit = demo_limits(config.rate_limit);
+    let state = crate::server::prepare(&config).await?;
+    // Taken now, so that a busy address fails at once; served once the demo is set up.
+    let listener = tokio::net::TcpListener::bind(config.bind)
+        .await
+        .map_err(|e| format!("cannot listen on {}: {e}", config.bind))?;
+    let address = listener.local_addr().map_err(|e| e.to_string())?;
+    let base = format!("http://{}", reachable(address));
+    let (stop, stopped) = tokio::sync::watch::channel(false);
+    let token = crate::cli::local_token(&config, "demo", Role::Admin, TOKEN_SECONDS)?;
+    // Ingest takes the integration role only: the feed has a token of its own.
+    let feed_api = Api::new(
+        &base,
+        crate::cli::local_token(&config, "demo-feed", Role::Integration, TOKEN_SECONDS)?,
+    );
+
+    let now = Utc::now();
+    let zup = registry::start_simulator(center::site_grid(now)?.tz(), stopped.clone()).await;
+    let setup = SetupServer::start(state.clone()).await?;
+    let api = Api::new(&setup.base, token.clone());
+    let zup_line = match zup {
+        Ok(url) => match registry::point_registry_at(&api, &url).await {
+            Ok(registry::Pointed::Simulator) => format!(
+                "1C ZUP simulator: {url}; the integration registry's 1C ZUP entry points at it"
+            ),
+            Ok(registry::Pointed::LeftAlone { base_url, set_by }) => format!(
+                "1C ZUP simulator: {url}; the integration registry's 1C ZUP entry was left at \
+                 {base_url} (set by {set_by})"
+            ),
+            Err(e) => {
+                tracing::warn!(error = %e, "cannot point the integration registry at the demo's 1C ZUP simulator");
+                format!(
+                    "1C ZUP simulator: {url}; the registry could not be pointed at it (see the log)"
+                )
+            }
+        },
+        Err(e) => {
+            tracing::warn!(error = %e, "no 1C ZUP simulator");
+            "no 1C ZUP simulator (see the log)".into()
+        }
+    };
+    let site = center::set_up(&api, now).await?;
+    let now = Utc::now();
+    let scenario = crate::sim::scenario(&api, &site.grid, now, seed).await?;
+    if api.rate_limited() > 0 {
+        tracing::warn!(
+            times = api.rate_limited(),
+            "the demo's setup waited for the rate limit"
+        );
+    }
+    setup.stop().await;
+
+    let server = {
+        let mut stopped = stopped.clone();
+        tokio::spawn(crate::http::serve(listener, state.clone(), async move {
+            let _ = stopped.changed().await;
+        }))
+    };
+    println!(
+        "wfm-pulse demo: {} groups, {} operators, simulated calls and operator states from now on",
+        scenario.groups.len(),
+        scenario.agents.len()
+    );
+    println!("  {}", clock_line(&site, now));
+    println!("  {zup_line}");
+    match &log_file {
+        Some(path) => println!(
+            "  log: {} (WFM_LOG=info shows it here instead); Ctrl-C stops",
+            path.display()
+        ),
+        None => println!("  Ctrl-C stops"),
+    }
+    println!(
+        "  API: curl -s -H \"Authorization: Bearer $TOKEN\" {base}/api/v1/performance/metrics/realtime"
+    );
+    println!();
+    println!("Console: {base}/");
+    for line in demo_people(&token) {
+        println!("{line}");
+    }
+
+    let mut stopped_feed = stopped.clone();
+    let feed_stop = async move {
+        tokio::select! {
+            _ = crate::server::shutdown_signal() => {}
+            _ = stopped_feed.changed() => {}
+        }
+    };
+    let stats = crate::sim::feed(&feed_api, Simulator::new(scenario), feed_stop).await;
+    let _ = stop.send(true);
+    let _ = server.await;
+    state.store.close().await;
+    let stats = stats?;
+    println!(
+        "demo stopped after {} events ({} accepted); its operators logged out",
+        stats.sent, stats.accepted
+    );
+    Ok(())
+}
+
+/// The API on a private loopback port while the demo sets itself up, without the server's
+/// background work (1C ZUP probes, alert evaluation, sync jobs): nothing judges a center
+/// half set up, or a 1C ZUP entry not yet pointed at the simulator.
+struct SetupServer {
+    base: String,
+    stop: tokio::sync::oneshot::Sender<()>,
+    served: tokio::task::JoinHandle<std::io::Result<()>>,
+}
+
+impl SetupServer {
+    async fn start(state: AppState) -> Result<SetupServer, String> {
+        let listener = tokio::net::TcpListener::bind((std::net::Ipv4Addr::LOCALHOST, 0))
+            .await
+            .map_err(|e| format!("cannot listen on loopback for the demo's setup: {e}"))?;
+        let base = format!(
+            "http://{}",
+            listener.local_addr().map_err(|e| e.to_string())?
+        );
+        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+        let served = tokio::spawn(
+            axum::serve(listener, crate::http::router(state))
+                .with_graceful_shutdown(async {
+                    let _ = stopped.await;
+                })
+                .into_future(),
+        );
+        Ok(SetupServer { base, stop, served })
+    }
+
+    async fn stop(self) {
+        let _ = self.stop.send(());
+        let _ = self.served.await;
+    }
+}
+
+/// The address to show: a wildcard bind is reached on loopback.
+fn reachable(address: SocketAddr) -> SocketAddr {
+    let mut shown = address;
+    if address.ip().is_unspecified() {
+        shown.set_ip(std::net::Ipv4Addr::LOCALHOST.into());
+    }
+    shown
+}
+
+/// The site's clock, as the demo says it.
+fn clock_line(site: &center::DemoSite, now: DateTime<Utc>) -> String {
+    let local = center::local_time(&site.grid, now);
+    let mut line = if site.zone.starts_with("Etc/") {
+        format!(
+            "site clock: {} ({}), {local} there: night in Moscow, so the demo runs where it is day",
+            site.zone,
+            utc_offset(site.grid.tz(), now)
+        )
+    } else {
+        format!("site clock: {}, {local} there", site.zone)
+    };
+    if let Some(before) = &site.moved_from {
+        line.push_str(&format!(" (was {before}; the day's plan uploaded again)"));
+    }
+    line
+}
+
+/// `UTC+5`, `UTC-3`, `UTC`.
+fn utc_offset(tz: chrono_tz::Tz, now: DateTime<Utc>) -> String {
+    let seconds = now.with_timezone(&tz).offset().fix().local_minus_utc();
+    match seconds / 3600 {
+        0 => "UTC".into(),
+        h => format!("UTC{h:+}"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    #[test]
+    fn the_demo_server_lets_its_whole_setup_through_in_one_burst() {
+        let configured = Limits {
+            read: 200.0,
+            write: 20.0,
+            ingest: 1000.0,
+        };
+        let limits = demo_limits(configured);
+        // A bucket holds two seconds' worth; the setup's writes are sent at once.
+        assert!(2.0 * limits.write >= SETUP_WRITES as f64);
+        assert_eq!((limits.read, limits.ingest), (200.0, 1000.0));
+        let generous = Limits {
+            write: 5000.0,
+            ..configured
+        };
+        assert_eq!(demo_limits(generous), generous);
+    }
+
+    #[test]
+    fn offsets_and_addresses_read_plainly() {
+        let now = Utc.with_ymd_and_hms(2026, 3, 14, 2, 25, 0).unwrap();
+        assert_eq!(utc_offset(chrono_tz::Etc::GMTMinus9, now), "UTC+9");
+        assert_eq!(utc_offset(chrono_tz::Etc::GMTPlus3, now), "UTC-3");
+        assert_eq!(utc_offset(chrono_tz::Etc::GMT, now), "UTC");
+        assert_eq!(
+            reachable("0.0.0.0:8080".parse().unwrap()).to_string(),
+            "127.0.0.1:8080"
+        );
+        assert_eq!(
+            reachable("127.0.0.1:9000".parse().unwrap()).to_string(),
+            "127.0.0.1:9000"
+        );
+    }
+
+    #[test]
+    fn the_last_line_is_the_token_alone() {
+        let lines = demo_people("abc.def.ghi");
+        assert_eq!(lines.last().unwrap(), "TOKEN=abc.def.ghi");
+    }
+}

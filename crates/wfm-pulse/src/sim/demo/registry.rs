@@ -1,0 +1,149 @@
+//! The demo's 1C ZUP: the simulator on a free port, and the integration registry's 1C ZUP
+//! entry pointed at it through the API, unless someone else has configured that entry.
+
+use serde_json::{Map, Value};
+use tokio::sync::watch;
+
+use crate::integrations::registry;
+use crate::sim::client::Api;
+use crate::sim::zup::{ZupSim, ZupSimConfig};
+
+/// The correlation id the demo's registry change carries: the audit log then tells a later
+/// start that the entry is the demo's own.
+pub const CORRELATION_ID: &str = "demo-zup-simulator";
+
+/// The correlation id of the entries a first start installs.
+const FIRST_START: &str = "first-start";
+
+const ENDPOINTS: &str = "/api/v1/integration/mapping/endpoints";
+
+/// Starts the 1C ZUP simulator on a free loopback port, for 1C's dates in `time_zone`,
+/// until `stopped` changes; its base URL.
+pub async fn start_simulator(
+    time_zone: chrono_tz::Tz,
+    mut stopped: watch::Receiver<bool>,
+) -> Result<String, String> {
+    let sim = ZupSim::new(ZupSimConfig {
+        time_zone,
+        ..ZupSimConfig::default()
+    });
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .map_err(|e| format!("cannot listen for the 1C ZUP simulator: {e}"))?;
+    let address = listener.local_addr().map_err(|e| e.to_string())?;
+    let url = format!("http://{address}{}", sim.base_path());
+    tokio::spawn(sim.serve(listener, async move {
+        let _ = stopped.changed().await;
+    }));
+    Ok(url)
+}
+
+/// Where the registry's 1C ZUP entry points after [`point_registry_at`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Pointed {
+    /// At the demo's simulator (changed now, or already).
+    Simulator,
+    /// Somewhere someone else chose, left as it is: the URL, and who set it.
+    LeftAlone { base_url: String, set_by: String },
+}
+
+/// Points the 1C ZUP entry of the integration registry at `url`, keeping the rest of the
+/// entry, when nobody but a first start or an earlier demo has set that entry; else leaves
+/// it and says who set it. The change carries [`CORRELATION_ID`].
+pub async fn point_registry_at(api: &Api, url: &str) -> Result<Pointed, String> {
+    let map = api.get(ENDPOINTS).await?;
+    let entry = map["systems"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .find(|s| s["system"] == "zup")
+        .ok_or("the integration registry has no 1C ZUP entry")?;
+    let base_url = entry["base_url"].as_str().unwrap_or_default().to_string();
+    let newest = api
+        .get("/api/v1/audit?entity=integration_system&entity_id=zup&limit=1")
+        .await?;
+    let newest = &newest["items"][0];
+    if !demo_may_change(newest, &base_url) {
+        let set_by = match newest["actor"].as_str() {
+            Some(actor) => format!("{actor} at {}", newest["at"].as_str().unwrap_or("?")),
+            None => "someone (no audit entry left)".into(),
+        };
+        return Ok(Pointed::LeftAlone { base_url, set_by });
+    }
+    if base_url != url {
+        let mut config = config_of(entry)?;
+        config.insert("base_url".into(), Value::String(url.into()));
+        api.with_correlation_id(CORRELATION_ID)
+            .put(ENDPOINTS, Value::Object(config))
+            .await?;
+    }
+    Ok(Pointed::Simulator)
+}
+
+/// Whether the entry is the first start's or an earlier demo's, judged by the newest audit
+/// entry about it (none left: by whether it still points where a first start put it).
+fn demo_may_change(newest_audit_entry: &Value, base_url: &str) -> bool {
+    match newest_audit_entry["correlation_id"].as_str() {
+        Some(id) => {
+            id == CORRELATION_ID || (id == FIRST_START && newest_audit_entry["actor"] == "system")
+        }
+        None => base_url == registry::default_zup().base_url,
+    }
+}
+
+/// The entry as the registry stores it: the map's view without what it adds (endpoint
+/// states, circuit, time of the change). The password stays masked: a PUT with the mask
+/// keeps the stored one.
+fn config_of(view: &Value) -> Result<Map<String, Value>, String> {
+    let fields = serde_json::to_value(registry::default_zup()).map_err(|e| e.to_string())?;
+    let fields = fields
+        .as_object()
+        .ok_or("the registry entry is not an object")?;
+    let view = view
+        .as_object()
+        .ok_or("the registry entry is not an object")?;
+    Ok(view
+        .iter()
+        .filter(|(k, _)| fields.contains_key(k.as_str()))
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn the_demo_takes_over_only_its_own_or_the_first_starts_entry() {
+        let default = registry::default_zup().base_url;
+        let audit =
+            |actor: &str, correlation: &str| json!({"actor": actor, "correlation_id": correlation});
+        assert!(demo_may_change(&audit("system", "first-start"), &default));
+        assert!(demo_may_change(
+            &audit("user:demo", CORRELATION_ID),
+            "http://127.0.0.1:41234/zup/hs/wfm"
+        ));
+        assert!(!demo_may_change(
+            &audit("user:admin", "3f1c"),
+            "http://zup.example/zup/hs/wfm"
+        ));
+        assert!(!demo_may_change(&audit("user:admin", "3f1c"), &default));
+        assert!(demo_may_change(&Value::Null, &default));
+        assert!(!demo_may_change(
+            &Value::Null,
+            "http://zup.example/zup/hs/wfm"
+        ));
+    }
+
+    #[test]
+    fn the_view_only_fields_are_left_out_and_the_rest_kept() {
+        let mut view = serde_json::to_value(registry::default_zup().masked()).unwrap();
+        view["endpoint_states"] = json!([]);
+        view["circuit_state"] = json!("closed");
+        view["updated_at"] = json!("2026-03-02T10:00:00Z");
+        let config = config_of(&view).unwrap();
+        let back: registry::SystemConfig = serde_json::from_value(Value::Object(config)).unwrap();
+        assert_eq!(back, registry::default_zup().masked());
+    }
+}
