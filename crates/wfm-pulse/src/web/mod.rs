@@ -54,7 +54,10 @@ const ASSETS: &[Asset] = assets![
 
 pub fn routes() -> Router<AppState> {
     Router::new()
-        .route("/", axum::routing::get(|headers: HeaderMap| async move { serve("index.html", &headers) }))
+        .route(
+            "/",
+            axum::routing::get(|headers: HeaderMap| async move { serve("index.html", &headers) }),
+        )
         .route(
             "/assets/{*name}",
             axum::routing::get(|Path(name): Path<String>, headers: HeaderMap| async move {
@@ -88,7 +91,10 @@ fn serve(name: &str, headers: &HeaderMap) -> Response {
         header::CONTENT_SECURITY_POLICY,
         HeaderValue::from_static(CSP),
     );
-    h.insert(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
+    h.insert(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("no-referrer"),
+    );
     h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
     response
 }
@@ -146,8 +152,16 @@ mod tests {
         assert!(!shell.contains(" style="), "inline style");
         assert!(!shell.contains("onclick"), "inline handler");
         for a in ASSETS.iter().filter(|a| a.name.ends_with(".js")) {
-            assert!(!a.body.contains("innerHTML"), "{}: build nodes, not HTML text", a.name);
-            assert!(!a.body.contains("setAttribute(\"style\""), "{}: inline style", a.name);
+            assert!(
+                !a.body.contains("innerHTML"),
+                "{}: build nodes, not HTML text",
+                a.name
+            );
+            assert!(
+                !a.body.contains("setAttribute(\"style\""),
+                "{}: inline style",
+                a.name
+            );
         }
     }
 }

@@ -37,8 +37,13 @@ impl Chrome {
     pub async fn launch() -> Option<Chrome> {
         let Some(path) = executable() else {
             let required = std::env::var("WFM_TEST_BROWSER").is_ok_and(|v| v == "required");
-            assert!(!required, "Chromium is required (WFM_TEST_BROWSER=required) but not installed: apt-get install -y chromium");
-            eprintln!("no Chromium here (apt-get install -y chromium): the browser test is left to .ci/run");
+            assert!(
+                !required,
+                "Chromium is required (WFM_TEST_BROWSER=required) but not installed: apt-get install -y chromium"
+            );
+            eprintln!(
+                "no Chromium here (apt-get install -y chromium): the browser test is left to .ci/run"
+            );
             return None;
         };
         let profile = std::env::temp_dir().join(format!("wfm-chrome-{}", uuid::Uuid::new_v4()));
@@ -82,7 +87,11 @@ impl Chrome {
 
     /// A new tab the size of a phone (390 x 844 CSS pixels), at `url`.
     pub async fn open_phone(&self, url: &str) -> Page {
-        let page = self.browser.new_page("about:blank").await.expect("a new tab");
+        let page = self
+            .browser
+            .new_page("about:blank")
+            .await
+            .expect("a new tab");
         page.execute(
             SetDeviceMetricsOverrideParams::builder()
                 .width(390)
