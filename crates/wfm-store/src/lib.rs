@@ -9,6 +9,7 @@ pub mod integration;
 pub mod labor;
 pub mod live;
 pub mod model;
+pub mod people;
 pub mod priorities;
 pub mod privacy;
 mod sql;

@@ -59,6 +59,11 @@ const MIGRATIONS: &[(&str, &str, &str)] = &[
         include_str!("../../migrations/sqlite/0010_labor_rules.sql"),
         include_str!("../../migrations/postgres/0010_labor_rules.sql"),
     ),
+    (
+        "0011_people",
+        include_str!("../../migrations/sqlite/0011_people.sql"),
+        include_str!("../../migrations/postgres/0011_people.sql"),
+    ),
 ];
 
 pub(crate) async fn run(store: &SqlStore) -> StoreResult<Vec<String>> {

@@ -19,6 +19,7 @@ mod labor_rules;
 mod live;
 mod migrate;
 mod notifications;
+mod people;
 mod person_keys;
 mod personnel;
 mod predictions;
@@ -539,5 +540,72 @@ impl Store for SqlStore {
         actor: &Actor,
     ) -> StoreResult<crate::labor::SiteLaborRules> {
         self.set_labor_rules(site_id, rules, actor).await
+    }
+
+    async fn create_user(
+        &self,
+        user: &crate::people::NewUser,
+        actor: &Actor,
+    ) -> StoreResult<crate::people::User> {
+        self.insert_user(user, actor).await
+    }
+    async fn list_users(&self) -> StoreResult<Vec<crate::people::User>> {
+        self.users(None).await
+    }
+    async fn find_user(&self, name: &str) -> StoreResult<Option<crate::people::User>> {
+        Ok(self.users(Some(name)).await?.into_iter().next())
+    }
+    async fn change_user(
+        &self,
+        id: i64,
+        change: &crate::people::UserChange,
+        actor: &Actor,
+    ) -> StoreResult<crate::people::User> {
+        SqlStore::change_user(self, id, change, actor).await
+    }
+    async fn fail_sign_in(
+        &self,
+        user_id: i64,
+        lock_after: i64,
+        lock_until: DateTime<Utc>,
+        actor: &Actor,
+    ) -> StoreResult<crate::people::Failure> {
+        SqlStore::fail_sign_in(self, user_id, lock_after, lock_until, actor).await
+    }
+    async fn open_session(
+        &self,
+        user_id: i64,
+        token_hash: &str,
+        csrf_token: &str,
+        idle_cutoff: DateTime<Utc>,
+        actor: &Actor,
+    ) -> StoreResult<()> {
+        SqlStore::open_session(self, user_id, token_hash, csrf_token, idle_cutoff, actor).await
+    }
+    async fn find_session(
+        &self,
+        token_hash: &str,
+        idle_cutoff: DateTime<Utc>,
+    ) -> StoreResult<Option<crate::people::Session>> {
+        SqlStore::find_session(self, token_hash, idle_cutoff).await
+    }
+    async fn close_session(
+        &self,
+        token_hash: &str,
+        user_id: i64,
+        actor: &Actor,
+    ) -> StoreResult<bool> {
+        SqlStore::close_session(self, token_hash, user_id, actor).await
+    }
+    async fn user_settings(&self, user_id: i64) -> StoreResult<serde_json::Value> {
+        self.settings_of(user_id).await
+    }
+    async fn put_user_settings(
+        &self,
+        user_id: i64,
+        settings: &serde_json::Value,
+        actor: &Actor,
+    ) -> StoreResult<serde_json::Value> {
+        self.set_settings(user_id, settings, actor).await
     }
 }

@@ -9,6 +9,7 @@ mod jobs;
 mod labor_rules;
 mod live;
 mod notifications;
+mod people;
 mod personnel;
 mod priorities;
 mod privacy;
@@ -76,6 +77,7 @@ pub async fn run(store: Arc<dyn Store>, url: &str) {
     history::run(&store).await;
     priorities::run(&store).await;
     labor_rules::run(&store).await;
+    people::run(&store).await;
     // Last: it erases, scans every table, and purges the audit log.
     privacy::run(&store, url).await;
 }
@@ -94,7 +96,8 @@ async fn migrations(store: &Arc<dyn Store>) {
             "0007_health".to_string(),
             "0008_interval_stats".to_string(),
             "0009_group_priorities".to_string(),
-            "0010_labor_rules".to_string()
+            "0010_labor_rules".to_string(),
+            "0011_people".to_string()
         ]
     );
     let again = store.migrate().await.unwrap();
