@@ -1,4 +1,5 @@
-//! The command line: `serve`, `migrate`, `token`, `erlang`, `config`.
+//! The command line: `serve`, `migrate`, `token`, `user`, `erlang`, `config`, `import`,
+//! `demo`, `sim`.
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -35,6 +36,9 @@ pub enum Command {
     Migrate,
     /// Issues a JWT for a role, to bootstrap access. The token alone is on the last line.
     Token(TokenArgs),
+    /// Console accounts: add, list, passwd, unlock (on the configured database).
+    #[command(subcommand)]
+    User(crate::accounts::UserCommand),
     /// Erlang C staffing calculator: agents needed for a load and a service-level target.
     Erlang(ErlangArgs),
     /// Shows the effective configuration (secrets masked) and where each setting comes from.
@@ -223,6 +227,14 @@ pub async fn run(cli: Cli) -> Result<(), String> {
             );
             println!("{token}");
             Ok(())
+        }
+        Command::User(command) => {
+            let c = load_config()?;
+            let store = server::open_store(&c).await?;
+            store.migrate().await.map_err(|e| e.to_string())?;
+            let done = crate::accounts::run(store.as_ref(), command).await;
+            store.close().await;
+            done
         }
         Command::Migrate => {
             let c = load_config()?;

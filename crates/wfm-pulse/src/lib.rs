@@ -1,6 +1,7 @@
 //! wfm-pulse: real-time operations and integration service for contact-center workforce
 //! management. The binary's parts, as a library so that tests can start a real server.
 
+pub mod accounts;
 pub mod alerts;
 pub mod api;
 pub mod auth;

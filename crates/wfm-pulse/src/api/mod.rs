@@ -10,6 +10,7 @@ pub mod ingest;
 pub mod integration;
 pub mod monitoring;
 pub mod optimization;
+pub mod people;
 pub mod plan;
 pub mod privacy;
 pub mod realtime;
@@ -40,4 +41,5 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .merge(executive::routes())
         .merge(privacy::routes())
         .merge(capacity::routes())
+        .merge(people::routes())
 }

@@ -1,6 +1,9 @@
-//! Who is calling: people by JWT bearer tokens, systems by API keys; both end in a `Principal`.
+//! Who is calling: people by a console session or a JWT bearer token, systems by API keys;
+//! each ends in a `Principal`.
 
 pub mod api_key;
+pub mod password;
+pub mod session;
 pub mod token;
 
 use std::marker::PhantomData;

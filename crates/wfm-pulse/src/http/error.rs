@@ -61,6 +61,11 @@ impl ApiError {
         ApiError::BadRequest(vec![FieldError::new(field, message)])
     }
 
+    /// The body this error answers with, for callers that are not HTTP (the command line).
+    pub fn body(&self) -> ErrorBody {
+        self.parts().1
+    }
+
     fn parts(&self) -> (StatusCode, ErrorBody) {
         let body = |message: &str, description: String| ErrorBody {
             message: message.into(),

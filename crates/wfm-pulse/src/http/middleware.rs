@@ -13,7 +13,9 @@ use tracing::Instrument;
 use super::error::ApiError;
 use super::rate_limit::EndpointClass;
 use super::{AppState, drain};
-use crate::auth::{Principal, api_key};
+use wfm_store::people::Session;
+
+use crate::auth::{Principal, api_key, session};
 
 pub const CORRELATION_HEADER: &str = "x-correlation-id";
 
@@ -88,11 +90,12 @@ fn class_of(method: &Method, path: &str) -> EndpointClass {
     }
 }
 
-/// Authenticates by `Authorization: Bearer <JWT>` or `X-API-Key` (or `Authorization:
-/// ApiKey <key>`), then applies the caller's rate limit for this kind of endpoint.
+/// Authenticates by `Authorization: Bearer <JWT>`, `X-API-Key` (or `Authorization: ApiKey
+/// <key>`) or the console's session cookie (whose writes must carry the CSRF token), then
+/// applies the caller's rate limit for this kind of endpoint.
 pub async fn authenticate(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
-    let principal = match identify(&state, req.headers()).await {
-        Ok(p) => p,
+    let (principal, session) = match identify(&state, req.method(), req.headers()).await {
+        Ok(found) => found,
         Err(e) => return e.into_response(),
     };
     let class = class_of(req.method(), req.uri().path());
@@ -102,10 +105,17 @@ pub async fn authenticate(State(state): State<AppState>, mut req: Request, next:
     }
     tracing::Span::current().record("principal", principal.name.as_str());
     req.extensions_mut().insert(principal);
+    if let Some(session) = session {
+        req.extensions_mut().insert(session);
+    }
     next.run(req).await
 }
 
-async fn identify(state: &AppState, headers: &HeaderMap) -> Result<Principal, ApiError> {
+async fn identify(
+    state: &AppState,
+    method: &Method,
+    headers: &HeaderMap,
+) -> Result<(Principal, Option<Session>), ApiError> {
     let authorization = headers
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok());
@@ -114,25 +124,55 @@ async fn identify(state: &AppState, headers: &HeaderMap) -> Result<Principal, Ap
         return state
             .keys
             .verify(token.trim())
+            .map(|p| (p, None))
             .map_err(ApiError::Unauthorized);
     }
     let key = key.or_else(|| authorization.and_then(|a| a.strip_prefix("ApiKey ")));
-    match key {
-        Some(secret) => {
-            let found = state
-                .store
-                .find_api_key(&api_key::hash(secret.trim()))
-                .await?;
-            found
-                .map(|k| Principal {
+    if let Some(secret) = key {
+        let found = state
+            .store
+            .find_api_key(&api_key::hash(secret.trim()))
+            .await?;
+        return found
+            .map(|k| {
+                let p = Principal {
                     name: format!("key:{}", k.name),
                     role: k.role,
-                })
-                .ok_or_else(|| ApiError::Unauthorized("the API key is unknown or revoked".into()))
+                };
+                (p, None)
+            })
+            .ok_or_else(|| ApiError::Unauthorized("the API key is unknown or revoked".into()));
+    }
+    match signed_in(state, headers).await? {
+        Some(s) if session::writes(method) && !session::csrf_holds(headers, &s.csrf_token) => {
+            Err(ApiError::Forbidden(
+                "a write from the console must carry the session's X-CSRF-Token header".into(),
+            ))
         }
+        Some(s) => Ok((principal_of(&s), Some(s))),
         None => Err(ApiError::Unauthorized(
-            "send Authorization: Bearer <token> or X-API-Key: <key>".into(),
+            "sign in, or send Authorization: Bearer <token> or X-API-Key: <key>".into(),
         )),
+    }
+}
+
+/// The console session the request's cookie names, if it holds.
+pub async fn signed_in(state: &AppState, headers: &HeaderMap) -> Result<Option<Session>, ApiError> {
+    let Some(token) = session::token(headers) else {
+        return Ok(None);
+    };
+    let cutoff = session::idle_cutoff(chrono::Utc::now());
+    Ok(state
+        .store
+        .find_session(&api_key::hash(token), cutoff)
+        .await?)
+}
+
+/// Who a console session acts as: the same identity a token for the person would give.
+pub fn principal_of(session: &Session) -> Principal {
+    Principal {
+        name: format!("user:{}", session.user.name),
+        role: session.user.role,
     }
 }
 

@@ -86,9 +86,11 @@ impl Modify for SecuritySchemes {
 
 /// The whole application: public health and docs, and the authenticated API.
 pub fn router(state: AppState) -> Router {
-    let (protected, doc) = OpenApiRouter::with_openapi(ApiDoc::openapi())
+    let (protected, mut doc) = OpenApiRouter::with_openapi(ApiDoc::openapi())
         .merge(api::routes())
         .split_for_parts();
+    let (sessions, sessions_doc) = api::people::session_routes().split_for_parts();
+    doc.merge(sessions_doc);
     // The document never changes while the process runs: serialize it once.
     let doc = axum::body::Bytes::from(serde_json::to_vec(&doc).unwrap_or_default());
     let protected = protected.layer(axum::middleware::from_fn_with_state(
@@ -97,6 +99,7 @@ pub fn router(state: AppState) -> Router {
     ));
     Router::new()
         .merge(protected)
+        .merge(sessions)
         .merge(api::health::routes())
         .merge(crate::metrics::routes())
         .merge(crate::web::routes())
