@@ -13,7 +13,9 @@ use std::sync::Arc;
 
 use chrono::{DateTime, Offset, Utc};
 use wfm_sim::Simulator;
-use wfm_store::model::Role;
+use wfm_store::Store;
+use wfm_store::model::{Actor, Role};
+use wfm_store::people::{NewUser, UserChange};
 
 use crate::config::Config;
 use crate::http::AppState;
@@ -38,17 +40,71 @@ pub fn demo_limits(configured: Limits) -> Limits {
     }
 }
 
-/// Who signs in to the demo: the lines the demo prints last. Until the console has users,
-/// the admin's API token. (Once users exist: one demo user per role, viewer to admin, with
-/// login and password, created by the demo.)
-pub fn demo_people(admin_token: &str) -> Vec<String> {
-    vec![
-        format!(
-            "Sign in: console users are still to come; until then the admin's API token, valid {} days:",
-            TOKEN_SECONDS / 86_400
-        ),
-        format!("TOKEN={admin_token}"),
-    ]
+/// The demo's people: one account per role, viewer to admin, named after the role. Their
+/// passwords are new on every start (and any lockout cleared), so the printed ones always
+/// hold and no password is ever the same for two demos.
+pub async fn demo_people(store: &dyn Store) -> Result<Vec<(String, String)>, String> {
+    let actor = Actor {
+        name: "demo".into(),
+        correlation_id: uuid::Uuid::new_v4().to_string(),
+    };
+    let mut people = Vec::new();
+    for role in [Role::Viewer, Role::Supervisor, Role::Manager, Role::Admin] {
+        let name = role.as_str().to_string();
+        let secret = demo_password();
+        let hash = crate::auth::password::hash(secret.clone()).await;
+        let fail = |e: wfm_store::StoreError| format!("cannot set up the demo user {name}: {e}");
+        match store.find_user(&name).await.map_err(fail)? {
+            Some(user) => {
+                for change in [UserChange::Password(hash), UserChange::Role(role)] {
+                    store
+                        .change_user(user.id, &change, &actor)
+                        .await
+                        .map_err(fail)?;
+                }
+            }
+            None => {
+                let new = NewUser {
+                    name: name.clone(),
+                    role,
+                    password_hash: hash,
+                    locale: "en".into(),
+                };
+                store.create_user(&new, &actor).await.map_err(fail)?;
+            }
+        }
+        people.push((name, secret));
+    }
+    Ok(people)
+}
+
+/// Three groups of four lowercase letters and digits: easy to type, 62 bits.
+fn demo_password() -> String {
+    use rand::Rng;
+    const ALPHABET: &[u8] = b"abcdefghijkmnpqrstuvwxyz23456789";
+    let mut rng = rand::thread_rng();
+    (0..3)
+        .map(|_| {
+            (0..4)
+                .map(|_| ALPHABET[rng.gen_range(0..ALPHABET.len())] as char)
+                .collect::<String>()
+        })
+        .collect::<Vec<_>>()
+        .join("-")
+}
+
+/// The lines the demo prints last: the console's address and who signs in with what.
+pub fn sign_in_lines(base: &str, people: &[(String, String)]) -> Vec<String> {
+    let mut lines = vec![
+        format!("Console: {base}/"),
+        "Sign in as (passwords are new on every start):".to_string(),
+    ];
+    lines.extend(
+        people
+            .iter()
+            .map(|(name, secret)| format!("  {name:<11} {secret}")),
+    );
+    lines
 }
 
 /// Runs the demo until Ctrl-C or SIGTERM; `log_file` is where the log goes, if not stderr.
@@ -109,6 +165,7 @@ pub async fn run_demo(
         );
     }
     setup.stop().await;
+    let people = demo_people(state.store.as_ref()).await?;
 
     let server = {
         let mut stopped = stopped.clone();
@@ -133,9 +190,12 @@ pub async fn run_demo(
     println!(
         "  API: curl -s -H \"Authorization: Bearer $TOKEN\" {base}/api/v1/performance/metrics/realtime"
     );
+    println!(
+        "  with the admin's token, valid {} days: TOKEN={token}",
+        TOKEN_SECONDS / 86_400
+    );
     println!();
-    println!("Console: {base}/");
-    for line in demo_people(&token) {
+    for line in sign_in_lines(&base, &people) {
         println!("{line}");
     }
 
@@ -269,8 +329,13 @@ mod tests {
     }
 
     #[test]
-    fn the_last_line_is_the_token_alone() {
-        let lines = demo_people("abc.def.ghi");
-        assert_eq!(lines.last().unwrap(), "TOKEN=abc.def.ghi");
+    fn the_last_lines_are_the_console_and_its_people() {
+        let people = [("viewer".to_string(), "abcd-efgh-ijkm".to_string())];
+        let lines = sign_in_lines("http://127.0.0.1:8080", &people);
+        assert_eq!(lines[0], "Console: http://127.0.0.1:8080/");
+        assert_eq!(lines.last().unwrap(), "  viewer      abcd-efgh-ijkm");
+        let p = demo_password();
+        assert_eq!((p.len(), p.matches('-').count()), (14, 2));
+        assert_eq!(crate::auth::password::weakness("viewer", &p), None);
     }
 }

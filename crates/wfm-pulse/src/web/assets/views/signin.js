@@ -14,7 +14,8 @@ export function render(main, { onSignedIn }) {
     try {
       onSignedIn(await api.post("/api/v1/session", { name: name.value, password: password.value }));
     } catch (err) {
-      fill(message, err.status === 401 ? t("signin.failed") : err.message);
+      const known = { 401: "signin.failed", 403: "signin.locked" }[err.status];
+      fill(message, known ? t(known) : err.message);
       password.value = "";
       password.focus();
     }
