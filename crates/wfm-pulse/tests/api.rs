@@ -92,7 +92,12 @@ async fn every_endpoint_refuses_missing_expired_tampered_and_unsigned_tokens() {
     let parts: Vec<&str> = viewer.split('.').collect();
     let tampered = format!("{}.{}.{}", parts[0], admin_payload, parts[2]);
     let unsigned = "eyJhbGciOiJub25lIiwidHlwIjoiSldUIn0.eyJzdWIiOiJldmUiLCJyb2xlIjoiYWRtaW4iLCJleHAiOjk5OTk5OTk5OTksImlhdCI6MH0.";
-    for (method, path) in operations(&s).await {
+    // Signing in is open to all: it is what gives a session (tests/people.rs).
+    let protected = operations(&s)
+        .await
+        .into_iter()
+        .filter(|(_, path)| path != "/api/v1/session");
+    for (method, path) in protected {
         let bare = s.request(method.clone(), &path).send().await.unwrap();
         assert_eq!(bare.status(), 401, "{method} {path} without a token");
         for token in [&expired, &tampered, unsigned, "garbage"] {
@@ -121,10 +126,15 @@ async fn every_endpoint_refuses_missing_expired_tampered_and_unsigned_tokens() {
 async fn a_viewer_cannot_write_and_integration_cannot_read() {
     let s = TestServer::start().await;
     for (method, path) in operations(&s).await {
-        // Reads, the calculator and one's own notification preferences are for everyone.
+        if path == "/api/v1/session" {
+            continue; // open to all (tests/people.rs)
+        }
+        // Reads, the calculator and one's own notification preferences and console settings
+        // are for everyone.
         let everyone = method == Method::GET
             || path.contains("erlang-c")
-            || path == "/api/v1/notifications/preferences";
+            || path == "/api/v1/notifications/preferences"
+            || path == "/api/v1/me/settings";
         if everyone {
             let (st, _) = s.call(method.clone(), &path, Role::Integration, None).await;
             assert_eq!(st, 403, "integration {method} {path}");

@@ -89,7 +89,7 @@ export function liveness() {
   if (!state.open && state.lostAt) return { kind: "stale", since: state.lostAt };
   if (!state.at) return { kind: "connecting" };
   const f = state.freshness;
-  if (f && f.stale) return { kind: "stale", since: f.as_of };
   if (f && !f.as_of) return { kind: "nodata" };
+  if (f && f.stale) return { kind: "stale", since: f.as_of };
   return { kind: "live" };
 }
