@@ -49,6 +49,8 @@ const ASSETS: &[Asset] = assets![
     ("views/alerts.js", JS),
     ("views/executive.js", JS),
     ("views/integration.js", JS),
+    ("views/staffing.js", JS),
+    ("views/history.js", JS),
     ("icon.svg", "image/svg+xml"),
 ];
 

@@ -11,6 +11,8 @@ import * as group from "./views/group.js";
 import * as alerts from "./views/alerts.js";
 import * as executive from "./views/executive.js";
 import * as integration from "./views/integration.js";
+import * as staffing from "./views/staffing.js";
+import * as historyView from "./views/history.js";
 
 const RANK = { viewer: 1, supervisor: 2, manager: 3, admin: 4 };
 
@@ -26,7 +28,8 @@ const views = [
   { path: /^#\/alerts$/, view: alerts, nav: "alerts" },
   { path: /^#\/executive$/, view: executive, nav: "executive" },
   { path: /^#\/integration$/, view: integration, nav: "integration" },
-  { path: /^#\/(staffing|history)$/, view: null, nav: null },
+  { path: /^#\/staffing$/, view: staffing, nav: "staffing" },
+  { path: /^#\/history$/, view: historyView, nav: "history" },
 ];
 
 let cleanup = null;
@@ -136,11 +139,7 @@ function route() {
     location.hash = "#/";
     return;
   }
-  fill(top, header(match.v.nav || hash.slice(2)));
-  if (!match.v.view) {
-    fill(main, h("section", { class: "soon" }, h("h1", {}, t(`nav.${hash.slice(2)}`)), h("p", {}, t("soon"))));
-    return;
-  }
+  fill(top, header(match.v.nav));
   cleanup = match.v.view.render(main, { params: match.m.slice(1), can, settings }) || null;
 }
 

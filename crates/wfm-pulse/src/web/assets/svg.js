@@ -1,4 +1,5 @@
-// Charts drawn as SVG by our own code: the tiles' sparklines and the drill-down's day.
+// Charts drawn as SVG by our own code: the tiles' sparklines, and the drill-down's day and
+// the history's buckets.
 
 const NS = "http://www.w3.org/2000/svg";
 
@@ -53,6 +54,13 @@ export function sparkline(values, plan, label) {
   return svg;
 }
 
+/** A run of points as a line, or as a dot when it is a single point between gaps. */
+function path(run, cls) {
+  if (run.length > 1) return el("polyline", { points: run.join(" "), class: cls });
+  const [cx, cy] = run[0].split(",");
+  return el("circle", { cx, cy, r: 3, class: cls });
+}
+
 /** The day by interval: bars of `bars` (e.g. offered calls) with `barsPlan` as outlines,
  * and the indicator's `line` with its `linePlan` dashed, on a shared time axis. */
 export function dayChart({ labels, bars, barsPlan, line, linePlan, title }) {
@@ -80,8 +88,8 @@ export function dayChart({ labels, bars, barsPlan, line, linePlan, title }) {
     const [lo, hi] = lineRange;
     const x = (i) => left + i * slot + slot / 2;
     const y = (v) => h - bottom - ((v - lo) * (h - top - bottom)) / (hi - lo);
-    for (const run of runs(linePlan, x, y)) svg.append(el("polyline", { points: run.join(" "), class: "line-plan" }));
-    for (const run of runs(line, x, y)) svg.append(el("polyline", { points: run.join(" "), class: "line" }));
+    for (const run of runs(linePlan, x, y)) svg.append(path(run, "line-plan"));
+    for (const run of runs(line, x, y)) svg.append(path(run, "line"));
     svg.append(el("text", { x: w - right + 4, y: top + 8, class: "axis" }, document.createTextNode(String(Math.round(hi)))));
     svg.append(el("text", { x: w - right + 4, y: h - bottom, class: "axis" }, document.createTextNode(String(Math.round(lo)))));
   }
