@@ -227,7 +227,12 @@ async fn accounts(s: TestServer) {
         )
         .await;
     assert_eq!(st, 403, "only an administrator makes accounts");
-    assert_eq!(changed(&before, &print.take().await), Vec::<String>::new());
+    // The 1C ZUP probe logs its calls in the background meanwhile.
+    let wrote: Vec<String> = changed(&before, &print.take().await)
+        .into_iter()
+        .filter(|t| t != "integration_log")
+        .collect();
+    assert_eq!(wrote, Vec::<String>::new(), "refusals wrote nothing");
 
     let id = add_user(&s, "anna", "viewer").await;
     let (st, _) = s
