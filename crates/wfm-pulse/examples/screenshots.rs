@@ -91,6 +91,25 @@ async fn main() {
         for (view, hash, drawn) in VIEWS {
             let _: String = eval(&page, &format!("location.hash = '{hash}'")).await;
             until(&page, view, 15, drawn).await;
+            if view == "staffing" {
+                // Suggestions for every group, as a supervisor would ask.
+                until(
+                    &page,
+                    "the groups",
+                    10,
+                    "document.querySelector('.staff-form input[type=checkbox]')",
+                )
+                .await;
+                let _: bool = eval(&page, "(() => { document.querySelectorAll('.staff-form input[type=checkbox]').forEach(c => c.checked = true); return true; })()").await;
+                click(&page, "#suggest").await;
+                until(
+                    &page,
+                    "the suggestions",
+                    30,
+                    "document.querySelector('.staff table')",
+                )
+                .await;
+            }
             settle(&page).await;
             save(&page, &out, &format!("{locale}-{view}")).await;
         }

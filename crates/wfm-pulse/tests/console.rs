@@ -364,6 +364,24 @@ async fn the_russian_wallboard_has_no_english_label_and_fits_a_phone() {
         english.is_empty(),
         "English left on the Russian page: {english:?}\n{text}"
     );
+    // The alerts page too: the installed rule's name, actions and recipients in Russian.
+    show(&page, "#/alerts").await;
+    until(
+        &page,
+        "the understaffing alert",
+        15,
+        "document.querySelector('[data-alert] .actions li')",
+    )
+    .await;
+    let text: String = eval(&page, "document.querySelector('#view').innerText").await;
+    let english: Vec<&str> = text
+        .split(|c: char| !c.is_ascii_alphabetic())
+        .filter(|w| w.len() > 1 && !allowed.contains(w))
+        .collect();
+    assert!(
+        english.is_empty(),
+        "English left on the Russian alerts page: {english:?}\n{text}"
+    );
 
     let phone = chrome.open_phone(&format!("{}/", s.base)).await;
     until(

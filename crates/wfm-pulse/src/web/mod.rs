@@ -43,6 +43,7 @@ const ASSETS: &[Asset] = assets![
     ("live.js", JS),
     ("svg.js", JS),
     ("dom.js", JS),
+    ("rules.js", JS),
     ("views/signin.js", JS),
     ("views/wallboard.js", JS),
     ("views/group.js", JS),
@@ -110,6 +111,23 @@ fn etag(body: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Every text of the installed alert rules has its Russian in rules.js.
+    #[test]
+    fn the_installed_rules_read_in_russian() {
+        let rules = ASSETS.iter().find(|a| a.name == "rules.js").unwrap();
+        for rule in wfm_core::alerting::rule::default_rules() {
+            let texts = [&rule.name, &rule.description]
+                .into_iter()
+                .chain(&rule.suggested_actions);
+            for text in texts {
+                assert!(
+                    rules.body.contains(&format!("[\"{text}\", \"")),
+                    "rules.js has no Russian for {text:?}"
+                );
+            }
+        }
+    }
 
     #[test]
     fn every_module_the_pages_import_is_served() {

@@ -6,7 +6,7 @@ use tokio::sync::watch;
 
 use crate::integrations::registry;
 use crate::sim::client::Api;
-use crate::sim::zup::{ZupSim, ZupSimConfig};
+use crate::sim::zup::{Behaviour, ZupSim, ZupSimConfig};
 
 /// The correlation id the demo's registry change carries: the audit log then tells a later
 /// start that the entry is the demo's own.
@@ -19,6 +19,9 @@ const ENDPOINTS: &str = "/api/v1/integration/mapping/endpoints";
 
 /// Starts the 1C ZUP simulator on a free loopback port, for 1C's dates in `time_zone`,
 /// until `stopped` changes; its base URL.
+/// How long the demo's 1C ZUP takes to answer each request.
+pub const DEMO_DELAY_MS: u64 = 150;
+
 pub async fn start_simulator(
     time_zone: chrono_tz::Tz,
     mut stopped: watch::Receiver<bool>,
@@ -26,6 +29,12 @@ pub async fn start_simulator(
     let sim = ZupSim::new(ZupSimConfig {
         time_zone,
         ..ZupSimConfig::default()
+    });
+    // A real 1C answers its HTTP services in a tenth of a second to a few seconds; so does
+    // the demo's, so that a sync sending a schedule per employee is seen making progress.
+    sim.set_behaviour(Behaviour {
+        delay_ms: DEMO_DELAY_MS,
+        ..Behaviour::default()
     });
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
         .await

@@ -6,6 +6,7 @@ import * as api from "../api.js";
 import { h, fill } from "../dom.js";
 import { t, num, time, duration } from "../i18n.js";
 import * as live from "../live.js";
+import { ruleText } from "../rules.js";
 
 const SEVERITY = { emergency: 0, critical: 1, warning: 2, info: 3 };
 const SHAPE = { emergency: "◆", critical: "■", warning: "▲", info: "●" };
@@ -29,6 +30,12 @@ function timeline(events) {
   return h("ol", { class: "timeline" }, events.map((e) =>
     h("li", {}, h("time", {}, time(e.at)), " ", t(`event.${e.event}`), e.level ? ` · ${e.level}` : "",
       e.actor && e.actor !== "system" ? h("span", { class: "actor" }, ` · ${e.actor}`) : null)));
+}
+
+/** `team:supervisors` as "Supervisors" (in the reader's language); a person as named. */
+function recipient(r) {
+  const [kind, name] = r.split(":");
+  return kind === "team" ? t(`team.${name}`) : name || r;
 }
 
 function card(a, ctx, reload) {
@@ -60,7 +67,7 @@ function card(a, ctx, reload) {
   return h("article", { class: `alert sev-${a.severity} state-${a.state}`, data: { alert: a.id, state: a.state } },
     h("header", {},
       h("span", { class: "sev" }, h("span", { class: "shape", "aria-hidden": "true" }, SHAPE[a.severity] || "●"), t(`sev.${a.severity}`)),
-      h("h3", {}, d.rule || a.kind, d.scope_name ? ` · ${d.scope_name}` : ""),
+      h("h3", {}, ruleText(d.rule || a.kind), d.scope_name ? ` · ${d.scope_name}` : ""),
       h("span", { class: "state" }, t(`alerts.state.${a.state}`), " · ", t("alerts.since", { time: time(a.fired_at) }), " · ", t("alerts.level", { level: a.level }))),
     h("p", { class: "breach" }, t("alerts.current", {
       current: amount(d.current ?? a.value, d.unit), target: amount(d.target ?? a.threshold, d.unit),
@@ -68,8 +75,8 @@ function card(a, ctx, reload) {
     })),
     impactList(d.impact),
     (d.suggested_actions || []).length ? h("div", { class: "actions" }, h("h4", {}, t("alerts.actions")),
-      h("ul", {}, d.suggested_actions.map((s) => h("li", {}, s)))) : null,
-    next && a.state === "firing" ? h("p", { class: "next" }, t("alerts.next", { level: next.level, time: time(next.at), recipients: (next.recipients || []).join(", ") })) : null,
+      h("ul", {}, d.suggested_actions.map((s) => h("li", {}, ruleText(s))))) : null,
+    next && a.state === "firing" ? h("p", { class: "next" }, t("alerts.next", { level: next.level, time: time(next.at), recipients: (next.recipients || []).map(recipient).join(", ") })) : null,
     h("div", { class: "buttons" }, buttons),
     h("details", { on: { toggle: show } }, h("summary", {}, t("alerts.open")), detail));
 }
@@ -79,7 +86,7 @@ export function notify(alert) {
   if (!("Notification" in window) || Notification.permission !== "granted") return;
   if (alert.state !== "firing") return;
   const d = alert.details || {};
-  new Notification(`${t(`sev.${alert.severity}`)}: ${d.rule || alert.kind}`, { body: d.scope_name || "", tag: `alert-${alert.id}` });
+  new Notification(`${t(`sev.${alert.severity}`)}: ${ruleText(d.rule || alert.kind)}`, { body: d.scope_name || "", tag: `alert-${alert.id}` });
 }
 
 export function render(main, ctx) {
