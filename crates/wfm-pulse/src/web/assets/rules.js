@@ -29,7 +29,7 @@ const RU = new Map([
   ["Until data returns the dashboards are stale: supervise the floor directly.", "Пока данные не вернутся, показатели устарели: контролируйте зал напрямую."],
   ["No data has come from the contact center for 10 minutes.", "От контакт-центра нет данных 10 минут."],
   ["Integration outage", "Сбой интеграции"],
-  ["Read the cause on the integration health page (GET /api/v1/integration/health/status).", "Причина указана на странице состояния интеграций (GET /api/v1/integration/health/status)."],
+  ["Read the cause on the integration health page (GET /api/v1/integration/health/status).", "Причина указана на странице «Интеграция», в состоянии компонентов."],
   ["Contact-center feeds: check that the platform still pushes statuses and events.", "Потоки контакт-центра: проверьте, что платформа по-прежнему передаёт статусы и события."],
   ["1C ZUP: check that the service answers; queued syncs go out by themselves when it does.", "1С ЗУП: проверьте, что сервис отвечает; синхронизации из очереди уйдут сами, когда он ответит."],
   ["Until it is back, figures and personnel data carry freshness warnings.", "Пока связь не восстановится, показатели и кадровые данные помечены как устаревшие."],

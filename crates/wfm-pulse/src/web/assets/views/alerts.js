@@ -32,6 +32,12 @@ function timeline(events) {
       e.actor && e.actor !== "system" ? h("span", { class: "actor" }, ` · ${e.actor}`) : null)));
 }
 
+/** Where an alert fired, in the reader's language for an integration component. */
+export function scopeName(a) {
+  const component = a.scope?.startsWith("component:") ? a.scope.slice("component:".length) : null;
+  return component ? t(`comp.${component}`) : a.details?.scope_name || "";
+}
+
 /** `team:supervisors` as "Supervisors" (in the reader's language); a person as named. */
 function recipient(r) {
   const [kind, name] = r.split(":");
@@ -67,7 +73,7 @@ function card(a, ctx, reload) {
   return h("article", { class: `alert sev-${a.severity} state-${a.state}`, data: { alert: a.id, state: a.state } },
     h("header", {},
       h("span", { class: "sev" }, h("span", { class: "shape", "aria-hidden": "true" }, SHAPE[a.severity] || "●"), t(`sev.${a.severity}`)),
-      h("h3", {}, ruleText(d.rule || a.kind), d.scope_name ? ` · ${d.scope_name}` : ""),
+      h("h3", {}, ruleText(d.rule || a.kind), scopeName(a) ? ` · ${scopeName(a)}` : ""),
       h("span", { class: "state" }, t(`alerts.state.${a.state}`), " · ", t("alerts.since", { time: time(a.fired_at) }), " · ", t("alerts.level", { level: a.level }))),
     h("p", { class: "breach" }, t("alerts.current", {
       current: amount(d.current ?? a.value, d.unit), target: amount(d.target ?? a.threshold, d.unit),
@@ -86,7 +92,7 @@ export function notify(alert) {
   if (!("Notification" in window) || Notification.permission !== "granted") return;
   if (alert.state !== "firing") return;
   const d = alert.details || {};
-  new Notification(`${t(`sev.${alert.severity}`)}: ${ruleText(d.rule || alert.kind)}`, { body: d.scope_name || "", tag: `alert-${alert.id}` });
+  new Notification(`${t(`sev.${alert.severity}`)}: ${ruleText(d.rule || alert.kind)}`, { body: scopeName(alert), tag: `alert-${alert.id}` });
 }
 
 export function render(main, ctx) {

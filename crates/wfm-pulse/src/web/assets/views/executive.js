@@ -5,6 +5,7 @@
 
 import * as api from "../api.js";
 import { ruleText } from "../rules.js";
+import { scopeName } from "./alerts.js";
 import { h, fill } from "../dom.js";
 import { t, num, time } from "../i18n.js";
 import * as live from "../live.js";
@@ -94,7 +95,7 @@ export function render(main, ctx) {
         h("section", { class: "panel" }, h("h2", {}, t("exec.alerts", { total: d.alerts.total })),
           d.alerts.items.length
             ? h("ul", { class: "top-alerts" }, d.alerts.items.map((a) => h("li", { class: `sev-${a.severity}` },
-                h("b", {}, t(`sev.${a.severity}`)), " ", ruleText(a.details?.rule || a.kind), a.details?.scope_name ? ` · ${a.details.scope_name}` : "",
+                h("b", {}, t(`sev.${a.severity}`)), " ", ruleText(a.details?.rule || a.kind), scopeName(a) ? ` · ${scopeName(a)}` : "",
                 " · ", t("alerts.since", { time: time(a.fired_at) }))))
             : h("p", { class: "empty" }, t("alerts.none")),
           h("a", { href: "#/alerts" }, t("nav.alerts"))),
