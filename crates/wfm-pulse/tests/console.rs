@@ -3,7 +3,9 @@
 //! shows what the API says and follows an event within a second or so, a supervisor
 //! acknowledges an alert and a viewer cannot, the fifth wrong password locks the account,
 //! the Russian page has no English label left, and a phone-size wallboard does not scroll
-//! sideways. The pages' own files are checked too: served with a strict CSP, small.
+//! sideways; an administrator creates a person on the users page, where a short password is
+//! refused next to its field. The pages' own files are checked too: served with a strict CSP,
+//! small.
 
 #[path = "common/browser.rs"]
 mod browser;
@@ -400,6 +402,116 @@ async fn the_russian_wallboard_has_no_english_label_and_fits_a_phone() {
         widths.0 <= widths.1,
         "the page scrolls sideways on a phone: {widths:?}"
     );
+    chrome.close().await;
+    s.stop().await;
+}
+
+/// The names of every console account, as the API lists them.
+async fn user_names(s: &TestServer) -> Vec<String> {
+    let (st, users) = s
+        .call(Method::GET, "/api/v1/users", Role::Admin, None)
+        .await;
+    assert_eq!(st, 200, "{users}");
+    users
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|u| u["name"].as_str().unwrap().to_string())
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_admin_creates_a_person_on_the_users_page_and_a_short_password_is_refused() {
+    let Some(chrome) = Chrome::launch().await else {
+        return;
+    };
+    let s = TestServer::start().await;
+    let (st, body) = s
+        .call(
+            Method::POST,
+            "/api/v1/users",
+            Role::Admin,
+            Some(json!({"name": "admin", "role": "admin", "password": PASSWORD, "locale": "en"})),
+        )
+        .await;
+    assert_eq!(st, 201, "{body}");
+    let page = sign_in(&chrome, &s, "admin").await;
+    click(&page, "#top nav a[href='#/users']").await;
+    until(
+        &page,
+        "the users page with the admin listed",
+        10,
+        "document.querySelector('#user-create') && document.querySelector('tr[data-user=admin]')",
+    )
+    .await;
+
+    // Five characters: the server refuses the password, and the page says so by that field.
+    type_into(&page, "#user-name", "olga.petrova").await;
+    type_into(&page, "#user-role", "supervisor").await;
+    type_into(&page, "#user-password", "short").await;
+    click(&page, "#user-create").await;
+    let error = until(
+        &page,
+        "the password's error",
+        10,
+        "document.querySelector('.users-form [data-field=password]').textContent || null",
+    )
+    .await;
+    let error = error.as_str().unwrap().to_lowercase();
+    assert!(
+        error.contains("password") && error.contains("12"),
+        "{error}"
+    );
+    let others: String = eval(
+        &page,
+        "[...document.querySelectorAll('.users-form [data-field]:not([data-field=password])')].map(e => e.textContent).join('')",
+    )
+    .await;
+    assert_eq!(others, "", "only the password is at fault");
+    assert_eq!(user_names(&s).await, ["admin"], "nothing was created");
+
+    // A long one: the person is created, and listed by the page and by the API.
+    type_into(&page, "#user-password", PASSWORD).await;
+    click(&page, "#user-create").await;
+    until(
+        &page,
+        "the new person in the list",
+        10,
+        "document.querySelector('tr[data-user=\"olga.petrova\"]') && !document.querySelector('.users-form [data-field=password]').textContent",
+    )
+    .await;
+    let (_, users) = s
+        .call(Method::GET, "/api/v1/users", Role::Admin, None)
+        .await;
+    let olga = users
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|u| u["name"] == "olga.petrova")
+        .unwrap_or_else(|| panic!("the API lists the new person: {users}"));
+    assert_eq!(olga["role"], "supervisor");
+    assert_eq!(olga["locale"], "ru");
+
+    // On a phone, neither the users page nor the integration page (with its endpoint map
+    // and calendars) scrolls sideways.
+    for (hash, ready) in [
+        ("#/users", "tr[data-user=\"olga.petrova\"]"),
+        (
+            "#/integration",
+            ".endpoint-map .system table.endpoints, table.calendars tr[data-year] + tr",
+        ),
+    ] {
+        let phone = chrome.open_phone(&format!("{}/{hash}", s.base)).await;
+        let js = format!(
+            "'{ready}'.split(', ').every(q => document.querySelector(q)) \
+             && [document.documentElement.scrollWidth, window.innerWidth]"
+        );
+        let widths = until(&phone, &format!("the phone's {hash}"), 10, &js).await;
+        assert!(
+            widths[0].as_f64() <= widths[1].as_f64(),
+            "{hash} scrolls sideways on a phone: {widths}"
+        );
+    }
     chrome.close().await;
     s.stop().await;
 }

@@ -52,6 +52,8 @@ const ASSETS: &[Asset] = assets![
     ("views/integration.js", JS),
     ("views/staffing.js", JS),
     ("views/history.js", JS),
+    ("views/users.js", JS),
+    ("views/integration_admin.js", JS),
     ("icon.svg", "image/svg+xml"),
 ];
 

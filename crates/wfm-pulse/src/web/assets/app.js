@@ -13,6 +13,7 @@ import * as executive from "./views/executive.js";
 import * as integration from "./views/integration.js";
 import * as staffing from "./views/staffing.js";
 import * as historyView from "./views/history.js";
+import * as users from "./views/users.js";
 
 const RANK = { viewer: 1, supervisor: 2, manager: 3, admin: 4 };
 
@@ -30,6 +31,7 @@ const views = [
   { path: /^#\/integration$/, view: integration, nav: "integration" },
   { path: /^#\/staffing$/, view: staffing, nav: "staffing" },
   { path: /^#\/history$/, view: historyView, nav: "history" },
+  { path: /^#\/users$/, view: users, nav: "users" },
 ];
 
 let cleanup = null;
@@ -88,7 +90,7 @@ function header(active) {
   return [
     h("a", { href: "#/", class: "brand" }, h("img", { src: "/assets/icon.svg", alt: "" }), t("app.title")),
     h("nav", { "aria-label": t("nav.menu") },
-      ["wallboard", "alerts", "executive", "staffing", "integration", "history"].map(link)),
+      ["wallboard", "alerts", "executive", "staffing", "integration", "history", can("admin") ? "users" : null].filter(Boolean).map(link)),
     h("div", { class: "who" },
       badge,
       h("button", { type: "button", class: "link", id: "lang", on: { click: switchLanguage } }, t("lang.switch")),

@@ -1,10 +1,12 @@
 // Integration: every component's health with the causes of its problems, the sync jobs with
 // their progress (asked again every two seconds while one is queued or running), a sync
-// started by a manager, the activity log by correlation id, and the rejected input samples.
+// started by a manager, the activity log by correlation id, the rejected input samples, and
+// (integration_admin.js) the endpoint map and the production calendars.
 
 import * as api from "../api.js";
 import { h, fill } from "../dom.js";
 import { t, num, time, duration } from "../i18n.js";
+import { endpointMap, calendars } from "./integration_admin.js";
 
 const KINDS = ["personnel_sync", "norm_hours", "schedule_upload", "timetype_fetch", "fact_worktime_upload"];
 const SHAPE = { healthy: "●", degraded: "▲", down: "■" };
@@ -90,7 +92,8 @@ export function render(main, ctx) {
     h("section", { class: "panel" }, h("h2", {}, t("int.activity")),
       h("form", { class: "inline", on: { submit: (e) => { e.preventDefault(); loadLog(); } } }, correlation,
         h("button", { type: "submit" }, t("int.filter"))), logBox),
-    h("section", { class: "panel" }, h("h2", {}, t("int.quality")), qualityBox)));
+    h("section", { class: "panel" }, h("h2", {}, t("int.quality")), qualityBox),
+    endpointMap(ctx), calendars(ctx)));
 
   let timer = null;
   const loadHealth = () => api.get("/api/v1/integration/health/status")
