@@ -112,6 +112,16 @@ async fn show(page: &Page, hash: &str) {
     let _: String = eval(page, &format!("location.hash = '{hash}'")).await;
 }
 
+/// The Latin words of a Russian page's `text`, but those it keeps on purpose: the
+/// indicators' usual abbreviations, the product's name, the switch to English (named in
+/// English) and the person's sign-in name.
+fn english_words(text: &str) -> Vec<&str> {
+    let allowed = ["SL", "ACD", "AHT", "wfm", "pulse", "English", "supervisor"];
+    text.split(|c: char| !c.is_ascii_alphabetic())
+        .filter(|w| w.len() > 1 && !allowed.contains(w))
+        .collect()
+}
+
 /// The value a tile shows, as a number (None for "—").
 fn shown_number(text: &str) -> Option<f64> {
     let plain: String = text
@@ -355,13 +365,7 @@ async fn the_russian_wallboard_has_no_english_label_and_fits_a_phone() {
     click(&page, "#lang").await;
     until(&page, "the Russian page", 10, "document.documentElement.lang === 'ru' && document.querySelectorAll('article.group').length === 2").await;
     let text: String = eval(&page, "document.body.innerText").await;
-    // Latin words the Russian page keeps on purpose: the indicators' usual abbreviations, the
-    // product's name, the switch to English (named in English) and the person's sign-in name.
-    let allowed = ["SL", "ACD", "AHT", "wfm", "pulse", "English", "supervisor"];
-    let english: Vec<&str> = text
-        .split(|c: char| !c.is_ascii_alphabetic())
-        .filter(|w| w.len() > 1 && !allowed.contains(w))
-        .collect();
+    let english = english_words(&text);
     assert!(
         english.is_empty(),
         "English left on the Russian page: {english:?}\n{text}"
@@ -376,10 +380,7 @@ async fn the_russian_wallboard_has_no_english_label_and_fits_a_phone() {
     )
     .await;
     let text: String = eval(&page, "document.querySelector('#view').innerText").await;
-    let english: Vec<&str> = text
-        .split(|c: char| !c.is_ascii_alphabetic())
-        .filter(|w| w.len() > 1 && !allowed.contains(w))
-        .collect();
+    let english = english_words(&text);
     assert!(
         english.is_empty(),
         "English left on the Russian alerts page: {english:?}\n{text}"

@@ -171,6 +171,21 @@ async fn lockout(s: TestServer) {
     );
     let (st, _, _) = sign_in(&s, "ivan", PASSWORD).await;
     assert_eq!(st, 201);
+    // The last administrator keeps the role: someone must be able to manage accounts.
+    let boss = add_user(&s, "boss", "admin").await;
+    let demote = Some(json!({"role": "manager"}));
+    let path = format!("/api/v1/users/{boss}");
+    let (st, body) = s
+        .call(Method::PATCH, &path, Role::Admin, demote.clone())
+        .await;
+    assert_eq!(st, 409, "{body}");
+    add_user(&s, "deputy", "admin").await;
+    let (st, body) = s.call(Method::PATCH, &path, Role::Admin, demote).await;
+    assert_eq!(
+        (st, body["role"].as_str()),
+        (200, Some("manager")),
+        "{body}"
+    );
     s.stop().await;
 }
 on_both_backends!(

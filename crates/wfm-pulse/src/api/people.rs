@@ -312,6 +312,13 @@ async fn change_user(
     let mut changes = Vec::new();
     if let Some(role) = req.role {
         check_role(role)?;
+        let admins = users.iter().filter(|u| u.role == Role::Admin).count();
+        if current.role == Role::Admin && role != Role::Admin && admins == 1 {
+            return Err(ApiError::Conflict(format!(
+                "{} is the last administrator: make another one first",
+                current.name
+            )));
+        }
         changes.push(UserChange::Role(role));
     }
     if let Some(locale) = &req.locale {
