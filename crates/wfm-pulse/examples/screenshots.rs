@@ -3,7 +3,7 @@
 //!
 //! ```sh
 //! cargo run -- demo                     # prints the demo people and their passwords
-//! cargo run --example screenshots -- http://127.0.0.1:8080 manager PASSWORD
+//! cargo run --example screenshots -- http://127.0.0.1:8080 admin PASSWORD
 //! ```
 //!
 //! It needs Chromium (`apt-get install -y chromium`).
@@ -18,7 +18,7 @@ use chromiumoxide::Page;
 
 /// The views, by the address the console gives them, and a script that is true once each
 /// has drawn what it fetched.
-const VIEWS: [(&str, &str, &str); 7] = [
+const VIEWS: [(&str, &str, &str); 8] = [
     (
         "wallboard",
         "#/",
