@@ -2,18 +2,24 @@
 //! skills, the day's forecast with a realistic intraday shape and a timetable of staggered
 //! shifts with breaks and lunch. The site's clock is chosen so that it is daytime there
 //! whenever the demo starts. Deterministic for an instant; set up through the public API.
+//! Its 1C ZUP holds the same people and structure ([`zup_roster`]).
 
 use chrono::{DateTime, Duration, NaiveDate, Timelike, Utc};
 use serde_json::{Value, json};
 use wfm_core::interval::IntervalGrid;
+use wfm_core::zup::personnel::full_name;
 
 use crate::sim::client::Api;
+use crate::sim::zup::{Roster, RosterDepartment, RosterEmployee};
 
 /// The demo site's name; a second `demo` start reuses the site it finds by this name.
 pub const SITE_NAME: &str = "Demo contact center";
 
 /// The demo's interval length, minutes.
 const INTERVAL_MINUTES: u32 = 15;
+
+/// The demo's services: 1C's top-level departments.
+const SERVICES: [&str; 2] = ["Sales", "Service"];
 
 /// (code, name, service index, peak calls per 15 minutes, AHT seconds)
 const GROUPS: [(&str, &str, usize, f64, f64); 5] = [
@@ -27,10 +33,65 @@ const GROUPS: [(&str, &str, usize, f64, f64); 5] = [
 /// Operators of the demo site; operator `n`'s primary group is `GROUPS[n % 5]`.
 pub const OPERATORS: usize = 100;
 
+/// Operator `n`'s (from 0) login: WFM's external id, and 1C's login.
+fn operator_login(n: usize) -> String {
+    format!("op{:03}", n + 1)
+}
+
+/// Operator `n`'s personnel number, in WFM and in 1C.
+fn personnel_number(n: usize) -> String {
+    format!("{:05}", 10_000 + n)
+}
+
+/// Operator `n`'s last and first name as 1C keeps them; WFM's full name joins them.
+fn operator_name(n: usize) -> (String, String) {
+    ("Operator".into(), format!("{:03}", n + 1))
+}
+
+/// The demo's people and structure as its 1C ZUP holds them: the services as top-level
+/// departments with the groups below them, and each operator with the personnel number,
+/// login and name WFM has, in the department of their primary group. A personnel sync then
+/// finds every operator (by personnel number) and group (by name under its service) it
+/// knows, and a schedule upload sends the demo's timetable.
+pub fn zup_roster() -> Roster {
+    let mut departments: Vec<RosterDepartment> = SERVICES
+        .iter()
+        .map(|name| RosterDepartment {
+            name: name.to_string(),
+            parent: None,
+        })
+        .collect();
+    departments.extend(
+        GROUPS
+            .iter()
+            .map(|(_, name, service, _, _)| RosterDepartment {
+                name: name.to_string(),
+                parent: Some(SERVICES[*service].to_string()),
+            }),
+    );
+    let employees = (0..OPERATORS)
+        .map(|n| {
+            let (lastname, firstname) = operator_name(n);
+            RosterEmployee {
+                tab_n: personnel_number(n),
+                login: Some(operator_login(n)),
+                lastname,
+                firstname,
+                secondname: String::new(),
+                department: GROUPS[n % GROUPS.len()].1.to_string(),
+            }
+        })
+        .collect();
+    Roster {
+        departments,
+        employees,
+    }
+}
+
 /// Records the demo's setup writes at most: the site, two services, the groups, the
 /// operators, a move of the site's clock and the two plan uploads. The demo server's
 /// write limit lets them all through at once (see [`super::demo_limits`]).
-pub const SETUP_WRITES: usize = 1 + 2 + GROUPS.len() + OPERATORS + 1 + 2;
+pub const SETUP_WRITES: usize = 1 + SERVICES.len() + GROUPS.len() + OPERATORS + 1 + 2;
 
 /// Share of the daily peak expected at a local hour: quiet at night, a morning peak,
 /// a lunch dip and a second, lower afternoon peak.
@@ -197,7 +258,7 @@ async fn create_structure(api: &Api, zone: &str) -> Result<i64, String> {
     let site = api.post("/api/v1/sites", site_body(zone)).await?;
     let site_id = site["id"].as_i64().unwrap_or_default();
     let mut services = Vec::new();
-    for name in ["Sales", "Service"] {
+    for name in SERVICES {
         let s = api
             .post(
                 "/api/v1/services",
@@ -218,18 +279,21 @@ async fn create_structure(api: &Api, zone: &str) -> Result<i64, String> {
         groups.push(g["id"].as_i64().unwrap_or_default());
     }
     for n in 0..OPERATORS {
-        let primary = groups[n % groups.len()];
-        let second = groups[(n + 2) % groups.len()];
-        api.post(
-            "/api/v1/agents",
-            json!({"external_id": format!("op{:03}", n + 1), "full_name": format!("Operator {:03}", n + 1),
-                   "personnel_number": format!("{:05}", 10_000 + n), "site_id": site_id,
-                   "primary_group_id": primary,
-                   "skills": [{"group_id": primary, "priority": 1}, {"group_id": second, "priority": 2}]}),
-        )
-        .await?;
+        api.post("/api/v1/agents", operator(n, site_id, &groups))
+            .await?;
     }
     Ok(site_id)
+}
+
+/// Operator `n` as the demo creates it, `groups` being the ids of [`GROUPS`] in order.
+fn operator(n: usize, site_id: i64, groups: &[i64]) -> Value {
+    let primary = groups[n % groups.len()];
+    let second = groups[(n + 2) % groups.len()];
+    let (lastname, firstname) = operator_name(n);
+    json!({"external_id": operator_login(n), "full_name": full_name(&lastname, &firstname, ""),
+           "personnel_number": personnel_number(n), "site_id": site_id,
+           "primary_group_id": primary,
+           "skills": [{"group_id": primary, "priority": 1}, {"group_id": second, "priority": 2}]})
 }
 
 /// Uploads the forecast and the timetable of the local `day`, replacing what the demo
@@ -301,6 +365,49 @@ mod tests {
         assert!(intraday_shape(10.5) > 0.95);
         assert!(intraday_shape(13.0) < intraday_shape(15.5));
         assert!(intraday_shape(15.5) < intraday_shape(10.5));
+    }
+
+    #[test]
+    fn the_demos_1c_zup_holds_its_operators_groups_and_services() {
+        let sim = crate::sim::demo::registry::simulator(chrono_tz::Europe::Moscow);
+        let departments = sim.departments();
+        let name_of = |id: &str| {
+            departments
+                .iter()
+                .find(|d| d.id == id)
+                .map(|d| d.name.as_str())
+                .unwrap()
+        };
+        // Services at the top, each group below its service: what a sync maps onto WFM.
+        let tops: Vec<&str> = departments
+            .iter()
+            .filter(|d| d.parent_id.is_none())
+            .map(|d| d.name.as_str())
+            .collect();
+        assert_eq!(tops, SERVICES);
+        for (_, name, service, _, _) in GROUPS {
+            let d = departments.iter().find(|d| d.name == name).unwrap();
+            assert_eq!(name_of(d.parent_id.as_deref().unwrap()), SERVICES[service]);
+        }
+        assert_eq!(departments.len(), SERVICES.len() + GROUPS.len());
+        // Every operator the demo creates is an employee working today, with the same
+        // personnel number, login and name, in the department of their primary group.
+        let employees = sim.employees();
+        assert_eq!(employees.len(), OPERATORS);
+        let groups: Vec<i64> = (1..=GROUPS.len() as i64).map(|i| 100 + i).collect();
+        for n in 0..OPERATORS {
+            let agent = operator(n, 1, &groups);
+            let e = employees
+                .iter()
+                .find(|e| agent["personnel_number"] == e.tab_n)
+                .unwrap_or_else(|| panic!("no employee for {agent}"));
+            assert_eq!(agent["external_id"], e.login.clone().unwrap());
+            assert_eq!(agent["full_name"], e.full_name());
+            let primary = agent["primary_group_id"].as_i64().unwrap();
+            let group = GROUPS[groups.iter().position(|&g| g == primary).unwrap()];
+            assert_eq!(name_of(&e.department_id), group.1);
+            assert!(e.active_on(sim.today()));
+        }
     }
 
     #[test]

@@ -1,5 +1,6 @@
-//! The demo's 1C ZUP: the simulator on a free port, and the integration registry's 1C ZUP
-//! entry pointed at it through the API, unless someone else has configured that entry.
+//! The demo's 1C ZUP: the simulator on a free port, holding the demo's own people and
+//! structure, and the integration registry's 1C ZUP entry pointed at it through the API,
+//! unless someone else has configured that entry.
 
 use serde_json::{Map, Value};
 use tokio::sync::watch;
@@ -17,25 +18,33 @@ const FIRST_START: &str = "first-start";
 
 const ENDPOINTS: &str = "/api/v1/integration/mapping/endpoints";
 
-/// Starts the 1C ZUP simulator on a free loopback port, for 1C's dates in `time_zone`,
-/// until `stopped` changes; its base URL.
 /// How long the demo's 1C ZUP takes to answer each request.
 pub const DEMO_DELAY_MS: u64 = 150;
 
-pub async fn start_simulator(
-    time_zone: chrono_tz::Tz,
-    mut stopped: watch::Receiver<bool>,
-) -> Result<String, String> {
-    let sim = ZupSim::new(ZupSimConfig {
+/// The demo's 1C ZUP, for 1C's dates in `time_zone`: the demo center's departments and
+/// operators ([`super::center::zup_roster`]), answering in [`DEMO_DELAY_MS`].
+pub fn simulator(time_zone: chrono_tz::Tz) -> ZupSim {
+    let config = ZupSimConfig {
         time_zone,
         ..ZupSimConfig::default()
-    });
+    };
+    let sim = ZupSim::with_roster(config, &super::center::zup_roster());
     // A real 1C answers its HTTP services in a tenth of a second to a few seconds; so does
     // the demo's, so that a sync sending a schedule per employee is seen making progress.
     sim.set_behaviour(Behaviour {
         delay_ms: DEMO_DELAY_MS,
         ..Behaviour::default()
     });
+    sim
+}
+
+/// Starts the demo's 1C ZUP ([`simulator`]) on a free loopback port until `stopped`
+/// changes; its base URL.
+pub async fn start_simulator(
+    time_zone: chrono_tz::Tz,
+    mut stopped: watch::Receiver<bool>,
+) -> Result<String, String> {
+    let sim = simulator(time_zone);
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
         .await
         .map_err(|e| format!("cannot listen for the 1C ZUP simulator: {e}"))?;

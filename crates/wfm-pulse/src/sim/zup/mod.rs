@@ -1,8 +1,9 @@
 //! The 1C ZUP simulator (`wfm-pulse sim zup`): an HTTP server speaking the 1C ZUP HTTP
-//! service contract for a generated organization. It keeps state (personnel, production
-//! calendars, Individual schedules, received shifts, deviation documents) and computes every
-//! answer by the contract's rules with the same core functions wfm-pulse uses, so a client
-//! can be tested against it as against a real 1C. Drill controls live under `/sim`.
+//! service contract for a generated organization (or a given [`Roster`], as the demo's). It
+//! keeps state (personnel, production calendars, Individual schedules, received shifts,
+//! deviation documents) and computes every answer by the contract's rules with the same core
+//! functions wfm-pulse uses, so a client can be tested against it as against a real 1C. Drill
+//! controls live under `/sim`.
 
 mod http;
 mod methods;
@@ -22,6 +23,7 @@ use serde::{Deserialize, Serialize};
 use wfm_core::zup::calendar::ProductionCalendar;
 use wfm_core::zup::personnel::{Department, Employee};
 
+pub use org::{Roster, RosterDepartment, RosterEmployee};
 pub use state::{
     Document, EmployeePatch, Hire, RecordedRequest, ScheduleDayRecord, ScheduleRecord,
 };
@@ -97,8 +99,19 @@ pub struct ZupSim {
 impl ZupSim {
     /// Generates the organization as of today (local date in the configured zone).
     pub fn new(config: ZupSimConfig) -> ZupSim {
+        ZupSim::build(config, None)
+    }
+
+    /// Holds the roster's departments and people instead of generated ones (the rest of
+    /// what 1C knows about them generated from the seed); the configuration's `employees`
+    /// and `departments` are ignored.
+    pub fn with_roster(config: ZupSimConfig, roster: &Roster) -> ZupSim {
+        ZupSim::build(config, Some(roster))
+    }
+
+    fn build(config: ZupSimConfig, roster: Option<&Roster>) -> ZupSim {
         let base = normalize_base_path(&config.base_path);
-        let state = ZupState::generate(&config);
+        let state = ZupState::generate(&config, roster);
         ZupSim {
             config: Arc::new(config),
             base: base.into(),

@@ -1,10 +1,11 @@
 //! The simulator's generated organization: a two-level department tree, positions, and
 //! employees with Russian names, personnel numbers, 1C-style UIDs, rates, weekly norms, sites
-//! and vacation usage. Seeded: one seed on one day always gives one organization.
+//! and vacation usage. Seeded: one seed on one day always gives one organization. Or, with a
+//! [`Roster`], the departments and people a deployment already has, the rest generated.
 
 use chrono::{Datelike, Days, Months, NaiveDate};
-use rand::Rng;
 use rand::rngs::StdRng;
+use rand::{Rng, SeedableRng};
 use wfm_core::zup::personnel::{Department, Employee};
 
 /// A 1C position (`positionId`, `position`).
@@ -25,6 +26,46 @@ pub(super) struct Staff {
     /// WFM extension `deletionRequested`.
     pub deletion_requested: bool,
 }
+
+/// An organization given rather than generated: the departments and people a WFM deployment
+/// already has (the demo's), as 1C holds them. 1C's UIDs, positions, rates, weekly norms, hire
+/// dates, vacations, areas, SN and Db_ID are still generated from the seed; everyone on the
+/// roster works (hired long ago, none terminated), and what 1C says about them other than the
+/// vacation balances is the same on every day, so syncs on later days find nothing changed.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Roster {
+    /// Parents before their children; top-level ones (no parent) become WFM services, the
+    /// ones below them groups.
+    pub departments: Vec<RosterDepartment>,
+    pub employees: Vec<RosterEmployee>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct RosterDepartment {
+    pub name: String,
+    /// The parent department's name; None for a top-level department.
+    pub parent: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct RosterEmployee {
+    /// The personnel number (`tabN`).
+    pub tab_n: String,
+    pub login: Option<String>,
+    pub lastname: String,
+    pub firstname: String,
+    pub secondname: String,
+    /// The name of the employee's department (the first department below the top when no
+    /// department has that name).
+    pub department: String,
+}
+
+/// Roster employees were hired 60 days to 10 years before this day (or before today, if it
+/// comes first): hire dates that do not move from one day to the next.
+const ROSTER_HIRED_BY: NaiveDate = match NaiveDate::from_ymd_opt(2025, 1, 1) {
+    Some(day) => day,
+    None => NaiveDate::MIN,
+};
 
 pub(super) struct Organization {
     pub departments: Vec<Department>,
@@ -200,6 +241,103 @@ fn departments(rng: &mut StdRng, count: usize) -> Vec<Department> {
     out
 }
 
+/// The roster's departments, with generated UIDs; a parent is looked up among those before.
+fn roster_departments(rng: &mut StdRng, given: &[RosterDepartment]) -> Vec<Department> {
+    let mut out: Vec<Department> = Vec::with_capacity(given.len());
+    for d in given {
+        let parent_id = d
+            .parent
+            .as_ref()
+            .and_then(|p| out.iter().find(|o| &o.name == p))
+            .map(|o| o.id.clone());
+        out.push(Department {
+            id: uid(rng),
+            name: d.name.clone(),
+            parent_id,
+        });
+    }
+    out
+}
+
+/// A position by the staff's shares.
+fn position_of<'a>(rng: &mut StdRng, positions: &'a [Position]) -> &'a Position {
+    let mut roll = rng.gen_range(0..100u32);
+    let mut chosen = &positions[0];
+    for (p, (_, share)) in positions.iter().zip(POSITIONS) {
+        if roll < share {
+            chosen = p;
+            break;
+        }
+        roll -= share;
+    }
+    chosen
+}
+
+fn rate_of(rng: &mut StdRng) -> f64 {
+    match rng.gen_range(0..100) {
+        0..75 => 1.0,
+        75..90 => 0.5,
+        _ => 0.75,
+    }
+}
+
+fn norm_week_of(rng: &mut StdRng) -> f64 {
+    match rng.gen_range(0..100) {
+        0..75 => 40.0,
+        75..90 => 36.0,
+        _ => 30.0,
+    }
+}
+
+/// One roster employee, from a generator of its own (seeded from the organization's), so
+/// that its UID, position, rate, norm and hire date do not depend on the day; its vacations,
+/// which do, are drawn last.
+fn roster_staff(
+    rng: &mut StdRng,
+    given: &RosterEmployee,
+    department: &Department,
+    positions: &[Position],
+    today: NaiveDate,
+) -> Staff {
+    let mut rng = StdRng::seed_from_u64(rng.r#gen());
+    let id = uid(&mut rng);
+    let position = position_of(&mut rng, positions);
+    let rate = rate_of(&mut rng);
+    let norm_week = norm_week_of(&mut rng);
+    let startwork = days_before(ROSTER_HIRED_BY.min(today), rng.gen_range(60..=3650));
+    let area = rng
+        .gen_bool(0.9)
+        .then(|| pick(&mut rng, &AREAS).to_string());
+    let sn = rng.gen_bool(0.5).then(|| digits(&mut rng, 11));
+    let db_id = rng.gen_bool(0.3).then(|| digits(&mut rng, 12));
+    let vacation_used = vacation_usage(&mut rng, startwork, today);
+    Staff {
+        employee: Employee {
+            id,
+            tab_n: given.tab_n.clone(),
+            lastname: given.lastname.clone(),
+            firstname: given.firstname.clone(),
+            secondname: given.secondname.clone(),
+            startwork,
+            finishwork: None,
+            position_id: position.id.clone(),
+            position: position.name.clone(),
+            position_change_date: Some(startwork),
+            department_id: department.id.clone(),
+            rate,
+            login: given.login.clone().filter(|l| !l.trim().is_empty()),
+            norm_week,
+            norm_week_change_date: startwork,
+            sn,
+            db_id,
+            area,
+            vacation: Vec::new(),
+        },
+        vacation_used,
+        deletion_requested: false,
+    }
+}
+
 /// One employee's vacations: 14 days in each completed working year, sometimes 7 more.
 fn vacation_usage(rng: &mut StdRng, start: NaiveDate, until: NaiveDate) -> Vec<(NaiveDate, f64)> {
     let mut used = Vec::new();
@@ -219,14 +357,19 @@ fn vacation_usage(rng: &mut StdRng, start: NaiveDate, until: NaiveDate) -> Vec<(
     used
 }
 
-/// The organization of `seed` as of `today`.
+/// The organization of `seed` as of `today`: the roster's people and departments, if given
+/// (`employees` and `departments_wanted` are then ignored), else generated ones.
 pub(super) fn generate(
     rng: &mut StdRng,
     employees: usize,
     departments_wanted: usize,
+    roster: Option<&Roster>,
     today: NaiveDate,
 ) -> Organization {
-    let departments = departments(rng, departments_wanted);
+    let departments = match roster {
+        Some(r) if !r.departments.is_empty() => roster_departments(rng, &r.departments),
+        _ => departments(rng, departments_wanted),
+    };
     let positions: Vec<Position> = POSITIONS
         .iter()
         .map(|(name, _)| Position {
@@ -245,33 +388,32 @@ pub(super) fn generate(
             children
         }
     };
+    if let Some(roster) = roster {
+        let staff = roster
+            .employees
+            .iter()
+            .map(|given| {
+                let department = departments
+                    .iter()
+                    .find(|d| d.name == given.department)
+                    .unwrap_or(groups[0]);
+                roster_staff(rng, given, department, &positions, today)
+            })
+            .collect();
+        return Organization {
+            departments,
+            positions,
+            staff,
+        };
+    }
     let month_start = today.with_day(1).unwrap_or(today);
     let mut staff = Vec::with_capacity(employees);
     for i in 1..=employees {
         let (lastname, firstname, secondname) = name(rng);
-        let position = {
-            let mut roll = rng.gen_range(0..100u32);
-            let mut chosen = &positions[0];
-            for (p, (_, share)) in positions.iter().zip(POSITIONS) {
-                if roll < share {
-                    chosen = p;
-                    break;
-                }
-                roll -= share;
-            }
-            chosen
-        };
+        let position = position_of(rng, &positions);
         let department = groups[rng.gen_range(0..groups.len())];
-        let rate = match rng.gen_range(0..100) {
-            0..75 => 1.0,
-            75..90 => 0.5,
-            _ => 0.75,
-        };
-        let norm_week = match rng.gen_range(0..100) {
-            0..75 => 40.0,
-            75..90 => 36.0,
-            _ => 30.0,
-        };
+        let rate = rate_of(rng);
+        let norm_week = norm_week_of(rng);
         let hired_this_month = rng.gen_range(0..100) < 6;
         let startwork = if hired_this_month {
             month_start

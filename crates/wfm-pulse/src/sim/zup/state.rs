@@ -14,7 +14,7 @@ use wfm_core::zup::personnel::{Department, Employee, VacationBalance};
 use wfm_core::zup::schedule::{ReceivedShift, ScheduleDay};
 use wfm_core::zup::vacation;
 
-use super::org::{self, Position, Staff};
+use super::org::{self, Position, Roster, Staff};
 use super::{Behaviour, ZupSimConfig};
 use crate::integrations::zup::contract::FactWorkTimeResponse;
 
@@ -204,11 +204,18 @@ fn valid_name(value: String, what: &str) -> Result<String, PatchError> {
 }
 
 impl ZupState {
-    pub fn generate(config: &ZupSimConfig) -> ZupState {
+    /// The organization of the configuration's seed, or of the roster when given.
+    pub fn generate(config: &ZupSimConfig, roster: Option<&Roster>) -> ZupState {
         let tz = config.time_zone;
         let today = Utc::now().with_timezone(&tz).date_naive();
         let mut rng = StdRng::seed_from_u64(config.seed);
-        let organization = org::generate(&mut rng, config.employees, config.departments, today);
+        let organization = org::generate(
+            &mut rng,
+            config.employees,
+            config.departments,
+            roster,
+            today,
+        );
         let calendars = BUNDLED
             .iter()
             .filter_map(|(_, xml)| ProductionCalendar::parse_xml(xml).ok())

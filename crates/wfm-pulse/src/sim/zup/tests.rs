@@ -108,6 +108,92 @@ fn the_organization_is_seeded_two_level_and_varied() {
     assert_ne!(other.employees(), staff);
 }
 
+fn roster() -> Roster {
+    let department = |name: &str, parent: Option<&str>| RosterDepartment {
+        name: name.into(),
+        parent: parent.map(Into::into),
+    };
+    let employee = |n: usize, department: &str| RosterEmployee {
+        tab_n: format!("T{n}"),
+        login: Some(format!("user{n}")),
+        lastname: format!("Last{n}"),
+        firstname: "First".into(),
+        secondname: String::new(),
+        department: department.into(),
+    };
+    Roster {
+        departments: vec![
+            department("Top", None),
+            department("Left", Some("Top")),
+            department("Right", Some("Top")),
+        ],
+        employees: (0..30)
+            .map(|n| employee(n, if n % 3 == 0 { "Right" } else { "Left" }))
+            .chain([employee(30, "Nowhere")])
+            .collect(),
+    }
+}
+
+#[test]
+fn a_roster_is_held_as_given_and_the_same_on_every_day() {
+    let roster = roster();
+    let sim = ZupSim::with_roster(ZupSimConfig::default(), &roster);
+    let departments = sim.departments();
+    let names: Vec<&str> = departments.iter().map(|d| d.name.as_str()).collect();
+    assert_eq!(names, ["Top", "Left", "Right"]);
+    assert_eq!(departments[0].parent_id, None);
+    assert!(
+        departments[1..]
+            .iter()
+            .all(|d| d.parent_id.as_ref() == Some(&departments[0].id))
+    );
+    let by_name = |name: &str| {
+        departments
+            .iter()
+            .find(|d| d.name == name)
+            .unwrap()
+            .id
+            .clone()
+    };
+    let staff = sim.employees();
+    assert_eq!(staff.len(), roster.employees.len());
+    let today = sim.today();
+    for (e, given) in staff.iter().zip(&roster.employees) {
+        assert_eq!(
+            (&e.tab_n, &e.login, &e.lastname, &e.firstname, &e.secondname),
+            (
+                &given.tab_n,
+                &given.login,
+                &given.lastname,
+                &given.firstname,
+                &given.secondname
+            )
+        );
+        // An unknown department is the first one below the top.
+        let department = if given.department == "Nowhere" {
+            "Left"
+        } else {
+            &given.department
+        };
+        assert_eq!(e.department_id, by_name(department));
+        assert!(e.active_on(today) && e.finishwork.is_none(), "{e:?}");
+        assert!(e.startwork <= today.checked_sub_days(chrono::Days::new(60)).unwrap());
+    }
+    // Hires, changes and the contract work as with a generated organization.
+    let hired = sim.hire(Hire::default()).unwrap();
+    assert_eq!(hired.department_id, by_name("Left"));
+    assert_eq!(sim.employees().len(), roster.employees.len() + 1);
+
+    // What a sync compares does not move from one day to the next; vacations may.
+    let on = |today: NaiveDate| {
+        let mut rng = rand::SeedableRng::seed_from_u64(1);
+        let o = org::generate(&mut rng, 200, 20, Some(&roster), today);
+        let people: Vec<_> = o.staff.into_iter().map(|s| s.employee).collect();
+        (o.departments, people)
+    };
+    assert_eq!(on(d(2026, 3, 14)), on(d(2027, 11, 2)));
+}
+
 #[test]
 fn vacation_balances_start_at_the_current_month_and_stop_at_termination() {
     let sim = sim_on(d(2019, 10, 20), 0);
