@@ -50,6 +50,7 @@ const VIEWS: [(&str, &str, &str); 8] = [
         "#/integration",
         "document.querySelector('#view table, #view h1')",
     ),
+    ("users", "#/users", "document.querySelector('#view table')"),
 ];
 
 #[tokio::main]
