@@ -39,7 +39,7 @@ export function tile(ind, href) {
   return h(href ? "a" : "div",
     { class: `tile c-${color}`, href, data: { indicator: ind.indicator, color }, "aria-label": words.filter(Boolean).join(", ") },
     h("span", { class: "label" }, t(`ind.short.${ind.indicator}`)),
-    h("span", { class: "status" }, h("span", { class: "shape", "aria-hidden": "true" }, SHAPE[color]), t(`status.${color}`)),
+    h("span", { class: "status" }, h("span", { class: "shape", "aria-hidden": "true" }, SHAPE[color]), h("span", { class: "word" }, t(`status.${color}`))),
     h("span", { class: "value" }, value, unit && h("small", {}, unit),
       ind.trend && h("span", { class: `trend trend-${ind.trend}`, "aria-hidden": "true" }, ARROW[ind.trend])),
     h("span", { class: "plan" }, planText(ind)),
