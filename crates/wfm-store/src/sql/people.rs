@@ -135,18 +135,7 @@ impl SqlStore {
         if matches!(change, UserChange::Role(_) | UserChange::Password(_)) {
             end_sessions(&mut tx, id).await?;
         }
-        let after = user(&mut tx, id).await?;
-        let key = id.to_string();
-        audit::record(
-            &mut tx,
-            actor,
-            action,
-            "user",
-            &key,
-            Some(&before),
-            Some(&after),
-        )
-        .await?;
+        let after = audited(&mut tx, actor, action, &before).await?;
         tx.commit().await.map_err(err)?;
         Ok(after)
     }
@@ -178,19 +167,8 @@ impl SqlStore {
                 .await
                 .map_err(err)?;
         }
-        let after = user(&mut tx, id).await?;
         let action = if locked_now { "lock" } else { "sign_in_failed" };
-        let key = id.to_string();
-        audit::record(
-            &mut tx,
-            actor,
-            action,
-            "user",
-            &key,
-            Some(&before),
-            Some(&after),
-        )
-        .await?;
+        let after = audited(&mut tx, actor, action, &before).await?;
         tx.commit().await.map_err(err)?;
         Ok(Failure {
             user: after,
@@ -370,6 +348,28 @@ impl SqlStore {
         tx.commit().await.map_err(err)?;
         Ok(settings.clone())
     }
+}
+
+/// The account as a change in this transaction left it, audited against `before`.
+async fn audited(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    action: &str,
+    before: &User,
+) -> StoreResult<User> {
+    let after = user(conn, before.id).await?;
+    let key = before.id.to_string();
+    audit::record(
+        conn,
+        actor,
+        action,
+        "user",
+        &key,
+        Some(before),
+        Some(&after),
+    )
+    .await?;
+    Ok(after)
 }
 
 async fn end_sessions(conn: &mut AnyConnection, user_id: i64) -> StoreResult<()> {
