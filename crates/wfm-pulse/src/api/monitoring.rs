@@ -323,6 +323,23 @@ struct Listening {
     sent: BTreeMap<i64, String>,
 }
 
+/// What a group shows, as text: its figures without the times every publication renews
+/// (`updated_at`, `freshness_seconds`; the event's `at` and `freshness` carry them), so that
+/// a group is resent only when something on its card changed.
+fn figures_of(group: &impl serde::Serialize) -> String {
+    let mut value = serde_json::to_value(group).unwrap_or_default();
+    if let Some(indicators) = value
+        .get_mut("indicators")
+        .and_then(|i| i.as_array_mut())
+    {
+        for indicator in indicators.iter_mut().filter_map(|i| i.as_object_mut()) {
+            indicator.remove("updated_at");
+            indicator.remove("freshness_seconds");
+        }
+    }
+    value.to_string()
+}
+
 /// Server-Sent Events: a `groups` event with the groups whose figures changed, as soon as a
 /// snapshot is published (at most every 250 ms), with every service and site aggregate and
 /// the data freshness; the first event carries every group. A
@@ -373,7 +390,7 @@ async fn stream(
             let p = live.snapshot();
             let mut changed = Vec::new();
             for g in &p.realtime.groups {
-                let text = serde_json::to_string(g).unwrap_or_default();
+                let text = figures_of(g);
                 if l.sent.get(&g.group_id) != Some(&text) {
                     changed.push(g.clone());
                     l.sent.insert(g.group_id, text);

@@ -853,7 +853,15 @@ const tag = () => (current === "ru" ? "ru-RU" : "en-GB");
 /** A number with at most `digits` decimals; "—" when undefined. */
 export function num(value, digits = 1) {
   if (value === null || value === undefined || Number.isNaN(value)) return "—";
-  return new Intl.NumberFormat(tag(), { maximumFractionDigits: digits }).format(value);
+  return numberFormat(digits).format(value);
+}
+
+// Making a formatter costs far more than using one: a wallboard formats thousands of numbers.
+const formats = new Map();
+function numberFormat(digits) {
+  const key = `${tag()}/${digits}`;
+  if (!formats.has(key)) formats.set(key, new Intl.NumberFormat(tag(), { maximumFractionDigits: digits }));
+  return formats.get(key);
 }
 
 /** hh:mm in the site's time zone. */

@@ -85,6 +85,8 @@ export function render(main, ctx) {
   const board = h("div", { class: "board" });
   const panel = h("details", { class: "filter" });
   const cards = new Map(); // group id -> [figures object drawn, element]
+  const rows = new Map(); // "all" or service id -> [what its tiles show, element]
+  let drawnShape = null; // the groups, services and choices the board was last built for
   fill(main, h("section", { class: "wall" },
     h("div", { class: "wall-head" }, h("h1", {}, t("nav.wallboard")), panel),
     board));
@@ -94,32 +96,68 @@ export function render(main, ctx) {
     const all = [...state.groups.values()];
     if (!all.length) {
       fill(board, h("p", { class: "empty" }, state.at ? t("wall.empty") : t("live.connecting")));
+      drawnShape = null;
       return;
     }
     const order = chosen.groups || all.map((g) => g.group_id);
     const shownGroups = order.map((id) => state.groups.get(id)).filter(Boolean);
     const sections = [];
-    if (state.all) sections.push(aggregateRow(t("scope.all"), state.all, chosen.indicators, "all"));
     const byService = new Map();
     for (const g of shownGroups) {
       if (!byService.has(g.service_id)) byService.set(g.service_id, []);
       byService.get(g.service_id).push(g);
     }
+    const shape = JSON.stringify([shownGroups.map((g) => [g.group_id, g.service_id]), chosen, [...services], !!state.all]);
+    if (shape === drawnShape) {
+      // The same board: only the cards and rows whose figures changed are drawn again, so a
+      // 500-group wallboard spends one card's work on one group's change.
+      for (const g of shownGroups) {
+        const known = cards.get(g.group_id);
+        if (known[0] === g) continue;
+        const el = groupCard(g, chosen.indicators);
+        known[1].replaceWith(el);
+        cards.set(g.group_id, [g, el]);
+      }
+      if (state.all) row("all", t("scope.all"), state.all, "all");
+      for (const serviceId of byService.keys()) {
+        const agg = state.services.find((s) => s.scope?.id === serviceId);
+        if (agg) row(serviceId, serviceName(serviceId), agg, "service-row");
+      }
+      return;
+    }
+    drawnShape = shape;
+    rows.clear();
+    sections.length = 0;
+    if (state.all) sections.push(row("all", t("scope.all"), state.all, "all"));
     for (const [serviceId, groups] of byService) {
       const agg = state.services.find((s) => s.scope?.id === serviceId);
-      const name = services.get(serviceId) || `${t("scope.service")} ${serviceId}`;
+      const name = serviceName(serviceId);
       const cardEls = groups.map((g) => {
         const known = cards.get(g.group_id);
-        if (known && known[0] === g && known[2] === chosen.indicators) return known[1];
+        if (known && known[0] === g) return known[1];
         const el = groupCard(g, chosen.indicators);
-        cards.set(g.group_id, [g, el, chosen.indicators]);
+        cards.set(g.group_id, [g, el]);
         return el;
       });
       sections.push(h("section", { class: "service", data: { service: serviceId } },
-        agg ? aggregateRow(name, agg, chosen.indicators, "service-row") : h("h2", {}, name),
+        agg ? row(serviceId, name, agg, "service-row") : h("h2", {}, name),
         h("div", { class: "groups" }, cardEls)));
     }
     fill(board, sections);
+  };
+
+  const serviceName = (id) => services.get(id) || `${t("scope.service")} ${id}`;
+
+  /** An aggregate row, drawn again (in place) only when what its tiles show changed. */
+  const row = (key, title, figures, cls) => {
+    const shows = JSON.stringify(indicatorsOf(figures, chosen.indicators)
+      .map((i) => [i.value, i.plan, i.color, i.trend, i.sparkline]));
+    const known = rows.get(key);
+    if (known && known[0] === shows) return known[1];
+    const el = aggregateRow(title, figures, chosen.indicators, cls);
+    if (known) known[1].replaceWith(el);
+    rows.set(key, [shows, el]);
+    return el;
   };
 
   const drawPanel = () => {
@@ -155,6 +193,7 @@ export function render(main, ctx) {
       }
       chosen = choice(settings);
       cards.clear();
+      drawnShape = null;
       draw(live.figures());
     };
     fill(panel,
@@ -175,6 +214,7 @@ export function render(main, ctx) {
     settings = s || {};
     chosen = choice(settings);
     cards.clear();
+    drawnShape = null;
     draw(live.figures());
   });
   return stop;
