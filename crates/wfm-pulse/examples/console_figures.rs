@@ -21,9 +21,7 @@
 //!    POST's own round trip and the 250 ms publication period.
 //! 3. 500 groups: the time the page spends on one live update (the `groups` handler, then
 //!    style and layout), and until the next frame, for the 1 s refresh and after events for
-//!    one group and for all 500; where the time goes (Performance.getMetrics, a CPU profile);
-//!    what a message with only the changed groups would cost, made up in the page, also with
-//!    the tiles not size containers (their CSS `container-type` undone through the CSSOM).
+//!    one group and for all 500; where the time goes (Performance.getMetrics, a CPU profile).
 
 #[path = "../tests/common/browser.rs"]
 mod browser;
@@ -555,46 +553,6 @@ async fn wallboard_of_500(chrome: &Chrome, s: &TestServer, small: (f64, f64)) {
     if slowest > 16.7 {
         let _: bool = eval(&page, "window.__measureLayout = false").await;
         profile_updates(&page).await;
-    }
-    // What the page would spend if the stream carried only the groups that changed: the last
-    // message again, with none or one of its groups, dispatched in the page once the stream
-    // is closed (so that no real message runs in between).
-    let _: bool = eval(&page, "window.__measureLayout = true").await;
-    let _: bool = eval(&page, "(window.__source.close(), true)").await;
-    println!(
-        "if the stream carried only what changed (the last message again, made up in the page):"
-    );
-    for (what, keep, css) in [
-        ("a message with no group", 0, ""),
-        ("a message with one group", 1, ""),
-        (
-            "same, tiles not size containers",
-            1,
-            ".tile { container-type: normal; }",
-        ),
-    ] {
-        if !css.is_empty() {
-            let js = format!(
-                "(() => {{ const s = document.styleSheets[0]; s.insertRule('{css}', s.cssRules.length); return true; }})()"
-            );
-            let _: bool = eval(&page, &js).await;
-        }
-        let mut updates = Vec::new();
-        for _ in 0..UPDATES {
-            let js = format!(
-                "(async () => {{
-                   const data = JSON.parse(window.__last);
-                   data.groups = data.groups.slice(0, {keep});
-                   const n = window.__sse.length;
-                   window.__source.dispatchEvent(new MessageEvent('groups', {{ data: JSON.stringify(data) }}));
-                   const r = window.__sse[n];
-                   while (r.frame === null) await new Promise((f) => setTimeout(f, 5));
-                   return r;
-                 }})()"
-            );
-            updates.push(eval::<Value>(&page, &js).await);
-        }
-        print_updates(what, &updates);
     }
     let _ = page.close().await;
 }
