@@ -328,10 +328,7 @@ struct Listening {
 /// a group is resent only when something on its card changed.
 fn figures_of(group: &impl serde::Serialize) -> String {
     let mut value = serde_json::to_value(group).unwrap_or_default();
-    if let Some(indicators) = value
-        .get_mut("indicators")
-        .and_then(|i| i.as_array_mut())
-    {
+    if let Some(indicators) = value.get_mut("indicators").and_then(|i| i.as_array_mut()) {
         for indicator in indicators.iter_mut().filter_map(|i| i.as_object_mut()) {
             indicator.remove("updated_at");
             indicator.remove("freshness_seconds");
