@@ -1,8 +1,9 @@
 //! The console in a real browser (headless Chromium through the DevTools protocol) against a
 //! server on an ephemeral port with a scripted center: people sign in and out, the wallboard
 //! shows what the API says and follows an event within a second or so, a supervisor
-//! acknowledges an alert and a viewer cannot, the fifth wrong password locks the account,
-//! the Russian page has no English label left, and a phone-size wallboard does not scroll
+//! acknowledges an alert (a viewer has no button for it) and calls an operator to the
+//! workplace from a red tile's drill-down, the fifth wrong password locks the account, the
+//! Russian pages have no English label left, and a phone-size wallboard does not scroll
 //! sideways; an administrator creates a person on the users page, where a short password is
 //! refused next to its field. The pages' own files are checked too: served with a strict CSP,
 //! small.
@@ -557,5 +558,48 @@ async fn the_pages_are_served_under_a_strict_policy_with_etags() {
     )
     .await;
     assert_eq!(st, 404);
+    s.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_supervisor_drills_into_a_red_tile_and_calls_an_operator_to_the_workplace() {
+    let Some(chrome) = Chrome::launch().await else {
+        return;
+    };
+    let s = TestServer::start().await;
+    let (g1, _) = center(&s).await;
+    let page = sign_in(&chrome, &s, "supervisor").await;
+    show(&page, &format!("#/group/{g1}/operators_online")).await;
+    // Nobody planned on line has logged in: each is absent, with a call button.
+    until(
+        &page,
+        "the operators with a call button",
+        15,
+        "document.querySelector('button[data-agent]')",
+    )
+    .await;
+    let agent: i64 = eval(
+        &page,
+        "Number(document.querySelector('button[data-agent]').dataset.agent)",
+    )
+    .await;
+    click(&page, "button[data-agent]").await;
+    let calls = common::eventually("the recorded call", 10, async || {
+        let (_, calls) = s
+            .call(
+                Method::GET,
+                "/api/v1/monitoring/workplace-calls",
+                Role::Supervisor,
+                None,
+            )
+            .await;
+        let list = calls.as_array().cloned()?;
+        (!list.is_empty()).then_some(list)
+    })
+    .await;
+    assert_eq!(calls.len(), 1, "{calls:?}");
+    assert_eq!(calls[0]["agent_id"], agent, "{calls:?}");
+    assert_eq!(calls[0]["requested_by"], "user:supervisor", "{calls:?}");
+    chrome.close().await;
     s.stop().await;
 }
