@@ -32,7 +32,7 @@ use std::collections::{BTreeSet, HashMap};
 use std::io::Read;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
-use browser::{Chrome, click, eval, type_into, until};
+use browser::{Chrome, eval, type_into, until};
 use chromiumoxide::Page;
 use chromiumoxide::cdp::browser_protocol::network::{
     ClearBrowserCacheParams, ClearBrowserCookiesParams, SetCacheDisabledParams,
@@ -760,23 +760,7 @@ async fn supervisor(s: &TestServer) {
 /// Signs the supervisor in from the form (the cookie then serves every tab).
 async fn sign_in(chrome: &Chrome, s: &TestServer) {
     let page = chrome.open(&format!("{}/", s.base)).await;
-    until(
-        &page,
-        "the sign-in form",
-        10,
-        "document.querySelector('form.signin')",
-    )
-    .await;
-    type_into(&page, "#name", "supervisor").await;
-    type_into(&page, "#password", PASSWORD).await;
-    click(&page, "form.signin button[type=submit]").await;
-    until(
-        &page,
-        "the header",
-        10,
-        "document.querySelector('#live-badge')",
-    )
-    .await;
+    browser::sign_in(&page, "supervisor", PASSWORD).await;
     let _ = page.close().await;
 }
 

@@ -13,7 +13,7 @@ mod browser;
 
 use std::path::Path;
 
-use browser::{Chrome, click, eval, screenshot, type_into, until};
+use browser::{Chrome, click, eval, screenshot, until};
 use chromiumoxide::Page;
 
 /// The views, by the address the console gives them, and a script that is true once each
@@ -72,16 +72,7 @@ async fn main() {
     )
     .await;
     save(&page, &out, "signin").await;
-    type_into(&page, "#name", name).await;
-    type_into(&page, "#password", password).await;
-    click(&page, "form.signin button[type=submit]").await;
-    until(
-        &page,
-        "the header",
-        10,
-        "document.querySelector('#live-badge')",
-    )
-    .await;
+    browser::sign_in(&page, name, password).await;
     for locale in ["en", "ru"] {
         let current: String = eval(&page, "document.documentElement.lang").await;
         if current != locale {

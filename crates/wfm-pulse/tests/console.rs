@@ -88,23 +88,7 @@ async fn center(s: &TestServer) -> (i64, i64) {
 /// Signs `name` in on a new tab; returns the tab once the wallboard's header shows.
 async fn sign_in(chrome: &Chrome, s: &TestServer, name: &str) -> Page {
     let page = chrome.open(&format!("{}/", s.base)).await;
-    until(
-        &page,
-        "the sign-in form",
-        10,
-        "document.querySelector('form.signin')",
-    )
-    .await;
-    type_into(&page, "#name", name).await;
-    type_into(&page, "#password", PASSWORD).await;
-    click(&page, "form.signin button[type=submit]").await;
-    until(
-        &page,
-        "the header after signing in",
-        10,
-        "document.querySelector('#live-badge')",
-    )
-    .await;
+    browser::sign_in(&page, name, PASSWORD).await;
     page
 }
 

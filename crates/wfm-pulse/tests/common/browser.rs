@@ -168,6 +168,28 @@ pub async fn click(page: &Page, selector: &str) {
     assert!(clicked, "nothing to click at {selector}");
 }
 
+/// Signs `name` in on `page`, which shows the sign-in form or is about to, and waits until
+/// the console's header shows.
+pub async fn sign_in(page: &Page, name: &str, password: &str) {
+    until(
+        page,
+        "the sign-in form",
+        10,
+        "document.querySelector('form.signin')",
+    )
+    .await;
+    type_into(page, "#name", name).await;
+    type_into(page, "#password", password).await;
+    click(page, "form.signin button[type=submit]").await;
+    until(
+        page,
+        "the header after signing in",
+        10,
+        "document.querySelector('#live-badge')",
+    )
+    .await;
+}
+
 /// A PNG of the whole page.
 pub async fn screenshot(page: &Page) -> Vec<u8> {
     page.screenshot(ScreenshotParams::builder().full_page(true).build())
