@@ -312,6 +312,14 @@ fn schedule(agents: u32, shrinkage: f64) -> Result<(u32, f64), ErlangError> {
     Ok((rounded as u32, unrounded))
 }
 
+/// Whether `traffic` Erlangs on `n` agents keep the occupancy within `cap`. The inputs are
+/// decimal figures: where the exact quotient meets the cap (172.55 / 203 = 0.85), the float
+/// one lies above it (0.8500000000000001), and that error must not add an agent; a relative
+/// excess of 1e-12 counts as meeting the cap (a real excess is many orders larger).
+fn within_cap(traffic: f64, n: u32, cap: f64) -> bool {
+    traffic / f64::from(n) <= cap * (1.0 + 1e-12)
+}
+
 /// Least N > A (a stable queue) with A / N <= max occupancy.
 fn least_agents_for_occupancy(traffic: f64, max_occupancy: f64) -> Result<u32, ErlangError> {
     let estimate = (traffic / max_occupancy).ceil();
@@ -321,10 +329,10 @@ fn least_agents_for_occupancy(traffic: f64, max_occupancy: f64) -> Result<u32, E
     // The estimate may be off by one through rounding; settle it with the very
     // comparison the occupancy is reported against.
     let mut n = (estimate as u32).max(1);
-    while n > 1 && traffic / f64::from(n - 1) <= max_occupancy {
+    while n > 1 && within_cap(traffic, n - 1, max_occupancy) {
         n -= 1;
     }
-    while traffic / f64::from(n) > max_occupancy {
+    while !within_cap(traffic, n, max_occupancy) {
         n += 1;
     }
     let stable = traffic.floor() as u32 + 1;

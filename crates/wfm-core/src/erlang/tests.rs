@@ -103,6 +103,27 @@ fn occupancy_exactly_at_cap_is_accepted() {
 }
 
 #[test]
+fn an_exact_occupancy_edge_takes_no_extra_agent() {
+    // 172.55 Erlangs at 85 %: exactly 203 agents (172.55 / 0.85 = 203), though the float
+    // quotient is 203.00000000000003 and 172.55 / 203 evaluates to 0.8500000000000001.
+    assert_eq!(least_agents_for_occupancy(172.55, 0.85).unwrap(), 203);
+    // Every load of whole hundredths of an Erlang up to 2,000 whose exact quotient by the cap
+    // is a whole number k: k agents (or A + 1 when that is more, for a stable queue).
+    for cap in [80u32, 85, 90, 95] {
+        for hundredths in 1..=200_000u32 {
+            if hundredths % cap != 0 {
+                continue;
+            }
+            let k = hundredths / cap;
+            let traffic = f64::from(hundredths) / 100.0;
+            let want = k.max(hundredths / 100 + 1);
+            let got = least_agents_for_occupancy(traffic, f64::from(cap) / 100.0).unwrap();
+            assert_eq!(got, want, "{traffic} Erlangs at {cap} %");
+        }
+    }
+}
+
+#[test]
 fn scheduled_is_not_inflated_by_rounding() {
     let (scheduled, unrounded) = schedule(21, 0.3).unwrap();
     assert!(unrounded > 30.0, "the float quotient lies above 30");
