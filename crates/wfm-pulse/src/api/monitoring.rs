@@ -319,22 +319,9 @@ struct Listening {
     closing: tokio::sync::watch::Receiver<bool>,
     notices: tokio::sync::broadcast::Receiver<WorkplaceCall>,
     alerts: tokio::sync::broadcast::Receiver<wfm_store::alerts::Alert>,
-    /// The last JSON sent per group, to send only what changed.
-    sent: BTreeMap<i64, String>,
-}
-
-/// What a group shows, as text: its figures without the times every publication renews
-/// (`updated_at`, `freshness_seconds`; the event's `at` and `freshness` carry them), so that
-/// a group is resent only when something on its card changed.
-fn figures_of(group: &impl serde::Serialize) -> String {
-    let mut value = serde_json::to_value(group).unwrap_or_default();
-    if let Some(indicators) = value.get_mut("indicators").and_then(|i| i.as_array_mut()) {
-        for indicator in indicators.iter_mut().filter_map(|i| i.as_object_mut()) {
-            indicator.remove("updated_at");
-            indicator.remove("freshness_seconds");
-        }
-    }
-    value.to_string()
+    /// What each group's card showed when last sent (`Published::cards`), to send only
+    /// what changed.
+    sent: BTreeMap<i64, u64>,
 }
 
 /// Server-Sent Events: a `groups` event with the groups whose figures changed, as soon as a
@@ -386,11 +373,9 @@ async fn stream(
             l.first = false;
             let p = live.snapshot();
             let mut changed = Vec::new();
-            for g in &p.realtime.groups {
-                let text = figures_of(g);
-                if l.sent.get(&g.group_id) != Some(&text) {
+            for (g, card) in p.realtime.groups.iter().zip(&p.cards) {
+                if l.sent.insert(g.group_id, *card) != Some(*card) {
                     changed.push(g.clone());
-                    l.sent.insert(g.group_id, text);
                 }
             }
             // The aggregates and the freshness are small: sent whole with every event, so a

@@ -82,12 +82,32 @@ pub struct Published {
     /// `body` gzipped once, for the many readers that accept it.
     pub body_gzip: Vec<u8>,
     pub etag: String,
+    /// What each group's card shows (in `realtime.groups` order), hashed once per
+    /// publication: the stream resends a group only when its hash changes.
+    pub cards: Vec<u64>,
     pub operators: Vec<OperatorStatus>,
     pub intervals: BTreeMap<GroupId, Vec<IntervalFigures>>,
     /// The local day of each site.
     pub days: Vec<chrono::NaiveDate>,
     /// The agents the snapshot knows, for names.
     pub agents: std::sync::Arc<Vec<wfm_store::model::Agent>>,
+}
+
+/// A hash of what a group's card shows: its figures without the times every publication
+/// renews (`updated_at`, `freshness_seconds`; a stream event's `at` and `freshness` carry
+/// them).
+fn card_of(group: &GroupView) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut value = serde_json::to_value(group).unwrap_or_default();
+    if let Some(indicators) = value.get_mut("indicators").and_then(|i| i.as_array_mut()) {
+        for indicator in indicators.iter_mut().filter_map(|i| i.as_object_mut()) {
+            indicator.remove("updated_at");
+            indicator.remove("freshness_seconds");
+        }
+    }
+    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    value.to_string().hash(&mut hasher);
+    hasher.finish()
 }
 
 /// Gzip at a fast level: done at every publication, so it must stay cheap.
@@ -203,12 +223,14 @@ impl Published {
         let body = serde_json::to_vec(&realtime).unwrap_or_default();
         let etag = etag_of(&body);
         let body_gzip = gzip(&body);
+        let cards = realtime.groups.iter().map(card_of).collect();
         Published {
             version,
             realtime,
             body,
             body_gzip,
             etag,
+            cards,
             operators,
             intervals,
             agents: engine.agents.clone(),
