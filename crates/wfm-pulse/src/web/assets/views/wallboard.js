@@ -101,52 +101,48 @@ export function render(main, ctx) {
     }
     const order = chosen.groups || all.map((g) => g.group_id);
     const shownGroups = order.map((id) => state.groups.get(id)).filter(Boolean);
-    const sections = [];
     const byService = new Map();
     for (const g of shownGroups) {
       if (!byService.has(g.service_id)) byService.set(g.service_id, []);
       byService.get(g.service_id).push(g);
     }
+    const allRow = () => state.all && row("all", t("scope.all"), state.all, "all");
+    const serviceRow = (id) => {
+      const agg = state.services.find((s) => s.scope?.id === id);
+      return agg && row(id, serviceName(id), agg, "service-row");
+    };
     const shape = JSON.stringify([shownGroups.map((g) => [g.group_id, g.service_id]), chosen, [...services], !!state.all]);
     if (shape === drawnShape) {
-      // The same board: only the cards and rows whose figures changed are drawn again, so a
-      // 500-group wallboard spends one card's work on one group's change.
-      for (const g of shownGroups) {
-        const known = cards.get(g.group_id);
-        if (known[0] === g) continue;
-        const el = groupCard(g, chosen.indicators);
-        known[1].replaceWith(el);
-        cards.set(g.group_id, [g, el]);
-      }
-      if (state.all) row("all", t("scope.all"), state.all, "all");
-      for (const serviceId of byService.keys()) {
-        const agg = state.services.find((s) => s.scope?.id === serviceId);
-        if (agg) row(serviceId, serviceName(serviceId), agg, "service-row");
-      }
+      // The same board: only the cards and rows whose figures changed are drawn again (in
+      // place), so a 500-group wallboard spends one card's work on one group's change.
+      shownGroups.forEach(card);
+      allRow();
+      for (const id of byService.keys()) serviceRow(id);
       return;
     }
     drawnShape = shape;
     rows.clear();
-    sections.length = 0;
-    if (state.all) sections.push(row("all", t("scope.all"), state.all, "all"));
-    for (const [serviceId, groups] of byService) {
-      const agg = state.services.find((s) => s.scope?.id === serviceId);
-      const name = serviceName(serviceId);
-      const cardEls = groups.map((g) => {
-        const known = cards.get(g.group_id);
-        if (known && known[0] === g) return known[1];
-        const el = groupCard(g, chosen.indicators);
-        cards.set(g.group_id, [g, el]);
-        return el;
-      });
-      sections.push(h("section", { class: "service", data: { service: serviceId } },
-        agg ? row(serviceId, name, agg, "service-row") : h("h2", {}, name),
-        h("div", { class: "groups" }, cardEls)));
+    const sections = [allRow()];
+    for (const [id, groups] of byService) {
+      sections.push(h("section", { class: "service", data: { service: id } },
+        serviceRow(id) || h("h2", {}, serviceName(id)),
+        h("div", { class: "groups" }, groups.map(card))));
     }
-    fill(board, sections);
+    fill(board, sections.filter(Boolean));
   };
 
   const serviceName = (id) => services.get(id) || `${t("scope.service")} ${id}`;
+
+  /** A group's card, drawn again (in place, when the board holds it) only when its figures
+   * changed: the stream sends a group again only then. */
+  const card = (g) => {
+    const known = cards.get(g.group_id);
+    if (known && known[0] === g) return known[1];
+    const el = groupCard(g, chosen.indicators);
+    if (known) known[1].replaceWith(el);
+    cards.set(g.group_id, [g, el]);
+    return el;
+  };
 
   /** An aggregate row, drawn again (in place) only when what its tiles show changed. */
   const row = (key, title, figures, cls) => {
