@@ -166,6 +166,14 @@ impl Center {
         self.last_event_at
     }
 
+    /// The instant the present is judged at: the wall clock `now`, not the newest event
+    /// (a quiet feed does not stop calls from waiting), unless the feed's clock runs
+    /// ahead of ours.
+    pub(super) fn judged_at(&self, now: DateTime<Utc>) -> i64 {
+        self.clock_ms
+            .map_or(to_ms(now), |clock| clock.max(to_ms(now)))
+    }
+
     pub(super) fn group_index(&self, id: GroupId) -> Option<usize> {
         self.groups
             .binary_search_by_key(&id, |g| g.settings.id)

@@ -1,7 +1,7 @@
 //! A day's service level per grid interval, for SLA compliance: the calls offered in
 //! each interval with what became of them.
 
-use chrono::NaiveDate;
+use chrono::{DateTime, NaiveDate, Utc};
 
 use crate::event::GroupId;
 
@@ -11,18 +11,23 @@ use super::reading::waiting_between;
 use super::time::to_ms;
 
 impl Center {
-    /// Figures of every interval of `date` for group `group_id` (empty for an unknown
-    /// group; zeros for a day without calls or no longer kept). Calls still waiting
-    /// count as missed once they have waited longer than the target time at the newest
-    /// event seen.
-    pub fn intervals(&self, group_id: GroupId, date: NaiveDate) -> Vec<IntervalFigures> {
+    /// Figures of every interval of `date` for group `group_id` as they stand at `now`
+    /// (empty for an unknown group; zeros for a day without calls or no longer kept).
+    /// Calls still waiting count as missed once they have waited longer than the target
+    /// time at `now` (or at the newest event, if that is later): a quiet queue's breach
+    /// shows without waiting for another event, as the day figure shows it.
+    pub fn intervals(
+        &self,
+        group_id: GroupId,
+        date: NaiveDate,
+        now: DateTime<Utc>,
+    ) -> Vec<IntervalFigures> {
         let Some(live) = self.group_index(group_id).and_then(|g| self.groups.get(g)) else {
             return Vec::new();
         };
         let settings = &live.settings;
         let tally = live.days.get(&date);
-        let clock = self.clock_ms.unwrap_or(i64::MIN);
-        let missed_before = clock.saturating_sub(settings.sl_ms());
+        let missed_before = self.judged_at(now).saturating_sub(settings.sl_ms());
         self.grid
             .intervals(date)
             .into_iter()

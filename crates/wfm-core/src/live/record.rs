@@ -107,7 +107,7 @@ impl Center {
                 *sum += i64::from(self.timetable.planned_at(g, t));
             }
         }
-        let clock = self.clock_ms.unwrap_or(i64::MIN);
+        let judged = self.judged_at(now);
         let groups = self
             .groups
             .iter()
@@ -120,7 +120,7 @@ impl Center {
                     .and_then(|t| t.intervals.get(index as usize))
                     .copied()
                     .unwrap_or_default();
-                let missed_before = clock.saturating_sub(settings.sl_ms());
+                let missed_before = judged.saturating_sub(settings.sl_ms());
                 let missed = waiting_between(&live.waiting, start, end.min(missed_before));
                 let waiting = waiting_between(&live.waiting, start, end);
                 let (answered, abandoned) =

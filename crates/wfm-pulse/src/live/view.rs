@@ -191,7 +191,7 @@ impl Published {
                     continue;
                 };
                 let data_quality = checked(&mut f, site.site_id, &mut flags);
-                intervals.insert(id, site.center.intervals(id, site.day));
+                intervals.insert(id, site.center.intervals(id, site.day, now));
                 realtime.groups.push(GroupView {
                     group_id: id,
                     name: names.get(&id).copied().unwrap_or_default().to_string(),

@@ -184,7 +184,7 @@ fn benchmarks_rank_attainment_adherence_and_accuracy() {
     let snapshot = center.snapshot(now());
     let intervals: BTreeMap<i64, _> = [1, 2, 3]
         .into_iter()
-        .map(|g| (g, center.intervals(g, date())))
+        .map(|g| (g, center.intervals(g, date(), now())))
         .collect();
     let rows = benchmarks(
         &members(&snapshot, &[1, 2, 3]),
@@ -224,8 +224,10 @@ fn benchmarks_rank_attainment_adherence_and_accuracy() {
     close(rows[0].adherence_percent, 200.0 / 3.0);
     assert_eq!(rows[2].adherence_percent, Some(80.0));
     // Before any interval has closed nothing is compared: unranked.
-    let (accuracy, compared) =
-        forecast_accuracy(&center.intervals(1, date()), super::day::at(10, 10, 0));
+    let (accuracy, compared) = forecast_accuracy(
+        &center.intervals(1, date(), now()),
+        super::day::at(10, 10, 0),
+    );
     assert_eq!((accuracy, compared), (None, 0));
 }
 

@@ -267,7 +267,7 @@ fn intervals_give_each_interval_its_offered_calls() {
         // 10:30-10:45: still waiting, 40 s at the newest event.
         .offer(at(10, 30, 0), "f", 1)
         .offer(at(10, 30, 40), "g", 1);
-    let intervals = feed.center.intervals(1, day());
+    let intervals = feed.center.intervals(1, day(), at(10, 30, 40));
     assert_eq!(intervals.len(), 96);
     let first = &intervals[40];
     assert_eq!(first.interval.start, at(10, 0, 0));
@@ -297,7 +297,9 @@ fn intervals_give_each_interval_its_offered_calls() {
         (0, None, false)
     );
     assert_eq!(quiet.target_percent, 80.0);
-    assert!(feed.center.intervals(99, day()).is_empty());
-    let later = feed.center.intervals(1, day() + Duration::days(1));
+    assert!(feed.center.intervals(99, day(), at(10, 30, 40)).is_empty());
+    let later = feed
+        .center
+        .intervals(1, day() + Duration::days(1), at(10, 30, 40));
     assert!(later.iter().all(|i| i.offered == 0));
 }

@@ -30,7 +30,7 @@ fn berlin() -> Feed {
 fn calls_land_in_the_intervals_of_the_long_day() {
     let feed = berlin();
     let day = NaiveDate::from_ymd_opt(2026, 10, 25).unwrap();
-    let intervals = feed.center.intervals(1, day);
+    let intervals = feed.center.intervals(1, day, utc("2026-10-26T00:00:00Z"));
     assert_eq!(intervals.len(), 100);
     assert_eq!(intervals[0].interval.start, utc("2026-10-24T22:00:00Z"));
     let busy: Vec<usize> = (0..100).filter(|&i| intervals[i].offered > 0).collect();
@@ -52,9 +52,11 @@ fn calls_land_in_the_intervals_of_the_long_day() {
         (intervals[99].answered, intervals[99].answered_within_target),
         (1, 0)
     );
-    let previous = feed
-        .center
-        .intervals(1, NaiveDate::from_ymd_opt(2026, 10, 24).unwrap());
+    let previous = feed.center.intervals(
+        1,
+        NaiveDate::from_ymd_opt(2026, 10, 24).unwrap(),
+        utc("2026-10-26T00:00:00Z"),
+    );
     assert_eq!(previous.len(), 96);
     assert_eq!(previous[95].answered, 1);
 }

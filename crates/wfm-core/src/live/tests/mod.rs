@@ -4,6 +4,7 @@
 mod adherence;
 mod aggregates;
 mod calls;
+mod clock;
 mod dst;
 mod indicators;
 mod properties;

@@ -208,7 +208,7 @@ proptest! {
             }
         }
         for date in [start.date_naive(), now.date_naive()] {
-            for interval in one.intervals(1, date) {
+            for interval in one.intervals(1, date, now) {
                 prop_assert!(interval.sl_percent.is_none_or(|sl| (0.0..=100.0).contains(&sl)));
                 prop_assert!(interval.forecast_calls.is_none_or(f64::is_finite));
             }
