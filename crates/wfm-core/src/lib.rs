@@ -17,6 +17,7 @@ pub mod live;
 pub mod optimization;
 pub mod plan;
 pub mod quality;
+pub mod sample;
 pub mod threshold;
 pub mod trend;
 pub mod zup;

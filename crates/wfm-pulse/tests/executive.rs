@@ -143,9 +143,10 @@ async fn the_executive_dashboard_of_a_hand_built_day() {
             Some(-55.0)
         ]
     );
+    // 62.5 % from 8 calls: shown, but too few calls for a verdict.
     assert_eq!(
         reading(&group(&board, g1)["indicators"], "service_level").1,
-        "red"
+        "grey"
     );
     assert_eq!(group(&board, g1)["worst_color"], "red");
     assert!(group(&board, g1)["indicators"][0].get("trend").is_some());
@@ -269,9 +270,14 @@ async fn the_executive_dashboard_of_a_hand_built_day() {
     );
     assert!(board["freshness"].is_object());
 
-    // Order: importance (all normal), then the worst color: group 1 has two reds, group
-    // 3 one (AHT), group 2 none.
-    assert_eq!(order(&board), vec![g1, g3, g2]);
+    // Order: importance (all normal), then the worst color: group 1 red; groups 2 and 3
+    // yellow at worst (group 3's AHT -55 % from 3 handled calls is no verdict, grey), so
+    // by how many show it, then by id.
+    assert_eq!(
+        [g1, g2, g3].map(|g| group(&board, g)["worst_color"].as_str().unwrap().to_owned()),
+        ["red", "yellow", "yellow"]
+    );
+    assert_eq!(order(&board), vec![g1, g2, g3]);
     s.stop().await;
 }
 

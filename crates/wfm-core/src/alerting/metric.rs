@@ -75,6 +75,8 @@ mod tests {
                 plan: None,
                 deviation: None,
                 color: Color::Grey,
+                sample_calls: None,
+                too_few_calls: false,
                 trend: None,
                 sparkline: Vec::new(),
                 updated_at: Utc.with_ymd_and_hms(2025, 3, 3, 9, 0, 0).unwrap(),

@@ -7,6 +7,7 @@ use serde::Serialize;
 
 use crate::event::GroupId;
 use crate::live::{Counts, Figures, IndicatorValue, Scope};
+use crate::sample::{self, CallCounts};
 use crate::threshold::{Indicator, Thresholds};
 
 /// The figures of a set of groups.
@@ -100,6 +101,16 @@ impl Sums {
         };
     }
 
+    fn call_counts(&self) -> CallCounts {
+        CallCounts {
+            sl_offered: f64::from(self.offered),
+            acd_offered: f64::from(self.counts.acd_offered_today),
+            handled: f64::from(self.counts.handled_today),
+            window_offered: self.counts.window_offered as f64,
+            window_forecast: self.counts.window_forecast_calls,
+        }
+    }
+
     /// The offered-weighted target; the plain mean when nothing was offered.
     fn target(&self) -> Option<f64> {
         if self.target_weight > 0.0 {
@@ -140,6 +151,7 @@ pub fn aggregate(members: &[&Figures], at: DateTime<Utc>) -> Aggregate {
         .map(|which| {
             let (value, plan, deviation, against) = evaluate(which, &sums);
             let value = finite(value);
+            let calls = sample::calls(which, &sums.call_counts());
             IndicatorValue {
                 indicator: which,
                 value,
@@ -150,7 +162,9 @@ pub fn aggregate(members: &[&Figures], at: DateTime<Utc>) -> Aggregate {
                 },
                 plan: finite(plan),
                 deviation: finite(deviation),
-                color: thresholds.get(which).color(value, finite(against)),
+                color: sample::verdict(thresholds.get(which).color(value, finite(against)), calls),
+                sample_calls: calls,
+                too_few_calls: sample::too_few(calls),
                 trend: None,
                 sparkline: Vec::new(),
                 updated_at: at,

@@ -117,7 +117,10 @@ pub(super) struct Call {
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub(super) enum Stage {
     Waiting,
-    Answered,
+    /// In conversation since `answered_ms`.
+    Answered {
+        answered_ms: i64,
+    },
     /// Conversation over, wrap-up running.
     Ended {
         ended_ms: i64,
@@ -132,7 +135,36 @@ enum Outcome {
     Abandoned,
 }
 
+/// Handle time already spent, at an instant, on the calls of a group answered but not
+/// yet wrapped up: what a censoring-aware AHT adds to the completed calls' time.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub(super) struct OpenHandle {
+    pub(super) calls: i64,
+    pub(super) seconds: f64,
+}
+
 impl Center {
+    /// Per group (by index), the handle time spent so far at `now_ms` on calls in
+    /// conversation or wrap-up.
+    pub(super) fn open_handle(&self, now_ms: i64) -> Vec<OpenHandle> {
+        let mut open = vec![OpenHandle::default(); self.groups.len()];
+        for call in self.calls.values() {
+            let spent = match call.stage {
+                Stage::Waiting => continue,
+                Stage::Answered { answered_ms } => seconds(elapsed_ms(answered_ms, now_ms)),
+                Stage::Ended {
+                    ended_ms,
+                    talk_hold_seconds,
+                } => talk_hold_seconds + seconds(elapsed_ms(ended_ms, now_ms)),
+            };
+            if let Some(slot) = open.get_mut(call.group) {
+                slot.calls += 1;
+                slot.seconds += spent;
+            }
+        }
+        open
+    }
+
     pub(super) fn offer(
         &mut self,
         call_id: &str,
@@ -187,7 +219,9 @@ impl Center {
         if call.stage != Stage::Waiting {
             return false;
         }
-        call.stage = Stage::Answered;
+        call.stage = Stage::Answered {
+            answered_ms: at_ms.max(call.offered_ms),
+        };
         let call = call.clone();
         if outcome == Outcome::Abandoned {
             self.calls.remove(call_id);
@@ -261,7 +295,7 @@ impl Center {
         let Some(call) = self.calls.get_mut(call_id) else {
             return false;
         };
-        if call.stage != Stage::Answered {
+        if !matches!(call.stage, Stage::Answered { .. }) {
             return false;
         }
         let duration = |s: f64| {

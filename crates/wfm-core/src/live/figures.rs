@@ -131,8 +131,15 @@ pub struct IndicatorValue {
     pub plan: Option<f64>,
     /// The value's distance from plan, in the value's unit.
     pub deviation: Option<f64>,
-    /// Color by the scope's thresholds.
+    /// Color by the scope's thresholds; grey when the value rests on too few calls.
     pub color: Color,
+    /// The calls the value rests on (SL and ACD: offered today; AHT: handled today;
+    /// load deviation: the larger of offered and forecast in the window); `None` for
+    /// the indicators counted in people.
+    pub sample_calls: Option<f64>,
+    /// The sample is below [`crate::sample::MIN_CALLS`]: the value is no verdict yet
+    /// ("too few calls") and its color is grey.
+    pub too_few_calls: bool,
     /// Direction against the value 15 minutes earlier.
     pub trend: Option<Trend>,
     /// Values at the ends of today's last 24 ended intervals, oldest first, padded at

@@ -1,6 +1,7 @@
 //! The six operational-control indicators of a reading, as DESIGN.md defines them:
 //! value, plan, deviation and color. The same rules serve a group and an aggregate.
 
+use crate::sample::{self, CallCounts};
 use crate::threshold::{Color, Indicator, Thresholds};
 
 use super::figures::{finite, percent};
@@ -13,6 +14,8 @@ pub(super) struct Evaluation {
     pub(super) plan: Option<f64>,
     pub(super) deviation: Option<f64>,
     pub(super) color: Color,
+    /// The calls the value rests on; `None` for people counts.
+    pub(super) sample: Option<f64>,
 }
 
 /// Unit of an indicator's value.
@@ -79,11 +82,24 @@ pub(super) fn evaluate(
         }
     };
     let value = finite(value);
+    let sample = sample::calls(indicator, &call_counts(reading));
     Evaluation {
         value,
         plan: finite(plan),
         deviation: finite(deviation),
-        color: threshold.color(value, finite(against)),
+        color: sample::verdict(threshold.color(value, finite(against)), sample),
+        sample,
+    }
+}
+
+fn call_counts(reading: &Reading) -> CallCounts {
+    let known = &reading.known;
+    CallCounts {
+        sl_offered: known.sl_offered as f64,
+        acd_offered: known.acd_offered as f64,
+        handled: known.handled as f64,
+        window_offered: reading.window_offered as f64,
+        window_forecast: reading.window_forecast,
     }
 }
 

@@ -129,7 +129,12 @@ impl Center {
                 let (handled, handle_seconds, wait_seconds) = handled_within(live, start, end);
                 let forecast = live.forecast.integrate(start, end).unwrap_or_default();
                 let reading = self
-                    .readings(g, &[Point::new(end, day)], &[vec![0; self.groups.len()]])
+                    .readings(
+                        g,
+                        &[Point::new(end, day)],
+                        &[vec![0; self.groups.len()]],
+                        Default::default(),
+                    )
                     .into_iter()
                     .next()
                     .unwrap_or_default();

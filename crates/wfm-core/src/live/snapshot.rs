@@ -8,6 +8,7 @@ use chrono::{DateTime, Duration, Utc};
 
 use crate::erlang::{Load, performance};
 use crate::event::AgentState;
+use crate::sample;
 use crate::threshold::{Indicator, Thresholds};
 use crate::trend::{sparkline, trend};
 
@@ -96,8 +97,12 @@ impl Center {
             })
             .collect();
         let mut details = self.operator_details(now_ms, today);
+        let open = self.open_handle(now_ms);
         let readings: Vec<Vec<Reading>> = (0..self.groups.len())
-            .map(|g| self.readings(g, &points, &online))
+            .map(|g| {
+                let open = open.get(g).copied().unwrap_or_default();
+                self.readings(g, &points, &online, open)
+            })
             .collect();
         for (g, detail) in details.iter_mut().enumerate() {
             let planned = readings
@@ -288,6 +293,8 @@ fn figures(
                 plan: evaluation.plan,
                 deviation: evaluation.deviation,
                 color: evaluation.color,
+                sample_calls: evaluation.sample,
+                too_few_calls: sample::too_few(evaluation.sample),
                 trend: trend(evaluation.value, before),
                 sparkline: sparkline(&values, SPARKLINE_POINTS),
                 updated_at: now,

@@ -17,6 +17,8 @@ fn figures(values: [Option<f64>; 6]) -> Figures {
             plan: Some(80.0),
             deviation: value.map(|v| v - 80.0),
             color: Color::Green,
+            sample_calls: None,
+            too_few_calls: false,
             trend: Some(Trend::Up),
             sparkline: vec![None, Some(50.0), Some(150.0)],
             updated_at: Utc.with_ymd_and_hms(2026, 11, 26, 10, 0, 0).unwrap(),

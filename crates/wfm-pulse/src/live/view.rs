@@ -259,6 +259,8 @@ mod tests {
                 plan: Some(80.0),
                 deviation: Some(sl - 80.0),
                 color: Color::Green,
+                sample_calls: None,
+                too_few_calls: false,
                 trend: None,
                 sparkline: Vec::new(),
                 updated_at: Utc.with_ymd_and_hms(2026, 11, 26, 10, 0, 0).unwrap(),

@@ -41,13 +41,22 @@ fn each_group_reads_as_worked_out() {
     // Group 1: within 5 of 8 offered = 62.5; answered 7 of 8 = 87.5; window 5 calls
     // against 4 forecast = +25 %; A = 5 x 180 / 900 = 1 needs 3 (N = 2 gives SL 70.2,
     // N = 3 gives 92.7), 2 on line: +1; online 2 of 3; AHT (200 + 240) / 2 = 220 against
-    // 180: +22.2 %.
+    // 180: +22.2 %. Every one rests on fewer than 10 calls (8 offered, 5 in the
+    // window, 2 handled): values without a verdict, grey.
     let g1 = &group(&snapshot, 1).indicators;
-    assert_eq!(value(g1, Indicator::ServiceLevel), (Some(62.5), Color::Red));
-    assert_eq!(value(g1, Indicator::Acd), (Some(87.5), Color::Green));
+    assert_eq!(
+        value(g1, Indicator::ServiceLevel),
+        (Some(62.5), Color::Grey)
+    );
+    assert_eq!(value(g1, Indicator::Acd), (Some(87.5), Color::Grey));
     assert_eq!(
         value(g1, Indicator::LoadDeviation),
-        (Some(25.0), Color::Red)
+        (Some(25.0), Color::Grey)
+    );
+    assert!(
+        g1.iter()
+            .filter(|i| i.sample_calls.is_some())
+            .all(|i| i.too_few_calls)
     );
     assert_eq!(
         value(g1, Indicator::OperatorRequirement),

@@ -59,9 +59,12 @@ fn service_level_of_a_service_is_weighted_by_calls() {
     let sl = indicator(service, Indicator::ServiceLevel);
     assert_eq!(sl.value, Some(60.0));
     assert_eq!((sl.plan, sl.deviation), (Some(80.0), Some(-20.0)));
-    // Group 1's own thresholds forgive 30 points; the service's defaults do not.
-    assert_eq!(indicator(g1, Indicator::ServiceLevel).color, Color::Green);
-    assert_eq!(sl.color, Color::Red);
+    // 4 and 5 calls are too few for a verdict: grey, whatever the thresholds say.
+    assert_eq!(indicator(g1, Indicator::ServiceLevel).color, Color::Grey);
+    assert_eq!(
+        (sl.color, sl.sample_calls, sl.too_few_calls),
+        (Color::Grey, Some(5.0), true)
+    );
     // ACD 4 of 5; ASA (5 + 10 + 30 + 3) / 4.
     assert_eq!(indicator(service, Indicator::Acd).value, Some(80.0));
     assert_eq!(service.asa_seconds, Some(12.0));

@@ -1,6 +1,8 @@
 //! Operators online, load deviation, operator requirement, ACD and AHT against the
 //! plan; trends over 15 minutes and sparklines; agents by state and occupancy.
 
+use chrono::Duration;
+
 use super::support::*;
 use crate::erlang::{Load, ServiceTarget, StaffingRequest, performance, required_agents};
 use crate::event::AgentState;
@@ -181,16 +183,62 @@ fn voice_requirement_is_erlang_c_on_the_window() {
     assert_eq!(requirement.unit, "people");
     assert!(expected - 3.0 > 3.0, "a shortage past critical: {expected}");
     assert_eq!(requirement.color, Color::Red);
-    // Ten calls handled in 100 + 20 + 30 = 150 s each: the actual AHT takes over.
+    // Ten calls handled in 100 + 20 + 30 = 150 s each: the actual AHT takes over, but
+    // censoring-aware. At 10:06 (360 s) the other 20 calls, answered at 100, 110, ...,
+    // 290 s, have been in conversation 260, 250, ..., 70 s: 20 x 360 - 10 x (10 + ... +
+    // 29) = 7200 - 3900 = 3300 s. Time spent over calls completed: (10 x 150 + 3300) /
+    // 10 = 480 s. The completed calls alone (150 s) are the short ones, biased low.
     for i in 0..10 {
         let call = format!("c{i}");
         feed.end(at(10, 5, 10), &call, 100.0, 20.0)
             .wrap_up(at(10, 5, 40), &call);
     }
     let snapshot = feed.snapshot(at(10, 6, 0));
-    let expected = staffing(30.0, 150.0);
-    assert_ne!(expected, staffing(30.0, 200.0));
+    let expected = staffing(30.0, 480.0);
+    assert_ne!(expected, staffing(30.0, 150.0));
     assert_eq!(of(&snapshot, Scope::Group(1)).required, Some(expected));
+    // As the open calls end the estimate tends to the plain mean: all 30 handled in
+    // 150 s each by 10:09:40, nothing open: 150 s.
+    for i in 10..30 {
+        let call = format!("c{i}");
+        feed.end(at(10, 9, 10), &call, 100.0, 20.0)
+            .wrap_up(at(10, 9, 40), &call);
+    }
+    let snapshot = feed.snapshot(at(10, 10, 0));
+    assert_eq!(
+        of(&snapshot, Scope::Group(1)).required,
+        Some(staffing(30.0, 150.0))
+    );
+}
+
+#[test]
+fn long_calls_still_open_keep_the_early_requirement_honest() {
+    // The observed case: forecast AHT 270 s; by 09:10 ten 60 s calls have ended while
+    // ten 600 s calls answered at 09:00 are still open (600 s each so far). Completed
+    // calls alone say 60 s and a surplus; time spent over completions says
+    // (10 x 60 + 10 x 600) / 10 = 660 s.
+    let agents: Vec<_> = (1..=20).map(|id| agent(id, Some(1))).collect();
+    let mut feed = Feed::new(vec![group(1, 10)], agents);
+    feed.center.set_plan(
+        vec![forecast(1, at(9, 0, 0), at(9, 15, 0), 20.0, 270.0, 100.0)],
+        vec![],
+    );
+    for k in 0..10i64 {
+        let (short, long) = (format!("s{k}"), format!("l{k}"));
+        let offered = at(9, 0, 0);
+        feed.offer(offered, &long, 1).answer(offered, &long, k + 11);
+        feed.offer(offered, &short, 1)
+            .answer(offered, &short, k + 1)
+            .end(offered + Duration::seconds(50), &short, 50.0, 0.0)
+            .wrap_up(offered + Duration::seconds(60), &short);
+    }
+    let snapshot = feed.snapshot(at(9, 10, 0));
+    // 20 calls offered in the window (08:55, 09:10].
+    assert_eq!(
+        of(&snapshot, Scope::Group(1)).required,
+        Some(staffing(20.0, 660.0))
+    );
+    assert!(staffing(20.0, 660.0) > staffing(20.0, 60.0));
 }
 
 #[test]
@@ -256,20 +304,21 @@ fn acd_and_aht_against_the_forecast_so_far() {
     assert_eq!(acd.value, Some(75.0));
     assert_close(acd.plan, 82.5);
     assert_close(acd.deviation, -7.5);
-    assert_eq!(acd.color, Color::Yellow);
+    // 4 calls and 3 handled: values, no verdicts.
+    assert_eq!(acd.color, Color::Grey);
     let aht = indicator(g, Indicator::AhtTrend);
     assert_close(aht.plan, 4200.0 / 33.0);
     // (150 - 4200/33) / (4200/33) = 150 x 33 / 4200 - 1.
     assert_close(aht.value, (150.0 * 33.0 / 4200.0 - 1.0) * 100.0);
-    assert_eq!(aht.color, Color::Yellow);
+    assert_eq!(aht.color, Color::Grey);
     // Forecast to 09:22:30: 10 + 15 = 25 calls, 9 + 12 = 21 answered in 1800 + 1200 s.
     let snapshot = feed.snapshot(at(9, 22, 30));
     let g = of(&snapshot, Scope::Group(1));
     assert_close(indicator(g, Indicator::Acd).plan, 84.0);
-    assert_eq!(indicator(g, Indicator::Acd).color, Color::Yellow);
+    assert_eq!(indicator(g, Indicator::Acd).color, Color::Grey);
     assert_close(indicator(g, Indicator::AhtTrend).plan, 3000.0 / 21.0);
     assert_close(indicator(g, Indicator::AhtTrend).value, 5.0);
-    assert_eq!(indicator(g, Indicator::AhtTrend).color, Color::Green);
+    assert_eq!(indicator(g, Indicator::AhtTrend).color, Color::Grey);
 }
 
 #[test]
@@ -344,4 +393,44 @@ fn early_in_the_day_the_sparkline_is_padded() {
         assert!(value.sparkline.iter().all(Option::is_none));
         assert_eq!(value.updated_at, at(1, 10, 0));
     }
+}
+
+#[test]
+fn the_tenth_call_turns_a_value_into_a_verdict() {
+    let mut feed = Feed::new(vec![group(1, 10)], vec![agent(1, Some(1))]);
+    feed.center.set_plan(
+        vec![forecast(1, at(9, 0, 0), at(10, 0, 0), 40.0, 100.0, 100.0)],
+        vec![],
+    );
+    // Calls a minute apart from 09:00, each answered after 5 s and handled in
+    // 120 talk + 30 wrap-up = 150 s: AHT +50 % against the forecast 100 s (red past
+    // the 20 % band) - once there are 10 of them.
+    let call = |feed: &mut Feed, k: u32| {
+        let name = format!("c{k}");
+        let offered = at(9, k, 0);
+        feed.answered_call(&name, 1, offered, 5)
+            .end(offered + Duration::seconds(125), &name, 120.0, 0.0)
+            .wrap_up(offered + Duration::seconds(155), &name);
+    };
+    for k in 0..9 {
+        call(&mut feed, k);
+    }
+    let nine = feed.snapshot(at(9, 11, 0));
+    let aht = indicator(of(&nine, Scope::Group(1)), Indicator::AhtTrend);
+    assert_close(aht.value, 50.0);
+    assert_eq!(
+        (aht.color, aht.sample_calls, aht.too_few_calls),
+        (Color::Grey, Some(9.0), true)
+    );
+    call(&mut feed, 9);
+    let ten = feed.snapshot(at(9, 12, 0));
+    let g = of(&ten, Scope::Group(1));
+    let aht = indicator(g, Indicator::AhtTrend);
+    assert_eq!(
+        (aht.color, aht.sample_calls, aht.too_few_calls),
+        (Color::Red, Some(10.0), false)
+    );
+    // Ten answered within T of ten offered: SL 100 %, green.
+    let sl = indicator(g, Indicator::ServiceLevel);
+    assert_eq!((sl.value, sl.color), (Some(100.0), Color::Green));
 }

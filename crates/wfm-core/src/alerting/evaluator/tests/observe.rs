@@ -13,6 +13,8 @@ fn figures(online: f64, freshness: f64) -> Figures {
             plan: None,
             deviation: None,
             color: Color::Grey,
+            sample_calls: None,
+            too_few_calls: false,
             trend: None,
             sparkline: Vec::new(),
             updated_at: t(0),

@@ -35,11 +35,13 @@ export function tile(ind, href) {
   const { value, unit } = shown(ind);
   const color = ind.color || "grey";
   const name = t(`ind.${ind.indicator}`);
-  const words = [name, `${value} ${unit}`, t(`status.${color}`), planText(ind), ind.trend ? t(`trend.${ind.trend}`) : ""];
+  // A value resting on too few calls is shown, but says why it has no color.
+  const status = ind.too_few_calls ? t("status.too_few", { n: num(ind.sample_calls ?? 0, 0) }) : t(`status.${color}`);
+  const words = [name, `${value} ${unit}`, status, planText(ind), ind.trend ? t(`trend.${ind.trend}`) : ""];
   return h(href ? "a" : "div",
     { class: `tile c-${color}`, href, data: { indicator: ind.indicator, color }, "aria-label": words.filter(Boolean).join(", ") },
     h("span", { class: "label" }, t(`ind.short.${ind.indicator}`)),
-    h("span", { class: "status" }, h("span", { class: "shape", "aria-hidden": "true" }, SHAPE[color]), h("span", { class: "word" }, t(`status.${color}`))),
+    h("span", { class: "status" }, h("span", { class: "shape", "aria-hidden": "true" }, SHAPE[color]), h("span", { class: "word" }, status)),
     h("span", { class: "value" }, value, unit && h("small", {}, unit),
       ind.trend && h("span", { class: `trend trend-${ind.trend}`, "aria-hidden": "true" }, ARROW[ind.trend])),
     h("span", { class: "plan" }, planText(ind)),
@@ -147,7 +149,7 @@ export function render(main, ctx) {
   /** An aggregate row, drawn again (in place) only when what its tiles show changed. */
   const row = (key, title, figures, cls) => {
     const shows = JSON.stringify(indicatorsOf(figures, chosen.indicators)
-      .map((i) => [i.value, i.plan, i.color, i.trend, i.sparkline]));
+      .map((i) => [i.value, i.plan, i.color, i.too_few_calls, i.trend, i.sparkline]));
     const known = rows.get(key);
     if (known && known[0] === shows) return known[1];
     const el = aggregateRow(title, figures, chosen.indicators, cls);
