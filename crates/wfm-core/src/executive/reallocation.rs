@@ -12,6 +12,7 @@ use serde::Serialize;
 use crate::erlang::{Load, performance};
 use crate::event::{AgentId, GroupId};
 use crate::live::{Figures, OperatorStatus, Scope};
+use crate::optimization::{GroupNow, donor_rules};
 use crate::threshold::Indicator;
 
 use super::Importance;
@@ -20,10 +21,6 @@ use super::aggregate::indicator;
 /// Handled calls from which today's actual AHT replaces the forecast's, as in the
 /// operator requirement (DESIGN.md).
 const ACTUAL_AHT_FROM_CALLS: u32 = 10;
-
-/// Occupancy this close under the cap counts as at it: the observed percentage and the
-/// cap are computed differently and may differ in the last bits.
-const OCCUPANCY_EPSILON: f64 = 1e-9;
 
 /// One suggested move.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -68,11 +65,9 @@ struct Side {
     load: Load,
     answer_seconds: f64,
     /// What the supervisor sees now: the window's service level, occupancy and queue.
-    sl_window_percent: Option<f64>,
-    occupancy_percent: Option<f64>,
-    queue_now: u32,
-    /// The group's occupancy cap, percent.
-    max_occupancy_percent: f64,
+    now: GroupNow,
+    /// The group's occupancy cap, 0-1.
+    max_occupancy: f64,
 }
 
 impl Side {
@@ -97,12 +92,6 @@ impl Side {
             aht_seconds: aht,
         };
         load.validate().ok()?;
-        // A cap outside (0, 1] is no cap, as the live settings treat it.
-        let max_occupancy = if max_occupancy > 0.0 && max_occupancy <= 1.0 {
-            max_occupancy
-        } else {
-            1.0
-        };
         Some(Side {
             id,
             importance,
@@ -111,10 +100,8 @@ impl Side {
             target_percent: indicator(f, Indicator::ServiceLevel).and_then(|i| i.plan)?,
             load,
             answer_seconds: f64::from(c.sl_seconds?),
-            sl_window_percent: f.sl_window_percent.filter(|v| v.is_finite()),
-            occupancy_percent: f.occupancy_percent.filter(|v| v.is_finite()),
-            queue_now: f.queue_now,
-            max_occupancy_percent: max_occupancy * 100.0,
+            now: GroupNow::of(f),
+            max_occupancy,
         })
     }
 
@@ -130,19 +117,10 @@ impl Side {
             .filter(|v| v.is_finite())
     }
 
-    /// Whether what the supervisor sees lets the group give an operator: no call waiting
-    /// (someone would wait longer), occupancy under the cap (those left would take more
-    /// than they may; without a figure nobody is on line to give) and the window's
-    /// service level at least the target (a group missing it has nobody to spare,
-    /// whatever a model says). A window without calls misses nothing.
+    /// Whether what the supervisor sees lets the group give an operator (the donor
+    /// rules: no call waiting, occupancy under the cap, window SL at least the target).
     fn may_give(&self) -> bool {
-        self.queue_now == 0
-            && self
-                .occupancy_percent
-                .is_some_and(|o| o < self.max_occupancy_percent - OCCUPANCY_EPSILON)
-            && self
-                .sl_window_percent
-                .is_none_or(|sl| sl >= self.target_percent)
+        donor_rules(&self.now, self.target_percent, self.max_occupancy).is_empty()
     }
 }
 
@@ -220,10 +198,10 @@ pub fn reallocations(
                 from_group_id: from.id,
                 to_group_id: to.id,
                 to_importance: to.importance,
-                from_sl_before_percent: from.sl_window_percent,
+                from_sl_before_percent: from.now.sl_window_percent,
                 from_sl_after_percent: from_after,
                 from_requirement_after: from.required - f64::from(from_online),
-                to_sl_before_percent: to.sl_window_percent,
+                to_sl_before_percent: to.now.sl_window_percent,
                 to_sl_after_percent: to_after,
                 to_requirement_after: to.required - f64::from(to_online),
             });
