@@ -14,8 +14,11 @@ use crate::erlang::{self, Load, ServiceTarget, StaffingRequest};
 use crate::event::{AgentId, GroupId};
 use crate::labor::{LaborRules, Violation, WorkHistory};
 
+mod donor;
 mod moves;
 mod select;
+
+pub use donor::{GroupNow, donor_rules};
 
 /// Forecast of one group for one interval of the horizon.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -35,6 +38,10 @@ pub struct GroupPlan {
     pub max_occupancy: f64,
     /// One per horizon interval, in order.
     pub loads: Vec<IntervalLoad>,
+    /// What the supervisor sees of the group now, when the horizon's first interval is
+    /// the current one: lending an operator out of the group in it must pass the donor
+    /// rules. `None` for a horizon starting later.
+    pub now: Option<GroupNow>,
 }
 
 /// What the timetable has an operator doing in one horizon interval.
@@ -135,7 +142,9 @@ pub struct Candidate {
     /// Extra pay.
     pub cost: f64,
     pub overtime_minutes: u32,
-    /// Labor rules it would break; a blocked move is never chosen.
+    /// Labor rules it would break, and for a lending in the current interval the donor
+    /// rules (`donor_calls_waiting`, `donor_max_occupancy`, `donor_below_target`); a
+    /// blocked move is never chosen.
     pub blocked_by: Vec<Violation>,
     /// Changes of operators on line: (group position, interval position, +1 or -1).
     #[serde(skip)]

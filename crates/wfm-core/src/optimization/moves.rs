@@ -3,7 +3,9 @@
 
 use chrono::{DateTime, TimeZone, Utc};
 
-use super::{Candidate, CellImpact, Model, MoveKind, Operator, Presence, Slot, Staffing, apply};
+use super::{
+    Candidate, CellImpact, Model, MoveKind, Operator, Presence, Slot, Staffing, apply, donor_rules,
+};
 use crate::labor::{self, Change, Shift};
 
 /// Every move worth considering from `baseline` (operators on line with no moves).
@@ -227,6 +229,11 @@ fn reassign(model: &Model, baseline: &Staffing, o: &Operator, found: &mut Vec<Ca
                     c.deltas.push((to, i, 1));
                     c.donors.push((from, i));
                     c.uses.push(i);
+                }
+                // Now is what the supervisor sees, not the forecast.
+                let plan = &model.input.groups[from];
+                if let (0, Some(now)) = (a, &plan.now) {
+                    c.blocked_by = donor_rules(now, plan.target.percent, plan.max_occupancy);
                 }
                 found.push(finish(model, c));
             }

@@ -97,7 +97,10 @@ pub struct ExecutiveDashboard {
     /// Per group, by id: ranks by SL attainment, adherence and forecast accuracy.
     #[schema(value_type = Vec<Object>)]
     pub benchmarks: Vec<Benchmark>,
-    /// Operators to move from surplus to shortage groups, with the SL effect on both.
+    /// Operators to move from surplus to shortage groups: each group's SL before as its
+    /// window shows it now (null: no calls in the window) and after by Erlang C on the
+    /// window's load. A group with calls waiting, at its occupancy cap or under its
+    /// target in the window gives nobody.
     #[schema(value_type = Vec<Object>)]
     pub reallocations: Vec<Reallocation>,
     /// How fresh the contact-center data behind the figures is.
@@ -194,6 +197,14 @@ async fn dashboard(
         .filter(|a| a.active)
         .map(|a| (a.id, a.skills.iter().map(|k| k.group_id).collect()))
         .collect();
+    // The donor rules hold a group's observed occupancy against its cap.
+    let max_occupancy: BTreeMap<GroupId, f64> = s
+        .store
+        .list_groups()
+        .await?
+        .into_iter()
+        .map(|g| (g.id, g.max_occupancy))
+        .collect();
     let mut ranked = benchmarks(&every, &published.operators, &published.intervals, at);
     ranked.sort_by_key(|b| b.group_id);
     Ok(Json(ExecutiveDashboard {
@@ -203,7 +214,13 @@ async fn dashboard(
         operation: aggregate(&every, at),
         alerts: AlertSummary { total, items: open },
         benchmarks: ranked,
-        reallocations: reallocations(&every, &importance, &published.operators, &skills),
+        reallocations: reallocations(
+            &every,
+            &importance,
+            &max_occupancy,
+            &published.operators,
+            &skills,
+        ),
         freshness: realtime.freshness.clone(),
     }))
 }

@@ -1,6 +1,7 @@
 //! The optimizer's input from the store and the live snapshot: the horizon's intervals
 //! on the site's grid, the forecast, each operator's timetable slots and shifts (a week
-//! either side, for the labor checks), skills, rate and whether they are late or absent.
+//! either side, for the labor checks), skills, rate and whether they are late or absent,
+//! and, for a horizon starting now, what each group's card shows (for the donor rules).
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -9,7 +10,7 @@ use wfm_core::erlang::ServiceTarget;
 use wfm_core::interval::IntervalGrid;
 use wfm_core::labor::{Shift, WorkHistory};
 use wfm_core::live::Adherence;
-use wfm_core::optimization::{GroupPlan, Input, IntervalLoad, Operator, Presence, Slot};
+use wfm_core::optimization::{GroupNow, GroupPlan, Input, IntervalLoad, Operator, Presence, Slot};
 use wfm_core::plan::{Activity, Segment};
 use wfm_store::model::{Agent, Group};
 
@@ -150,6 +151,16 @@ pub(super) async fn build(
     };
     let (start, end) = (first.0, last.1);
 
+    // Now's figures tell about the horizon only when it starts now: the donor rules hold
+    // its first interval to what the supervisor sees.
+    let now = Utc::now();
+    let snapshot = s.live.snapshot();
+    let starts_now = start <= now && now < first.1;
+    let group_now = |id: i64| {
+        let g = snapshot.realtime.groups.iter().find(|g| g.group_id == id)?;
+        starts_now.then(|| GroupNow::of(&g.figures))
+    };
+
     let forecast = s.store.forecast(start, end).await?;
     let plans = groups
         .iter()
@@ -178,6 +189,7 @@ pub(super) async fn build(
                         )
                 })
                 .collect(),
+            now: group_now(g.id),
         })
         .collect();
 
@@ -202,12 +214,9 @@ pub(super) async fn build(
         segs.sort_by_key(|s| s.start);
     }
 
-    // Adherence is now's: it tells about the horizon only when the horizon starts now.
-    let now = Utc::now();
-    let snapshot = s.live.snapshot();
-    let presence_now = start <= now && now < first.1;
+    // Adherence is now's as well.
     let presence = |id: i64| {
-        if !presence_now {
+        if !starts_now {
             return Presence::Present;
         }
         match snapshot.operators.iter().find(|o| o.agent_id == id) {

@@ -40,10 +40,12 @@ pub const CURRENCY: &str = "RUB";
 
 const METHOD: &str = "Service level per group and interval by Erlang C on the forecast with the \
 operators on line work; attainment is the forecast-calls-weighted service level over the horizon; \
-moves that break a labor rule are blocked; the plan adds moves greedily, free ones first by \
-attainment gained and paid ones by attainment gained per rouble (counting service level only up \
-to the target), re-evaluating after each pick, never using an operator twice in an interval and \
-never taking an operator from a group that would then fall short.";
+moves that break a labor rule are blocked, as is lending an operator now out of a group with \
+calls waiting, at its maximum occupancy or under its target in the window; the plan adds moves \
+greedily, free ones first by attainment gained and paid ones by attainment gained per rouble \
+(counting service level only up to the target), re-evaluating after each pick, never using an \
+operator twice in an interval and never taking an operator from a group that would then fall \
+short.";
 
 /// What to optimize.
 #[derive(Debug, Deserialize, ToSchema)]
@@ -81,7 +83,8 @@ pub struct SuggestResponse {
     /// levels before and after the plan.
     #[schema(value_type = Vec<Object>)]
     pub groups: Vec<GroupFigures>,
-    /// Every move considered; blocked ones name the labor rules they would break.
+    /// Every move considered; blocked ones name the labor rules they would break, and a
+    /// lending now out of a group the donor rules hold names those (`donor_...`).
     #[schema(value_type = Vec<Object>)]
     pub candidates: Vec<Candidate>,
     /// The moves chosen, in order, with attainment before and after and the total cost.

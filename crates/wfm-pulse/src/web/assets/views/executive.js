@@ -55,6 +55,10 @@ function benchmarks(rows, names) {
       h("td", { class: "num" }, `${num(b.forecast_accuracy_percent, 1)} % (${t("exec.rank", { rank: b.forecast_accuracy_rank ?? "—" })})`))))));
 }
 
+/** A move's "before" is the window SL the group's card shows; null when the window had no
+ * calls. */
+const before = (v) => (v === null || v === undefined ? t("exec.no_window_calls") : num(v, 1));
+
 function reallocations(rows, names, agents) {
   if (!rows.length) return h("p", { class: "empty" }, t("exec.no_moves"));
   return h("ul", { class: "moves" }, rows.map((r) => h("li", {},
@@ -62,8 +66,8 @@ function reallocations(rows, names, agents) {
       agent: agents.get(r.agent_id) || `#${r.agent_id}`,
       from: names.get(r.from_group_id) || r.from_group_id,
       to: names.get(r.to_group_id) || r.to_group_id,
-      to_before: num(r.to_sl_before_percent, 1), to_after: num(r.to_sl_after_percent, 1),
-      from_before: num(r.from_sl_before_percent, 1), from_after: num(r.from_sl_after_percent, 1),
+      to_before: before(r.to_sl_before_percent), to_after: num(r.to_sl_after_percent, 1),
+      from_before: before(r.from_sl_before_percent), from_after: num(r.from_sl_after_percent, 1),
     }))));
 }
 
