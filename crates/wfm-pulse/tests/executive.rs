@@ -110,7 +110,7 @@ async fn the_executive_dashboard_of_a_hand_built_day() {
             && board["operation"]["counts"]["handled_today"] == 6
             // The plan, uploaded after the events, is applied too.
             && board["operation"]["counts"]["forecast_calls_today"].is_number())
-            .then_some(board)
+        .then_some(board)
     })
     .await;
 

@@ -29,6 +29,10 @@ pub enum Adherence {
     /// In a state the timetable does not plan (a break during line work, on line during
     /// a break) for longer than the grace period.
     WrongStatus,
+    /// On line for another group than the line work planned (a multi-skill operator
+    /// working Sales when planned on Billing) for longer than the grace period: counted
+    /// for the group worked, out of adherence for the group planned.
+    OtherGroup,
     /// On a planned break.
     InBreak,
     /// On a planned lunch.
@@ -44,7 +48,7 @@ impl Adherence {
             Adherence::OnSchedule => "green",
             Adherence::LateLogin => "yellow",
             Adherence::Absent => "red",
-            Adherence::WrongStatus => "orange",
+            Adherence::WrongStatus | Adherence::OtherGroup => "orange",
             Adherence::InBreak => "blue",
             Adherence::Lunch => "purple",
             Adherence::NotScheduled => "grey",
@@ -161,7 +165,7 @@ fn judge(o: &Operator, segment: Option<&PlannedSegment>, now: i64, grace: i64) -
     };
     let break_left = Some(elapsed_ms(now, segment.end_ms));
     match segment.activity {
-        Activity::Line(_) if on_line => Judgement::plain(Adherence::OnSchedule),
+        Activity::Line(_) if on_line => judge_on_line(o, segment, now, grace),
         Activity::Line(_) => judge_off_line(o, segment.stretch_start_ms, now, grace),
         Activity::Break | Activity::Lunch if on_line && on_line_too_long() => {
             Judgement::plain(Adherence::WrongStatus)
@@ -178,6 +182,25 @@ fn judge(o: &Operator, segment: Option<&PlannedSegment>, now: i64, grace: i64) -
             Judgement::plain(Adherence::WrongStatus)
         }
         Activity::Training | Activity::Meeting => Judgement::plain(Adherence::OnSchedule),
+    }
+}
+
+/// An operator on line during line work: on schedule when working the group planned
+/// (or one its status did not name), out of adherence past grace for another group.
+fn judge_on_line(o: &Operator, segment: &PlannedSegment, now: i64, grace: i64) -> Judgement {
+    let other = match (segment.group, o.event_group) {
+        (Some(planned), Some(worked)) => planned != worked,
+        _ => false,
+    };
+    let since = [o.group_since_ms, o.on_line_since_ms, Some(segment.start_ms)]
+        .into_iter()
+        .flatten()
+        .max()
+        .unwrap_or(segment.start_ms);
+    if other && elapsed_ms(since, now) >= grace {
+        Judgement::plain(Adherence::OtherGroup)
+    } else {
+        Judgement::plain(Adherence::OnSchedule)
     }
 }
 

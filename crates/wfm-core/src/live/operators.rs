@@ -19,6 +19,8 @@ pub(super) struct Operator {
     pub(super) since: Option<DateTime<Utc>>,
     /// The group named by the last status.
     pub(super) event_group: Option<usize>,
+    /// When a status last changed the group named.
+    pub(super) group_since_ms: Option<i64>,
     /// When the operator last came on line.
     pub(super) on_line_since_ms: Option<i64>,
     /// When the operator last left the line.
@@ -33,6 +35,7 @@ impl Operator {
             state: AgentState::LoggedOut,
             since: None,
             event_group: None,
+            group_since_ms: None,
             on_line_since_ms: None,
             left_line_ms: None,
         }
@@ -107,6 +110,9 @@ impl Center {
             _ => {}
         }
         o.state = state;
+        if o.event_group != event_group {
+            o.group_since_ms = Some(at_ms);
+        }
         o.event_group = event_group;
         let after = self.counts_for(operator, clock);
         for group in [before, after].into_iter().flatten() {

@@ -237,12 +237,13 @@ async fn sla_compliance(
 #[derive(Debug, Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
 pub struct OperatorQuery {
-    /// Only operators counted for this group.
+    /// Only operators counted for this group or planned on line work for it now (a
+    /// multi-skill operator working another group shows in both lists, counted in one).
     pub group: Option<i64>,
     /// Only operators in this state (ready, on_contact, ...).
     pub state: Option<String>,
     /// Only operators with this adherence (on_schedule, late_login, absent, wrong_status,
-    /// in_break, lunch, not_scheduled).
+    /// other_group, in_break, lunch, not_scheduled).
     pub adherence: Option<String>,
 }
 
@@ -297,7 +298,11 @@ async fn operators(
     let list = p
         .operators
         .iter()
-        .filter(|o| q.group.is_none_or(|g| o.group_id == Some(g)))
+        .filter(|o| {
+            q.group.is_none_or(|g| {
+                o.group_id == Some(g) || o.planned == Some(wfm_core::plan::Activity::Line(g))
+            })
+        })
         .filter(|o| state.is_none_or(|st| o.state == st))
         .filter(|o| adherence.is_none_or(|a| o.adherence == a))
         .map(|o| {

@@ -6,8 +6,9 @@ use chrono::Utc;
 
 use super::support::*;
 use crate::event::AgentState;
-use crate::live::{Adherence, GroupSettings, OperatorStatus};
+use crate::live::{Adherence, GroupSettings, OperatorStatus, Scope};
 use crate::plan::Activity;
+use crate::threshold::Indicator;
 
 /// Group 1 (grace 2 min) and group 2 (grace 10 min); operators 301-311, primary group 1
 /// except 311.
@@ -130,4 +131,98 @@ fn absence_resets_when_the_operator_returns() {
         (absent.adherence, absent.absent_seconds),
         (Adherence::Absent, Some(180.0))
     );
+}
+
+/// Billing (group 2) plans operators 1-8 on line 10:00-11:00. At 10:00 operators 1-3
+/// log in for Billing, 4-7 for Sales (group 1: their statuses name it), 8 not at all.
+fn billing_helping_sales() -> Feed {
+    let agents = (1..=8).map(|id| agent(id, Some(2))).collect();
+    let mut feed = Feed::new(vec![group(1, 10), group(2, 10)], agents);
+    let timetable = (1..=8)
+        .map(|id| line(id, 2, at(10, 0, 0), at(11, 0, 0)))
+        .collect();
+    feed.center.set_plan(vec![], timetable);
+    for id in 1..=3 {
+        feed.state(at(10, 0, 0), id, AgentState::Ready, Some(2));
+    }
+    for id in 4..=7 {
+        feed.state(at(10, 0, 0), id, AgentState::Ready, Some(1));
+    }
+    feed
+}
+
+#[test]
+fn working_another_group_than_planned_is_out_of_adherence_and_counts_there() {
+    let feed = billing_helping_sales();
+    let now = at(10, 5, 0);
+    let snapshot = feed.snapshot(now);
+    let billing = of(&snapshot, Scope::Group(2));
+    let sales = of(&snapshot, Scope::Group(1));
+    // Billing: 3 of 8 planned on line, 37.5 %; Sales: the 4 helpers, none planned.
+    assert_eq!((billing.online, billing.planned), (3, 8));
+    assert_eq!(
+        indicator(billing, Indicator::OperatorsOnline).value,
+        Some(37.5)
+    );
+    assert_eq!((sales.online, sales.planned), (4, 0));
+    let operators = feed.center.operators(now);
+    let adherence = |id: i64| {
+        let o = operators.iter().find(|o| o.agent_id == id).unwrap();
+        (o.adherence, o.group_id, o.planned)
+    };
+    // Past the 120 s grace, 4-7 are out of adherence: working Sales, planned Billing.
+    assert_eq!(
+        adherence(1),
+        (Adherence::OnSchedule, Some(2), Some(Activity::Line(2)))
+    );
+    assert_eq!(
+        adherence(4),
+        (Adherence::OtherGroup, Some(1), Some(Activity::Line(2)))
+    );
+    assert_eq!(adherence(8).0, Adherence::LateLogin);
+    // The list and the tile agree: on schedule for Billing are exactly the 3 online.
+    let on_schedule_for_billing = operators
+        .iter()
+        .filter(|o| o.planned == Some(Activity::Line(2)))
+        .filter(|o| o.adherence == Adherence::OnSchedule)
+        .count();
+    assert_eq!(on_schedule_for_billing, billing.online as usize);
+    let online_for = |g: i64| {
+        operators
+            .iter()
+            .filter(|o| o.state.is_on_line() && o.group_id == Some(g))
+            .count()
+    };
+    assert_eq!(
+        (online_for(2), online_for(1)),
+        (billing.online as usize, sales.online as usize)
+    );
+}
+
+#[test]
+fn a_switch_of_group_gets_the_grace_period_and_a_switch_back_ends_it() {
+    let mut feed = billing_helping_sales();
+    // Operator 1 takes a Sales call at 10:10: within grace at 10:11, out after 10:12.
+    feed.state(at(10, 10, 0), 1, AgentState::OnContact, Some(1));
+    let judged = |feed: &Feed, now| {
+        feed.center
+            .operators(now)
+            .into_iter()
+            .find(|o| o.agent_id == 1)
+            .unwrap()
+            .adherence
+    };
+    assert_eq!(judged(&feed, at(10, 11, 0)), Adherence::OnSchedule);
+    assert_eq!(judged(&feed, at(10, 12, 0)), Adherence::OtherGroup);
+    // Back on Billing: on schedule at once.
+    feed.state(at(10, 13, 0), 1, AgentState::Ready, Some(2));
+    assert_eq!(judged(&feed, at(10, 13, 0)), Adherence::OnSchedule);
+    // The interval's adherence minutes count the other-group minutes as not adherent:
+    // samples 10:00 ... 10:14, operator 1 out at 10:12 only (10:13 back): 14 of 15.
+    let records = feed
+        .center
+        .interval_records(day(), 40, at(10, 16, 0))
+        .unwrap();
+    let one = records.operators.iter().find(|r| r.agent_id == 1).unwrap();
+    assert_eq!((one.scheduled_minutes, one.adherent_minutes), (15, 14));
 }

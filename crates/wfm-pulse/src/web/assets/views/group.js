@@ -51,6 +51,14 @@ function dayView(buckets, indicator, unit) {
       h("tbody", {}, rows)))];
 }
 
+/** The adherence as words; working another group names both groups. */
+function adherenceText(o) {
+  if (o.adherence !== "other_group") return t(`adh.${o.adherence}`);
+  const name = (id) => live.figures().groups.get(id)?.name || `#${id}`;
+  const planned = o.planned?.kind === "line" ? o.planned.group_id : null;
+  return t("adh.other_group_named", { worked: name(o.group_id), planned: planned == null ? "?" : name(planned) });
+}
+
 function operatorsView(list, groupId, ctx, refresh) {
   if (!list.length) return h("p", { class: "empty" }, t("op.none"));
   const now = Date.now();
@@ -72,7 +80,7 @@ function operatorsView(list, groupId, ctx, refresh) {
     return h("tr", { class: `adh-${o.color}`, data: { agent: o.agent_id } },
       h("td", {}, o.full_name || o.login),
       h("td", {}, t(`state.${o.state}`)),
-      h("td", {}, h("span", { class: `pill c-${o.color}` }, t(`adh.${o.adherence}`))),
+      h("td", {}, h("span", { class: `pill c-${o.color}` }, adherenceText(o))),
       h("td", { class: "num" }, duration(inState)),
       h("td", { class: "num" }, o.absent_seconds ? duration(o.absent_seconds) : o.late_seconds ? duration(o.late_seconds) : ""),
       h("td", {}, call));
