@@ -124,6 +124,22 @@ fn an_exact_occupancy_edge_takes_no_extra_agent() {
 }
 
 #[test]
+fn scheduled_staff_is_the_exact_ceiling_at_every_whole_edge() {
+    // Every agent count to 3,000 at every shrinkage of whole half-tenths of a percent to
+    // 90 %: the staff scheduled is ceil(agents / (1 - s)) computed exactly in integers
+    // (agents x 1000 / (1000 - per-mille)), so a whole quotient (21 / 0.7 = 30) is that
+    // whole number and a fraction above it (14 / 0.75 = 18.67) rounds up.
+    for per_mille in (0..=900u64).step_by(5) {
+        let shrinkage = per_mille as f64 / 1000.0;
+        for agents in 0..=3_000u64 {
+            let want = (agents * 1000).div_ceil(1000 - per_mille);
+            let got = schedule(agents as u32, shrinkage).unwrap().0;
+            assert_eq!(u64::from(got), want, "{agents} agents at {shrinkage}");
+        }
+    }
+}
+
+#[test]
 fn scheduled_is_not_inflated_by_rounding() {
     let (scheduled, unrounded) = schedule(21, 0.3).unwrap();
     assert!(unrounded > 30.0, "the float quotient lies above 30");
