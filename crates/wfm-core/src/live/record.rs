@@ -82,7 +82,10 @@ impl Center {
     }
 
     /// The records of interval `index` of local day `date`, as known at `now` (after the
-    /// interval's end for a closed one); `None` for an interval the day does not have.
+    /// interval's end for a closed one); `None` for an interval the day does not have,
+    /// and for one in which the feed delivered no event at all (before it was connected,
+    /// or while it was down): no data, not zeros - its forecast against no calls would
+    /// read as a 100 % miss and its plan against nobody on line as 0 % online.
     pub fn interval_records(
         &self,
         date: NaiveDate,
@@ -91,6 +94,9 @@ impl Center {
     ) -> Option<IntervalRecords> {
         let interval = self.grid.interval(date, index)?;
         let (start, end) = (to_ms(interval.start), to_ms(interval.end));
+        if !self.was_fed(start) {
+            return None;
+        }
         let day = Day::on(&self.grid, date);
         let interval_seconds = (end - start) / 1000;
         let samples: Vec<i64> = (0..)

@@ -19,6 +19,32 @@ use super::operators::state_index;
 use super::reading::{Point, Reading, waiting_between};
 use super::time::{Day, MINUTE_MS, elapsed_ms, minute_of, seconds, to_ms};
 
+/// What the feed had delivered by an earlier instant a snapshot reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Fed {
+    /// An event happened in the instant's interval.
+    Yes,
+    /// None in its interval, though earlier that day: the feed was down (or silent).
+    /// The day's running figures (SL, ACD, AHT) still stand; the ones of the moment
+    /// (online, load, requirement) are a gap.
+    Silent,
+    /// No event yet that day: the feed was not connected. Every figure is a gap.
+    NotYet,
+}
+
+impl Fed {
+    fn shows(self, indicator: Indicator) -> bool {
+        match self {
+            Fed::Yes => true,
+            Fed::Silent => matches!(
+                indicator,
+                Indicator::ServiceLevel | Indicator::Acd | Indicator::AhtTrend
+            ),
+            Fed::NotYet => false,
+        }
+    }
+}
+
 /// Points of a sparkline: today's last 24 interval ends.
 const SPARKLINE_POINTS: usize = 24;
 
@@ -85,6 +111,7 @@ impl Center {
         let now_ms = to_ms(now);
         let today = Day::of(&self.grid, now);
         let points = self.points(now, today);
+        let fed = self.fed_points(&points);
         let online: Vec<Vec<u32>> = points
             .iter()
             .enumerate()
@@ -118,7 +145,14 @@ impl Center {
             .zip(&details)
             .map(|((group, readings), details)| {
                 let scope = Scope::Group(group.settings.id);
-                figures(scope, readings, details, &group.settings.thresholds, now)
+                figures(
+                    scope,
+                    readings,
+                    &fed,
+                    details,
+                    &group.settings.thresholds,
+                    now,
+                )
             })
             .collect();
         let mut services: BTreeMap<i64, Vec<usize>> = BTreeMap::new();
@@ -139,7 +173,7 @@ impl Center {
                     detail.add(d);
                 }
             }
-            figures(scope, &sum, &detail, &Thresholds::default(), now)
+            figures(scope, &sum, &fed, &detail, &Thresholds::default(), now)
         };
         let everyone: Vec<usize> = (0..self.groups.len()).collect();
         Snapshot {
@@ -181,6 +215,34 @@ impl Center {
             points.push(Point::new(end, today));
         }
         points
+    }
+
+    /// What the feed had delivered by each point (the present is always read as it
+    /// is). A sparkline point is an interval's end and belongs to that interval.
+    fn fed_points(&self, points: &[Point]) -> Vec<Fed> {
+        let interval_ms = self.interval_ms();
+        points
+            .iter()
+            .enumerate()
+            .map(|(i, p)| {
+                if i == 0 {
+                    return Fed::Yes;
+                }
+                let ms = if i >= 2 { p.ms.saturating_sub(1) } else { p.ms };
+                let index = i64::try_from(p.day.interval_index(ms, interval_ms)).unwrap_or(0);
+                let start = p
+                    .day
+                    .start_ms
+                    .saturating_add(index.saturating_mul(interval_ms));
+                if self.was_fed(start) {
+                    Fed::Yes
+                } else if self.fed.range(p.day.start_ms..=start).next().is_some() {
+                    Fed::Silent
+                } else {
+                    Fed::NotYet
+                }
+            })
+            .collect()
     }
 
     /// Per group: operators by state, on line and busy at `now_ms`. An operator logged
@@ -263,17 +325,20 @@ impl Center {
 }
 
 /// The figures of a scope from its readings (now, 15 minutes earlier, then the
-/// sparkline points) and present-instant details.
+/// sparkline points; `fed[i]` what the feed had delivered by then) and
+/// present-instant details.
 fn figures(
     scope: Scope,
     readings: &[Reading],
+    fed: &[Fed],
     details: &Details,
     thresholds: &Thresholds,
     now: DateTime<Utc>,
 ) -> Figures {
     let current = readings.first().copied().unwrap_or_default();
-    let earlier = readings.get(1);
+    let earlier = readings.get(1).zip(fed.get(1));
     let ends = readings.get(2..).unwrap_or(&[]);
+    let ends_fed = fed.get(2..).unwrap_or(&[]);
     let freshness = details
         .newest_ms
         .map(|newest| seconds(elapsed_ms(newest, to_ms(now))));
@@ -281,10 +346,16 @@ fn figures(
         .into_iter()
         .map(|indicator| {
             let evaluation = evaluate(indicator, &current, thresholds);
-            let before = earlier.and_then(|r| evaluate(indicator, r, thresholds).value);
+            let before = earlier
+                .filter(|(_, fed)| fed.shows(indicator))
+                .and_then(|(r, _)| evaluate(indicator, r, thresholds).value);
             let values: Vec<Option<f64>> = ends
                 .iter()
-                .map(|r| evaluate(indicator, r, thresholds).value)
+                .zip(ends_fed)
+                .map(|(r, fed)| {
+                    fed.shows(indicator)
+                        .then(|| evaluate(indicator, r, thresholds).value)?
+                })
                 .collect();
             IndicatorValue {
                 indicator,

@@ -6,6 +6,7 @@ mod aggregates;
 mod calls;
 mod clock;
 mod dst;
+mod gaps;
 mod indicators;
 mod properties;
 mod record;

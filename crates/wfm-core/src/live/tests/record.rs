@@ -114,10 +114,25 @@ fn a_closed_interval_leaves_its_components() {
 }
 
 #[test]
-fn an_interval_without_anything_is_empty() {
+fn an_interval_the_feed_said_nothing_in_is_no_data_not_zeros() {
     let feed = feed();
-    let early = group_record(&feed, 20, at(9, 50, 0), 1);
-    assert!(early.is_empty(), "{early:?}");
+    // 05:00, before the feed's first event (08:59): nothing to record.
+    assert!(
+        feed.center
+            .interval_records(day(), 20, at(9, 50, 0))
+            .is_none()
+    );
+    // 09:45-10:00 (interval 39): agent 1 planned on line work, no event at all in it
+    // (the feed silent 15 minutes: down by the health rule's 2 minutes). Recorded, it
+    // would read as planned 15 operator-minutes against whatever the engine last knew.
+    assert!(
+        feed.center
+            .interval_records(day(), 39, at(10, 5, 0))
+            .is_none()
+    );
+    // 09:30-09:45 had one (agent 1's status at 09:40): recorded.
+    let fed = group_record(&feed, 38, at(9, 50, 0), 0);
+    assert_eq!(fed.planned_minutes, 15);
     assert!(
         feed.center
             .interval_records(day(), 96, at(9, 50, 0))

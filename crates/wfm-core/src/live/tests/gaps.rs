@@ -1,0 +1,96 @@
+//! No data is not zero: before the feed is connected, and in an interval it delivered
+//! nothing in, the figures of the moment are gaps and the history records nothing.
+
+use super::support::*;
+use crate::event::AgentState;
+use crate::live::Scope;
+use crate::threshold::Indicator;
+
+/// Group 1 with a forecast of 15 calls per interval and operator 1 planned on line from
+/// 07:00; the feed is connected at 10:00 (operator 1 logs in), a call at 10:20, then
+/// nothing from 10:30 to 10:45 (the feed down), a status at 10:50.
+fn late_feed() -> Feed {
+    let mut feed = Feed::new(vec![group(1, 10)], vec![agent(1, Some(1))]);
+    let forecasts = (28..48)
+        .map(|k| {
+            let start = at(7, 0, 0) + chrono::Duration::minutes(15 * (k - 28));
+            forecast(
+                1,
+                start,
+                start + chrono::Duration::minutes(15),
+                15.0,
+                180.0,
+                90.0,
+            )
+        })
+        .collect();
+    feed.center
+        .set_plan(forecasts, vec![line(1, 1, at(7, 0, 0), at(12, 0, 0))]);
+    feed.state(at(10, 0, 0), 1, AgentState::Ready, None)
+        .answered_call("c1", 1, at(10, 20, 0), 5)
+        .state(at(10, 50, 0), 1, AgentState::NotReady, None);
+    feed
+}
+
+#[test]
+fn before_the_feed_and_while_it_is_down_the_moment_is_a_gap() {
+    let feed = late_feed();
+    let snapshot = feed.snapshot(at(11, 0, 0));
+    let g = of(&snapshot, Scope::Group(1));
+    // 24 interval ends: 05:15 ... 11:00. Ends 07:15 ... 10:00 (interval 28-39) were
+    // before the feed: online and load deviation there would read 0 % and -100 %.
+    let online = &indicator(g, Indicator::OperatorsOnline).sparkline;
+    let ends: Vec<String> = (0..24)
+        .map(|k| {
+            let end = at(5, 15, 0) + chrono::Duration::minutes(15 * k);
+            end.format("%H:%M").to_string()
+        })
+        .collect();
+    let shown: Vec<&str> = ends
+        .iter()
+        .zip(online)
+        .filter(|(_, v)| v.is_some())
+        .map(|(end, _)| end.as_str())
+        .collect();
+    // 10:15 (the login at 10:00), 10:30 (the call), 11:00 (10:50's status); 10:45 ends
+    // an interval the feed said nothing in.
+    assert_eq!(shown, ["10:15", "10:30", "11:00"]);
+    let load = &indicator(g, Indicator::LoadDeviation).sparkline;
+    assert!(load[..20].iter().all(Option::is_none), "{load:?}");
+    // The day's running SL still stands at 10:45: the call answered in 5 s, 100 %.
+    let sl = &indicator(g, Indicator::ServiceLevel).sparkline;
+    assert_eq!(sl[22], Some(100.0));
+    assert_eq!(sl[19], None, "10:00, before the feed: a gap");
+}
+
+#[test]
+fn the_history_records_nothing_where_the_feed_was_absent() {
+    let feed = late_feed();
+    // 08:00-08:15 (interval 32): 15 calls forecast, operator 1 planned: recorded, it
+    // would say 100 % forecast error and 0 % online.
+    assert!(
+        feed.center
+            .interval_records(day(), 32, at(11, 0, 0))
+            .is_none()
+    );
+    // 10:30-10:45 (interval 42): the feed down.
+    assert!(
+        feed.center
+            .interval_records(day(), 42, at(11, 0, 0))
+            .is_none()
+    );
+    // 10:15-10:30 (interval 41): the call; 15 minutes planned and on line.
+    let fed = feed
+        .center
+        .interval_records(day(), 41, at(11, 0, 0))
+        .unwrap();
+    let record = &fed.groups[0];
+    assert_eq!(
+        (
+            record.arrivals,
+            record.planned_minutes,
+            record.online_minutes
+        ),
+        (1, 15, 15)
+    );
+}
