@@ -284,5 +284,7 @@ fn peak_load(current: &Outlook, target: &Outlook) -> Option<f64> {
     (now > 0.0).then(|| (then / now - 1.0) * 100.0)
 }
 
+pub mod baseline;
+
 #[cfg(test)]
 mod tests;
