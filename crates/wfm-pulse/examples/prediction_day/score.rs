@@ -142,10 +142,10 @@ pub fn run(mut day: Day) -> DayRun {
                 }
                 // Night targets, nobody planned, are no one's concern: alarms there are
                 // left out of both sides alike.
-                if !day
+                if day
                     .center
                     .outlook(g, f.target)
-                    .is_some_and(|o| o.planned > 0)
+                    .is_none_or(|o| o.planned == 0)
                 {
                     run.unstaffed += 1;
                     continue;
