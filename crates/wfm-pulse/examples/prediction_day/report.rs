@@ -98,11 +98,11 @@ pub fn print(scored: &[Scored]) {
 fn columns(side: &Side, alarms_width: usize) -> String {
     let a = &side.accuracy;
     format!(
-        "{:>w$} {:>5} {:>6} {:>5} {:>5}",
+        "{:>w$} {:>5} {:>6} {:>5.2} {:>5}",
         a.predicted_breaches,
         percent(a.hit_rate),
         percent(a.recall),
-        format!("{:.2}", side.f1),
+        side.f1,
         side.median_lead.map_or("-".into(), |m| format!("{m:.0}m")),
         w = alarms_width
     )
