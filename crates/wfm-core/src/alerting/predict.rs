@@ -10,9 +10,11 @@
 //!   intervals (at their middles) and, once a third of the current interval has passed,
 //!   the current interval's rate so far (at the middle of the part passed); never below
 //!   0. AHT: today's actual once 10 calls have been handled, the target's forecast AHT
-//!   before. Erlang C with the planned operators and the group's answer time gives the
-//!   service level, in % (0 when the traffic reaches the staff). No planned operators,
-//!   no arrivals to fit or no AHT: no prediction.
+//!   before. The staff: the operators on line for the group now, plus the change the
+//!   timetable plans from now to the target (lunches starting take people off, shifts
+//!   starting add them), never below 0. Erlang C with that staff and the group's answer
+//!   time gives the service level, in % (0 when the traffic reaches the staff). No
+//!   planned operators at the target, no arrivals to fit or no AHT: no prediction.
 //! - **Staffing shortfall** (1-2 hours ahead): the target interval's forecast calls
 //!   scaled by today's load deviation (calls x (1 + deviation / 100); none given is 0),
 //!   the operators Erlang C requires for them (the group's SL target and occupancy cap),
@@ -123,8 +125,8 @@ pub fn actual_peak_load(center: &Center, prediction: &Forecasted) -> Option<f64>
     (then > 0.0).then(|| (target / then - 1.0) * 100.0)
 }
 
-/// The service level Erlang C gives the planned operators at the target for the arrival
-/// rate the recent trend leads to, in %.
+/// The service level Erlang C gives the operators available at the target for the
+/// arrival rate the recent trend leads to, in %.
 fn sl_breach(
     center: &Center,
     group_id: GroupId,
@@ -147,8 +149,28 @@ fn sl_breach(
         interval_seconds: target.interval_seconds,
         aht_seconds: aht,
     };
-    let predicted = performance(&load, target.planned, f64::from(settings.sl_seconds)).ok()?;
+    let staff = available_at(center, group_id, target, now)?;
+    let predicted = performance(&load, staff, f64::from(settings.sl_seconds)).ok()?;
     Some(predicted.service_level * 100.0)
+}
+
+/// Operators available to the group at the target: those on line for it now, plus the
+/// timetable's change from now to the target; never below 0.
+///
+/// Not the planned count alone: multi-skilled operators of other groups take the group's
+/// calls and count for it while they do, and absent or late ones do not, so the planned
+/// count can sit well below (or above) the operators actually answering. Taking the
+/// planned count made a group at 100 % SL with a surplus of 5 look like a 31.7 % breach.
+fn available_at(
+    center: &Center,
+    group_id: GroupId,
+    target: &Outlook,
+    now: DateTime<Utc>,
+) -> Option<u32> {
+    let online = i64::from(center.online_now(group_id, now)?);
+    let planned_now = i64::from(center.outlook(group_id, now)?.planned);
+    let staff = online + i64::from(target.planned) - planned_now;
+    Some(u32::try_from(staff.max(0)).unwrap_or(u32::MAX))
 }
 
 /// Calls per second in the middle of the target interval, by the trend of the recent
@@ -261,6 +283,8 @@ fn peak_load(current: &Outlook, target: &Outlook) -> Option<f64> {
     let then = target.forecast_calls? / target.interval_seconds;
     (now > 0.0).then(|| (then / now - 1.0) * 100.0)
 }
+
+pub mod baseline;
 
 #[cfg(test)]
 mod tests;

@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 
 mod defaults;
 
-pub use defaults::default_rules;
+pub use defaults::{PREDICTIONS_ON_BY_DEFAULT, default_rules};
 
 /// How serious an alert is, from least to most.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]

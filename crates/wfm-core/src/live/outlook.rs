@@ -85,6 +85,14 @@ impl Center {
         })
     }
 
+    /// Operators on line counting for group `group_id` at `now` (each operator for one
+    /// group: the one its last status named, else its line work, else its primary), as
+    /// the figures count them; `None` for an unknown group.
+    pub(crate) fn online_now(&self, group_id: GroupId, now: DateTime<Utc>) -> Option<u32> {
+        let (group, _) = self.group_live(group_id)?;
+        self.online_at(to_ms(now)).get(group).copied()
+    }
+
     /// The settings of group `group_id`, as the center computes with them.
     pub fn group_settings(&self, group_id: GroupId) -> Option<&GroupSettings> {
         self.group_live(group_id).map(|(_, live)| &live.settings)

@@ -109,6 +109,21 @@ impl Site {
         self.feed(events);
     }
 
+    /// Operators `agents` ready at `when`, their status naming group 1.
+    fn ready(&mut self, agents: std::ops::RangeInclusive<i64>, when: DateTime<Utc>) {
+        let events = agents
+            .map(|agent_id| {
+                let ready = EventKind::AgentStateChanged {
+                    agent_id,
+                    state: AgentState::Ready,
+                    group_id: Some(1),
+                };
+                (when, ready)
+            })
+            .collect();
+        self.feed(events);
+    }
+
     fn predict(&self, kind: PredictionKind, lead: u32, now: DateTime<Utc>) -> Option<f64> {
         predict(&self.center, 1, kind, lead, now, None).map(|p| p.value)
     }
@@ -157,8 +172,8 @@ fn the_fitted_line_is_the_least_squares_one() {
     assert_eq!(fitted(&[], 1.0), None);
 }
 
-/// 20 operators on line 08:00-12:00; 30, 40, 50 and 60 calls offered in the intervals
-/// from 09:00 to 10:00 (none answered); forecast AHT 180 s from 10:00 to 11:00.
+/// 20 operators planned and on line 08:00-12:00; 30, 40, 50 and 60 calls offered in the
+/// intervals from 09:00 to 10:00 (none answered); forecast AHT 180 s from 10:00 to 11:00.
 fn rising() -> Site {
     let forecast = (0..4)
         .map(|k| {
@@ -167,6 +182,7 @@ fn rising() -> Site {
         })
         .collect();
     let mut site = Site::voice(15, 20).plan(forecast, lines(1..=20, at(8, 0, 0), at(12, 0, 0)));
+    site.ready(1..=20, at(8, 0, 0));
     for (k, calls) in [30, 40, 50, 60].into_iter().enumerate() {
         site.offers(at(9, 0, 0) + Duration::minutes(15 * k as i64), calls, 10);
     }
@@ -214,7 +230,7 @@ fn sl_breach_takes_the_current_interval_in_once_a_third_has_passed() {
     );
 }
 
-/// 20 operators on line; 60 calls offered in each interval from 09:00 to 10:00, the
+/// 20 operators planned and on line; 60 calls offered in each interval from 09:00 to 10:00, the
 /// first `handled` of them answered 2 s after the offer and handled in 240 s; forecast
 /// AHT 180 s.
 fn handling(handled: i64) -> Site {
@@ -222,6 +238,7 @@ fn handling(handled: i64) -> Site {
         vec![forecast(at(10, 15, 0), at(10, 30, 0), 60.0, 180.0)],
         lines(1..=20, at(8, 0, 0), at(12, 0, 0)),
     );
+    site.ready(1..=20, at(8, 0, 0));
     for k in 0..4 {
         site.offers(at(9, 0, 0) + Duration::minutes(15 * k), 60, 10);
     }
@@ -277,7 +294,8 @@ fn sl_breach_needs_staff_arrivals_and_an_aht_and_never_reads_a_negative_rate() {
     for (k, calls) in [60, 40, 20, 0].into_iter().enumerate() {
         falling.offers(at(9, 0, 0) + Duration::minutes(15 * k as i64), calls, 10);
     }
-    // The line reads -20 calls at the target: no calls at all, every one within target.
+    // The line reads -20 calls at the target: no calls at all, every one within target
+    // (whatever the staff: nobody is on line).
     assert_eq!(falling.predict(SlBreach, 15, at(10, 0, 0)), Some(100.0));
     // Nobody planned from 10:30.
     assert_eq!(falling.predict(SlBreach, 30, at(10, 0, 0)), None);
@@ -290,6 +308,65 @@ fn sl_breach_needs_staff_arrivals_and_an_aht_and_never_reads_a_negative_rate() {
         predict(&falling.center, 2, SlBreach, 15, at(10, 0, 0), None),
         None
     );
+}
+
+/// 10 planned and 5 more on line for group 1 (operators 11-15, on no line of its in the
+/// timetable, their status naming it, as a multi-skilled operator's does while taking its
+/// calls); 36 calls offered in each interval from 09:00 to 10:00; forecast AHT 250 s at
+/// 10:15. With `lunch`, operators 6-10 are at lunch 10:15-10:45.
+fn helped(lunch: bool) -> Site {
+    let mut timetable = lines(1..=5, at(8, 0, 0), at(12, 0, 0));
+    if lunch {
+        timetable.extend(lines(6..=10, at(8, 0, 0), at(10, 15, 0)));
+        timetable
+            .extend((6..=10).map(|id| segment(id, Activity::Lunch, at(10, 15, 0), at(10, 45, 0))));
+        timetable.extend(lines(6..=10, at(10, 45, 0), at(12, 0, 0)));
+    } else {
+        timetable.extend(lines(6..=10, at(8, 0, 0), at(12, 0, 0)));
+    }
+    let mut site = Site::voice(15, 15).plan(
+        vec![forecast(at(10, 15, 0), at(10, 30, 0), 36.0, 250.0)],
+        timetable,
+    );
+    site.ready(1..=15, at(8, 0, 0));
+    for k in 0..4 {
+        site.offers(at(9, 0, 0) + Duration::minutes(15 * k), 36, 25);
+    }
+    site
+}
+
+/// Issue 15: "one predicted 31.7 % for a group at 100 % SL with a surplus of 5". The model
+/// staffed the target with the timetable's operators for the group alone; the simulated
+/// day's multi-skilled operators of other groups answer its calls too, so far more were
+/// on line than planned, and their SL held at 100 %.
+#[test]
+fn sl_breach_staffs_the_target_with_the_operators_on_line_not_the_planned_alone() {
+    // A flat 36 calls an interval at 250 s: A = 36 x 250 / 900 = 10 Erlangs. The 10
+    // planned alone: N = A, every call waits, SL 0 % (the old prediction, a false alarm).
+    // The 15 on line: Erlang C P(wait) = (A^15 / 15! x 15 / 5) / (sum_k<15 A^k / k! +
+    // that) = 0.1020; SL = 1 - 0.1020 x exp(-(15 - 10) x 20 / 250) = 93.2 %.
+    let site = helped(false);
+    let predicted = site.predict(SlBreach, 15, at(10, 0, 0));
+    assert_close(predicted, erlang_sl(36.0, 250.0, 15));
+    assert_eq!(predicted.map(|sl| (sl * 10.0).round()), Some(932.0));
+    // The timetable's change to the target still counts: 5 of the 10 planned go to lunch
+    // at 10:15, so 15 - 5 = 10 remain for A = 10: SL 0 %, a breach foreseen.
+    assert_eq!(helped(true).predict(SlBreach, 15, at(10, 0, 0)), Some(0.0));
+    // Nobody on line now and nobody planned to come: no staff, SL 0 %.
+    let mut absent = helped(false);
+    absent.feed(
+        (1..=15)
+            .map(|agent_id| {
+                let out = EventKind::AgentStateChanged {
+                    agent_id,
+                    state: AgentState::LoggedOut,
+                    group_id: None,
+                };
+                (at(9, 59, 0), out)
+            })
+            .collect(),
+    );
+    assert_eq!(absent.predict(SlBreach, 15, at(10, 0, 0)), Some(0.0));
 }
 
 /// 10 operators on line 08:00-12:00 on a 30-minute grid; 100 calls in 09:30-10:00 at

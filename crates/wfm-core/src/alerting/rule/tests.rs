@@ -417,6 +417,16 @@ fn default_rules_match_the_scenarios() {
                 threshold(Metric::SyncHalted, Comparison::Above, 0.0),
                 0
             ),
+            (
+                "Peak load ahead",
+                Severity::Warning,
+                Trigger::Predictive {
+                    prediction: PredictionKind::PeakLoad,
+                    lead_minutes: 120,
+                    value: 20.0,
+                },
+                0
+            ),
         ]
     );
     let team =
@@ -464,7 +474,20 @@ fn default_rules_match_the_scenarios() {
         ladder(team(&["administrators"]), management.clone(), 15)
     );
     assert_eq!((rules[5].clear_seconds, rules[5].clear_margin), (0, 0.0));
+    assert_eq!(
+        rungs(&rules[6]),
+        ladder(team(&["supervisors"]), management.clone(), 15)
+    );
     assert!(rules[2].suggested_actions[0].starts_with("Start the emergency staffing protocol: "));
+    // Exactly the prediction kinds that beat their baseline are installed.
+    let predictive: Vec<PredictionKind> = rules
+        .iter()
+        .filter_map(|r| match r.trigger {
+            Trigger::Predictive { prediction, .. } => Some(prediction),
+            Trigger::Threshold { .. } => None,
+        })
+        .collect();
+    assert_eq!(predictive, PREDICTIONS_ON_BY_DEFAULT);
     for rule in &rules {
         assert!(rule.enabled && rule.groups.is_empty(), "{}", rule.name);
         assert!(!rule.description.is_empty(), "{}", rule.name);

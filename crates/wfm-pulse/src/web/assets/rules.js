@@ -39,6 +39,11 @@ const RU = new Map([
   ["Correct them in 1C ZUP or in WFM, then check again.", "Исправьте их в 1С ЗУП или в WFM и проверьте снова."],
   ["Approve resumption: POST /api/v1/integration/sync/resume (admin).", "Разрешите возобновление: POST /api/v1/integration/sync/resume (администратор)."],
   ["The consistency check of WFM against 1C ZUP failed beyond its threshold: automatic synchronization is halted until an admin approves resumption.", "Сверка WFM с 1С ЗУП превысила порог расхождений: автоматическая синхронизация остановлена, пока администратор не разрешит возобновление."],
+  ["Peak load ahead", "Пик нагрузки впереди"],
+  ["Check the operators planned for the peak against its forecast.", "Сверьте операторов, запланированных на пик, с его прогнозом."],
+  ["Move breaks, lunches and training out of the peak while they can still move.", "Перенесите перерывы, обеды и обучение с пика, пока их ещё можно перенести."],
+  ["Line up overtime or extra shifts for the peak in time.", "Заранее договоритесь о сверхурочной работе или дополнительных сменах на пик."],
+  ["The forecast arrival rate rises by more than 20 % within 2 hours.", "Прогнозная интенсивность вызовов вырастет более чем на 20 % в ближайшие 2 часа."],
 ]);
 
 /** `text` of an installed rule in the reader's language; any other text as written. */
