@@ -2,7 +2,7 @@
 //! fed one event at a time in log order. Applying the same events to two centers gives
 //! two equal centers.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
 use chrono::{DateTime, NaiveDate, Utc};
 
@@ -14,6 +14,7 @@ use super::calls::{Call, DayTally};
 use super::forecast::{ForecastLine, forecast_lines};
 use super::history::OnlineHistory;
 use super::operators::Operator;
+use super::presence::Presence;
 use super::record::AdherenceLog;
 use super::settings::{AgentInfo, GroupSettings};
 use super::time::{Day, DayCache, MINUTE_MS, to_ms};
@@ -60,9 +61,8 @@ pub struct Center {
     pub(super) last_event_at: Option<DateTime<Utc>>,
     /// The local date of the newest event; days before the one before it are dropped.
     pub(super) latest_date: Option<NaiveDate>,
-    /// Starts (ms) of the grid intervals in which at least one event happened: the feed
-    /// was there. An interval without any holds no data (not zero) for the history.
-    pub(super) fed: BTreeSet<i64>,
+    /// When the feed was there, for telling no data from zero.
+    pub(super) presence: Presence,
     pub(super) ignored: u64,
 }
 
@@ -109,7 +109,7 @@ impl Center {
             clock_ms: None,
             last_event_at: None,
             latest_date: None,
-            fed: BTreeSet::new(),
+            presence: Presence::default(),
             ignored: 0,
         }
     }
@@ -137,7 +137,7 @@ impl Center {
     pub fn apply(&mut self, event: &Event) {
         let at_ms = to_ms(event.at);
         self.advance_clock(event.at, at_ms);
-        self.note_fed(event.at, at_ms);
+        self.presence.note(at_ms);
         let applied = match &event.kind {
             EventKind::CallOffered {
                 call_id, group_id, ..
@@ -220,28 +220,12 @@ impl Center {
         }
     }
 
-    /// Notes that the feed delivered an event in the interval holding `at`.
-    fn note_fed(&mut self, at: DateTime<Utc>, at_ms: i64) {
-        let interval_ms = self.interval_ms();
-        let day = self.days.day_of(&self.grid, at);
-        let index = i64::try_from(day.interval_index(at_ms, interval_ms)).unwrap_or(0);
-        self.fed.insert(
-            day.start_ms
-                .saturating_add(index.saturating_mul(interval_ms)),
-        );
-    }
-
-    /// Whether the feed delivered any event in the grid interval starting at `start_ms`.
-    pub(super) fn was_fed(&self, start_ms: i64) -> bool {
-        self.fed.contains(&start_ms)
-    }
-
     fn drop_days_before_yesterday(&mut self, today: NaiveDate) {
         let Some(yesterday) = today.pred_opt() else {
             return;
         };
         let floor_ms = Day::on(&self.grid, yesterday).start_ms;
-        self.fed = self.fed.split_off(&floor_ms);
+        self.presence.forget_before(floor_ms);
         for group in &mut self.groups {
             group.days.retain(|date, _| *date >= yesterday);
             group.waiting.retain(|&(offered, _)| offered >= floor_ms);

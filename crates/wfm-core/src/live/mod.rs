@@ -20,6 +20,7 @@ mod history;
 mod indicators;
 mod operators;
 mod outlook;
+mod presence;
 mod reading;
 mod record;
 mod settings;

@@ -19,6 +19,7 @@ use super::adherence::Adherence;
 use super::center::Center;
 use super::history::OnlineSample;
 use super::operators::Operator;
+use super::presence::Coverage;
 use super::reading::{Point, waiting_between};
 use super::time::{Day, MINUTE_MS, minute_of, to_ms};
 
@@ -83,9 +84,9 @@ impl Center {
 
     /// The records of interval `index` of local day `date`, as known at `now` (after the
     /// interval's end for a closed one); `None` for an interval the day does not have,
-    /// and for one in which the feed delivered no event at all (before it was connected,
-    /// or while it was down): no data, not zeros - its forecast against no calls would
-    /// read as a 100 % miss and its plan against nobody on line as 0 % online.
+    /// and for one the feed did not cover (before it was connected, or wholly while it
+    /// was down): no data, not zeros - its forecast against no calls would read as a
+    /// 100 % miss and its plan against nobody on line as 0 % online.
     pub fn interval_records(
         &self,
         date: NaiveDate,
@@ -94,7 +95,7 @@ impl Center {
     ) -> Option<IntervalRecords> {
         let interval = self.grid.interval(date, index)?;
         let (start, end) = (to_ms(interval.start), to_ms(interval.end));
-        if !self.was_fed(start) {
+        if self.presence.coverage(start, end, to_ms(now)) != Coverage::Fed {
             return None;
         }
         let day = Day::on(&self.grid, date);

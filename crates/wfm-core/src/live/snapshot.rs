@@ -16,32 +16,22 @@ use super::center::Center;
 use super::figures::{Counts, Figures, IndicatorValue, Scope, Snapshot, count, finite, percent};
 use super::indicators::{evaluate, unit};
 use super::operators::state_index;
+use super::presence::Coverage;
 use super::reading::{Point, Reading, waiting_between};
 use super::time::{Day, MINUTE_MS, elapsed_ms, minute_of, seconds, to_ms};
 
-/// What the feed had delivered by an earlier instant a snapshot reads.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Fed {
-    /// An event happened in the instant's interval.
-    Yes,
-    /// None in its interval, though earlier that day: the feed was down (or silent).
-    /// The day's running figures (SL, ACD, AHT) still stand; the ones of the moment
-    /// (online, load, requirement) are a gap.
-    Silent,
-    /// No event yet that day: the feed was not connected. Every figure is a gap.
-    NotYet,
-}
-
-impl Fed {
-    fn shows(self, indicator: Indicator) -> bool {
-        match self {
-            Fed::Yes => true,
-            Fed::Silent => matches!(
-                indicator,
-                Indicator::ServiceLevel | Indicator::Acd | Indicator::AhtTrend
-            ),
-            Fed::NotYet => false,
-        }
+/// Whether an earlier point's value of `indicator` is shown, given what the feed covered
+/// in its interval: while the feed was down the day's running figures (SL, ACD, AHT)
+/// still stand and the ones of the moment (online, load, requirement) are a gap; before
+/// it was connected every figure is a gap.
+fn shows(coverage: Coverage, indicator: Indicator) -> bool {
+    match coverage {
+        Coverage::Fed => true,
+        Coverage::Down => matches!(
+            indicator,
+            Indicator::ServiceLevel | Indicator::Acd | Indicator::AhtTrend
+        ),
+        Coverage::NotYet => false,
     }
 }
 
@@ -111,7 +101,7 @@ impl Center {
         let now_ms = to_ms(now);
         let today = Day::of(&self.grid, now);
         let points = self.points(now, today);
-        let fed = self.fed_points(&points);
+        let fed = self.fed_points(&points, now_ms);
         let online: Vec<Vec<u32>> = points
             .iter()
             .enumerate()
@@ -219,14 +209,14 @@ impl Center {
 
     /// What the feed had delivered by each point (the present is always read as it
     /// is). A sparkline point is an interval's end and belongs to that interval.
-    fn fed_points(&self, points: &[Point]) -> Vec<Fed> {
+    fn fed_points(&self, points: &[Point], now_ms: i64) -> Vec<Coverage> {
         let interval_ms = self.interval_ms();
         points
             .iter()
             .enumerate()
             .map(|(i, p)| {
                 if i == 0 {
-                    return Fed::Yes;
+                    return Coverage::Fed;
                 }
                 let ms = if i >= 2 { p.ms.saturating_sub(1) } else { p.ms };
                 let index = i64::try_from(p.day.interval_index(ms, interval_ms)).unwrap_or(0);
@@ -234,13 +224,8 @@ impl Center {
                     .day
                     .start_ms
                     .saturating_add(index.saturating_mul(interval_ms));
-                if self.was_fed(start) {
-                    Fed::Yes
-                } else if self.fed.range(p.day.start_ms..=start).next().is_some() {
-                    Fed::Silent
-                } else {
-                    Fed::NotYet
-                }
+                let end = start.saturating_add(interval_ms).min(p.day.end_ms);
+                self.presence.coverage(start, end, now_ms)
             })
             .collect()
     }
@@ -330,7 +315,7 @@ impl Center {
 fn figures(
     scope: Scope,
     readings: &[Reading],
-    fed: &[Fed],
+    fed: &[Coverage],
     details: &Details,
     thresholds: &Thresholds,
     now: DateTime<Utc>,
@@ -347,14 +332,13 @@ fn figures(
         .map(|indicator| {
             let evaluation = evaluate(indicator, &current, thresholds);
             let before = earlier
-                .filter(|(_, fed)| fed.shows(indicator))
+                .filter(|(_, fed)| shows(**fed, indicator))
                 .and_then(|(r, _)| evaluate(indicator, r, thresholds).value);
             let values: Vec<Option<f64>> = ends
                 .iter()
                 .zip(ends_fed)
                 .map(|(r, fed)| {
-                    fed.shows(indicator)
-                        .then(|| evaluate(indicator, r, thresholds).value)?
+                    shows(*fed, indicator).then(|| evaluate(indicator, r, thresholds).value)?
                 })
                 .collect();
             IndicatorValue {

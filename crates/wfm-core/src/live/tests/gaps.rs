@@ -7,8 +7,9 @@ use crate::live::Scope;
 use crate::threshold::Indicator;
 
 /// Group 1 with a forecast of 15 calls per interval and operator 1 planned on line from
-/// 07:00; the feed is connected at 10:00 (operator 1 logs in), a call at 10:20, then
-/// nothing from 10:30 to 10:45 (the feed down), a status at 10:50.
+/// 07:00; the feed is connected at 10:00 (operator 1 logs in, and its status repeats
+/// every 30 s to 10:29:30), a call at 10:20, then nothing until a status at 10:50: a
+/// 20-minute silence of a feed whose usual gap is under 30 s, down past 2 minutes.
 fn late_feed() -> Feed {
     let mut feed = Feed::new(vec![group(1, 10)], vec![agent(1, Some(1))]);
     let forecasts = (28..48)
@@ -26,9 +27,14 @@ fn late_feed() -> Feed {
         .collect();
     feed.center
         .set_plan(forecasts, vec![line(1, 1, at(7, 0, 0), at(12, 0, 0))]);
-    feed.state(at(10, 0, 0), 1, AgentState::Ready, None)
-        .answered_call("c1", 1, at(10, 20, 0), 5)
-        .state(at(10, 50, 0), 1, AgentState::NotReady, None);
+    for k in 0..60 {
+        let heartbeat = at(10, 0, 0) + chrono::Duration::seconds(30 * k);
+        feed.state(heartbeat, 1, AgentState::Ready, None);
+        if heartbeat == at(10, 20, 0) {
+            feed.answered_call("c1", 1, at(10, 20, 0), 5);
+        }
+    }
+    feed.state(at(10, 50, 0), 1, AgentState::NotReady, None);
     feed
 }
 

@@ -122,12 +122,17 @@ fn an_interval_the_feed_said_nothing_in_is_no_data_not_zeros() {
             .interval_records(day(), 20, at(9, 50, 0))
             .is_none()
     );
-    // 09:45-10:00 (interval 39): agent 1 planned on line work, no event at all in it
-    // (the feed silent 15 minutes: down by the health rule's 2 minutes). Recorded, it
-    // would read as planned 15 operator-minutes against whatever the engine last knew.
+    // 09:45-10:00 (interval 39): agent 1 planned on line work, no event at all in it.
+    // The feed's usual gap is 41 min / 11 gaps = 3.7 min, so it is down after 37 min of
+    // silence: at 10:05 (25 min since 09:40) merely quiet, at 10:30 (50 min) down.
     assert!(
         feed.center
             .interval_records(day(), 39, at(10, 5, 0))
+            .is_some()
+    );
+    assert!(
+        feed.center
+            .interval_records(day(), 39, at(10, 30, 0))
             .is_none()
     );
     // 09:30-09:45 had one (agent 1's status at 09:40): recorded.
