@@ -256,6 +256,13 @@ async fn capacity_figures_agree_with_proc_at_the_moment_of_the_call() {
             assert_eq!(i["windows"][0]["utilization_percent"], Value::Null);
         }
     }
+    // Where the OS offers counters for a link other than loopback, the network is graded.
+    let network = &a["network"];
+    assert_eq!(network["windows"].as_array().map(Vec::len), Some(3));
+    if rx_before.keys().any(|name| name != "lo") {
+        assert_ne!(network["status"], "unknown", "{network}");
+        assert!(network["windows"][2]["received_bytes_per_second"].is_number());
+    }
 
     // Store, ingest and jobs.
     assert_eq!(a["store"]["backend"], "sqlite");
@@ -312,9 +319,21 @@ async fn capacity_figures_agree_with_proc_at_the_moment_of_the_call() {
     for r in a["recommendations"].as_array().unwrap() {
         assert!(r["rule"].is_string() && r["action"].is_string(), "{r}");
     }
-    // Three events are too few to measure a rate per operator.
-    assert_eq!(a["headroom"]["operator_rate_source"], "default");
-    assert_eq!(a["headroom"]["events_per_second_left"], Value::Null);
+    // Three events are too few to measure a rate per operator, or to teach the cost model:
+    // the headroom is at the benchmark's cost.
+    let headroom = &a["headroom"];
+    assert_eq!(headroom["operator_rate_source"], "default");
+    assert_eq!(headroom["cost_method"], "model");
+    assert_eq!(headroom["cost_cpu_seconds_per_event"], 78e-6);
+    assert!(
+        headroom["events_per_second_left"]
+            .as_f64()
+            .is_some_and(|l| l >= 0.0),
+        "{headroom}"
+    );
+    assert_eq!(a["cost_model"]["prior_cpu_seconds_per_event"], 78e-6);
+    assert_eq!(a["cost_model"]["windows_learned"], 0);
+    assert_eq!(a["cost_model"]["time_constant_seconds"], 3600.0);
     s.stop().await;
 }
 
@@ -562,4 +581,221 @@ async fn metrics_count_exactly_what_was_done() {
     let rss_now = kb(&proc_file("/proc/self/status"), "VmRSS") as f64;
     assert!((rss - rss_now).abs() <= rss_now * 0.1, "{rss} vs {rss_now}");
     s.stop().await;
+}
+
+/// A scripted reading: 2 CPUs counted at 100 ticks/s, so 5 s are 1,000 machine ticks.
+struct Script {
+    start: std::time::Instant,
+    samples: Vec<wfm_pulse::capacity::Sample>,
+    model: wfm_core::capacity::cost::CostModel,
+    /// Where the cost model's current one-minute window began (an index into `samples`).
+    learning_from: usize,
+}
+
+const HZ: f64 = 100.0;
+
+impl Script {
+    fn new() -> Self {
+        let mut s = Script {
+            start: std::time::Instant::now(),
+            samples: Vec::new(),
+            model: Default::default(),
+            learning_from: 0,
+        };
+        s.push(0, 0, 0, 0, 0);
+        s
+    }
+
+    /// One reading at (busy, total, process ticks, events, eth0 bytes received) so far.
+    fn push(&mut self, busy: u64, total: u64, process: u64, events: u64, rx: u64) {
+        use wfm_core::capacity::proc::{CpuTimes, InterfaceBytes, MachineCpu, ProcessCpu};
+        let interface = |name: &str, received| InterfaceBytes {
+            name: name.into(),
+            received,
+            sent: received / 10,
+        };
+        let at = self.start + wfm_pulse::capacity::SAMPLE_EVERY * self.samples.len() as u32;
+        self.samples.push(wfm_pulse::capacity::Sample {
+            at,
+            machine: Some(MachineCpu {
+                all: CpuTimes { busy, total },
+                cpus: 2,
+            }),
+            process: Some(ProcessCpu {
+                ticks: process,
+                threads: 9,
+            }),
+            memory: None,
+            rss_bytes: None,
+            // Loopback moves 100 times more than eth0: it must not count.
+            interfaces: vec![interface("lo", rx * 100), interface("eth0", rx)],
+            probe_ms: None,
+            jobs: None,
+            events_accepted: events,
+        });
+    }
+
+    /// `n` more 5-second steps with the machine `busy` and the process `process` ticks of
+    /// every 1,000, `events` events and `rx` bytes into eth0 each; the cost model learns
+    /// every minute as the sampler has it learn.
+    fn run(&mut self, n: usize, busy: u64, process: u64, events: u64, rx: u64) {
+        for _ in 0..n {
+            let last = self.samples.last().unwrap();
+            let (b, t) = (
+                last.machine.unwrap().all.busy,
+                last.machine.unwrap().all.total,
+            );
+            let (p, e) = (last.process.unwrap().ticks, last.events_accepted);
+            let r = last.interfaces[1].received;
+            self.push(b + busy, t + 1_000, p + process, e + events, r + rx);
+            let (start, end) = (
+                &self.samples[self.learning_from],
+                self.samples.last().unwrap(),
+            );
+            if end.at.duration_since(start.at) >= wfm_pulse::capacity::LEARN_EVERY {
+                self.model = wfm_pulse::capacity::learn(&self.model, start, end, HZ);
+                self.learning_from = self.samples.len() - 1;
+            }
+        }
+    }
+
+    /// The analysis's sampled figures now (the last reading is the call's own).
+    fn figures(&self) -> wfm_pulse::capacity::analysis::SampledFigures {
+        let (now, ring) = self.samples.split_last().unwrap();
+        wfm_pulse::capacity::analysis::sampled_figures(ring, now, HZ, &self.model, 100, |_| None)
+    }
+}
+
+#[test]
+fn a_busy_machine_is_not_a_reason_to_add_an_instance_unless_this_process_is_busy() {
+    use wfm_core::capacity::{Status, assess};
+    // The 15 minutes: every 5 s the machine is busy 990 of its 1,000 ticks (99 %),
+    // this process 4 (0.4 %); 50 events (10/s). 4 < 990 x 0.5: another program is busy.
+    let mut quiet = Script::new();
+    quiet.run(180, 990, 4, 50, 625_000);
+    let f = quiet.figures();
+    assert_eq!(f.measures.cpu_sustained, Some(99.0));
+    assert_eq!(f.measures.process_cpu_sustained, Some(0.4));
+    let r = assess::recommend(&f.measures, &assess::grade(&f.measures));
+    assert_eq!(r.len(), 1, "{r:?}");
+    assert_eq!(
+        (r[0].rule, r[0].severity),
+        ("cpu_other_programs", Status::Critical)
+    );
+    assert!(
+        r[0].action
+            .starts_with("another program is using the machine"),
+        "{r:?}"
+    );
+    assert_eq!(
+        r[0].reason,
+        "machine CPU 99.0% over 5 min (alert above 85%), this process 0.4%"
+    );
+    // Headroom is this process's: one event/s at the benchmark's 78 µs costs
+    // 78e-6 / 2 CPUs x 100 = 0.0039 % of the machine, so (70 - 0.4) / 0.0039 = 17,846.2
+    // events/s; beside the other programs (98.6 %) nothing is left.
+    let h = f.headroom;
+    assert!(
+        (h.events_per_second_left.unwrap() - 17_846.154).abs() < 1e-3,
+        "{h:?}"
+    );
+    assert_eq!(h.events_per_second_left_beside_other_programs, Some(0.0));
+    assert!((h.other_programs_cpu_percent.unwrap() - 98.6).abs() < 1e-9);
+
+    // The same machine, but this process takes 900 of the 990 ticks (90 %): add an instance.
+    let mut busy = Script::new();
+    busy.run(180, 990, 900, 50, 625_000);
+    let f = busy.figures();
+    let r = assess::recommend(&f.measures, &assess::grade(&f.measures));
+    assert_eq!(r[0].rule, "cpu_sustained");
+    assert!(r[0].action.starts_with("add an instance"), "{r:?}");
+    assert_eq!(
+        r[0].reason,
+        "machine CPU 99.0% over 5 min (alert above 85%), this process 90.0%"
+    );
+}
+
+#[test]
+fn headroom_from_the_cost_model_does_not_swing_with_the_machine() {
+    // Four 5-minute phases; per 5 s (1,000 machine ticks): machine busy / process ticks /
+    // events. The old headroom, (70 - machine %) / (process % / events per s), swung
+    // 0 -> 9 -> 70 -> 3,500 over them:
+    //   1. another program busy: 990 / 4 / 10 (2/s):   (70 - 99) -> 0
+    //   2. it eases:             610 / 20 / 10 (2/s):  (70 - 61) / (2 / 2)   = 9
+    //   3. quiet:                350 / 10 / 10 (2/s):  (70 - 35) / (1 / 2)   = 70
+    //   4. a busy hour begins:   350 / 10 / 500 (100/s): (70 - 35) / (1 / 100) = 3,500
+    // Now: 120 events a minute in phases 1-3 teach the model nothing (under 3,000), so it
+    // stays at 78 µs = 78e-6 / 2 CPUs x 100 = 0.0039 % of the machine per event/s; the
+    // headroom is (70 - this process's 15-min share) / 0.0039:
+    //   1. share 0.4 %:                   69.6 / 0.0039 = 17,846.2
+    //   2. share (0.4 + 2) / 2 = 1.2 %:   68.8 / 0.0039 = 17,641.0
+    //   3. share (0.4 + 2 + 1) / 3:       68.867 / 0.0039 = 17,658.1
+    // Phase 4's minutes have 6,000 events for 120 ticks (1.2 s): 200 µs each (the fixed
+    // work counted too). Five minutes at tau = 1 h move the model 1 - e^(-5/60) = 8.0 % of
+    // the way: 78 + 0.07996 x 122 = 87.755 µs = 0.0043877 %; the share over phases 2-4 is
+    // (2 + 1 + 1) / 3 = 1.333 %:
+    //   4. 68.667 / 0.0043877 = 15,649.7
+    // Largest over smallest: 17,846.2 / 15,649.7 = 1.14, not an order of magnitude.
+    let mut s = Script::new();
+    let mut left = Vec::new();
+    for (busy, process, events) in [(990, 4, 10), (610, 20, 10), (350, 10, 10), (350, 10, 500)] {
+        s.run(60, busy, process, events, 0);
+        let h = s.figures().headroom;
+        assert_eq!(h.cost_method, "model");
+        left.push(h.events_per_second_left.unwrap());
+    }
+    let expected = [17_846.154, 17_641.026, 17_658.120, 15_649.705];
+    for (l, e) in left.iter().zip(expected) {
+        assert!((l - e).abs() < 1e-2, "{left:?} against {expected:?}");
+    }
+    assert_eq!(s.model.windows_learned, 5);
+    assert!(
+        (s.model.cpu_seconds_per_event - 87.7546e-6).abs() < 1e-9,
+        "{:?}",
+        s.model
+    );
+    let (lo, hi) = left
+        .iter()
+        .fold((f64::MAX, 0.0_f64), |(lo, hi), l| (lo.min(*l), hi.max(*l)));
+    assert!(hi / lo < 1.2, "{left:?}");
+}
+
+#[test]
+fn network_is_summed_over_interfaces_but_loopback_and_graded() {
+    use wfm_core::capacity::{Status, assess};
+    // eth0 receives 625,000 B every 5 s = 125,000 B/s = 1 Mbit/s (sends a tenth); loopback
+    // moves 100 times as much and is left out. No link reports a speed, so 1 Gbit/s is
+    // assumed: 1 / 1,000 = 0.1 %, graded ok (not unknown).
+    let mut s = Script::new();
+    s.run(12, 100, 10, 50, 625_000);
+    let f = s.figures();
+    let total = &f.network.windows[0];
+    assert_eq!(total.received_bytes_per_second, Some(125_000.0));
+    assert_eq!(total.sent_bytes_per_second, Some(12_500.0));
+    assert_eq!(total.interfaces, 1);
+    assert_eq!(
+        (f.network.capacity_mbps, f.network.capacity_source),
+        (1_000, "assumed")
+    );
+    assert!((total.utilization_percent.unwrap() - 0.1).abs() < 1e-12);
+    assert_eq!(assess::grade(&f.measures).network, Status::Ok);
+    // Where eth0 reports 10 Mbit/s, that is the capacity: 1 / 10 = 10 %.
+    let (now, ring) = s.samples.split_last().unwrap();
+    let f = wfm_pulse::capacity::analysis::sampled_figures(ring, now, HZ, &s.model, 1, |i| {
+        (i == "eth0").then_some(10)
+    });
+    assert_eq!(
+        (f.network.capacity_mbps, f.network.capacity_source),
+        (10, "link_speed")
+    );
+    assert!((f.measures.network_average.unwrap() - 10.0).abs() < 1e-9);
+    // Nothing readable (another OS): no rates, unknown.
+    let mut blind = Script::new();
+    blind.run(2, 100, 10, 50, 0);
+    for x in &mut blind.samples {
+        x.interfaces.clear();
+    }
+    let f = blind.figures();
+    assert_eq!(f.network.windows[0].received_bytes_per_second, None);
+    assert_eq!(assess::grade(&f.measures).network, Status::Unknown);
 }

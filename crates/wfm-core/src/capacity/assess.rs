@@ -1,5 +1,5 @@
-//! Scaling recommendations from the measured figures, each naming the rule that made it,
-//! and the headroom left at the measured cost per event.
+//! Scaling recommendations from the measured figures, each naming the rule that made it;
+//! a busy machine is told apart from a busy process.
 
 use serde::Serialize;
 
@@ -11,6 +11,9 @@ pub struct Measures {
     /// Machine CPU, average over the longest window (up to 15 min) and over 5 min.
     pub cpu_average: Option<f64>,
     pub cpu_sustained: Option<f64>,
+    /// This process's share of the machine over the same two windows.
+    pub process_cpu_average: Option<f64>,
+    pub process_cpu_sustained: Option<f64>,
     /// Memory used now and at its peak over the window.
     pub memory_used: Option<f64>,
     pub memory_peak: Option<f64>,
@@ -89,6 +92,58 @@ fn pct(v: Option<f64>) -> String {
     v.map_or_else(|| "n/a".into(), |v| format!("{v:.1}%"))
 }
 
+/// Below this share of the machine's busy time the process is not what keeps the machine
+/// busy: another instance would take at most its share away, and the other programs are
+/// the larger part (the case: the machine at 99 %, this process at 0.4 %).
+pub const PROCESS_SHARE_TO_SCALE: f64 = 0.5;
+
+/// The CPU rule, its action and reason, when the machine's CPU is past its target: more
+/// instances when this process is what keeps it busy (or its share is not known), the
+/// other programs otherwise. Both figures are named either way.
+fn cpu_advice(m: &Measures, status: Status) -> Option<(&'static str, &'static str, String)> {
+    let (machine, process, window, limit) = match status {
+        Status::Critical => (
+            m.cpu_sustained,
+            m.process_cpu_sustained,
+            "over 5 min",
+            "alert above 85%",
+        ),
+        Status::Warning => (
+            m.cpu_average,
+            m.process_cpu_average,
+            "on average",
+            "target below 70%",
+        ),
+        _ => return None,
+    };
+    let reason = format!(
+        "machine CPU {} {window} ({limit}), this process {}",
+        pct(machine),
+        pct(process)
+    );
+    let others_busier = match (machine, process) {
+        (Some(machine), Some(process)) => process < machine * PROCESS_SHARE_TO_SCALE,
+        _ => false,
+    };
+    Some(match (others_busier, status) {
+        (true, _) => (
+            "cpu_other_programs",
+            "another program is using the machine: find it (top, by CPU) and move it off or give this instance its own machine; another instance would not help",
+            reason,
+        ),
+        (false, Status::Critical) => (
+            "cpu_sustained",
+            "add an instance (or CPU cores): this process keeps the machine above 85% for 5 minutes",
+            reason,
+        ),
+        (false, _) => (
+            "cpu_average",
+            "plan another instance before the next peak",
+            reason,
+        ),
+    })
+}
+
 /// The recommendations the statuses call for, most severe first (then in rule order).
 pub fn recommend(m: &Measures, s: &Statuses) -> Vec<Recommendation> {
     let mut out = Vec::new();
@@ -100,20 +155,8 @@ pub fn recommend(m: &Measures, s: &Statuses) -> Vec<Recommendation> {
             reason,
         })
     };
-    match s.cpu {
-        Status::Critical => add(
-            "cpu_sustained",
-            Status::Critical,
-            "add an instance (or CPU cores): the machine has been above 85% for 5 minutes",
-            format!("CPU {} over 5 min, alert above 85%", pct(m.cpu_sustained)),
-        ),
-        Status::Warning => add(
-            "cpu_average",
-            Status::Warning,
-            "plan another instance before the next peak",
-            format!("CPU {} on average, target below 70%", pct(m.cpu_average)),
-        ),
-        _ => {}
+    if let Some((rule, action, reason)) = cpu_advice(m, s.cpu) {
+        add(rule, s.cpu, action, reason);
     }
     match s.memory {
         Status::Critical => add(
@@ -193,107 +236,6 @@ pub fn recommend(m: &Measures, s: &Statuses) -> Vec<Recommendation> {
     out
 }
 
-/// Events per operator per second when too few were seen to measure: an operator taking
-/// 12 calls an hour with 5 events each (offered, answered, ended, wrap-up, ready).
-pub const DEFAULT_EVENTS_PER_OPERATOR_PER_SECOND: f64 = 60.0 / 3600.0;
-/// Fewest events over the window for the cost per event to count as measured.
-pub const MIN_EVENTS_MEASURED: u64 = 100;
-
-/// What the headroom is computed from, over one window.
-#[derive(Debug, Clone, Copy, PartialEq, Default)]
-pub struct Load {
-    pub window_seconds: f64,
-    /// Machine CPU % over the window.
-    pub machine_cpu_percent: f64,
-    /// This process's share of the machine (%) over the window.
-    pub process_cpu_percent: f64,
-    /// This process's CPU time over the window (s).
-    pub process_cpu_seconds: f64,
-    /// Events ingested (accepted) over the window.
-    pub events: u64,
-    /// Operators the live state follows now.
-    pub operators: u64,
-    /// Least-squares slope of this process's CPU share (%) against the event rate
-    /// (events/s) over the window's samples: the marginal cost of one more event per
-    /// second; `None` when the rate did not vary enough to tell (see [`marginal_cost`]).
-    pub marginal_percent_per_event: Option<f64>,
-}
-
-/// Least-squares slope of `y` (process CPU %) on `x` (events/s) over `(x, y)` pairs:
-/// what one more event per second costs, with the process's fixed work (publishing,
-/// probes, a demo's own simulator) left out. `None` with fewer than 3 pairs, when the
-/// rate barely varied (its spread under 10 events/s) or when the slope is not positive.
-pub fn marginal_cost(pairs: &[(f64, f64)]) -> Option<f64> {
-    if pairs.len() < 3 {
-        return None;
-    }
-    let n = pairs.len() as f64;
-    let (mx, my) = pairs
-        .iter()
-        .fold((0.0, 0.0), |(a, b), (x, y)| (a + x / n, b + y / n));
-    let sxx: f64 = pairs.iter().map(|(x, _)| (x - mx) * (x - mx)).sum();
-    let sxy: f64 = pairs.iter().map(|(x, y)| (x - mx) * (y - my)).sum();
-    let spread = (sxx / n).sqrt();
-    (spread >= 10.0)
-        .then(|| sxy / sxx)
-        .filter(|s| s.is_finite() && *s > 0.0)
-}
-
-/// How much more this instance can take before the machine reaches 70% CPU.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
-pub struct Headroom {
-    pub events_per_second: f64,
-    /// Process CPU seconds per ingested event (all the process's work counted against
-    /// ingest, so an upper bound); `None` below [`MIN_EVENTS_MEASURED`] events.
-    pub cpu_seconds_per_event: Option<f64>,
-    /// How the cost of one more event was measured: `marginal` (the slope of CPU on
-    /// the event rate over the window), `average` (all CPU / events: an upper bound, so a
-    /// lower bound on what is left) or `unmeasured`.
-    pub cost_method: &'static str,
-    /// More events per second before 70% CPU; `None` when the cost is not measured.
-    pub events_per_second_left: Option<f64>,
-    pub events_per_operator_per_second: f64,
-    /// `measured` or `default` ([`DEFAULT_EVENTS_PER_OPERATOR_PER_SECOND`]).
-    pub operator_rate_source: &'static str,
-    /// More operators before 70% CPU, at that rate.
-    pub operators_left: Option<u64>,
-}
-
-/// Headroom at the measured cost per event: the CPU left below the 70% target divided by
-/// the machine share one event per second costs.
-pub fn headroom(load: &Load) -> Headroom {
-    let measured = load.events >= MIN_EVENTS_MEASURED && load.window_seconds > 0.0;
-    let rate = if load.window_seconds > 0.0 {
-        load.events as f64 / load.window_seconds
-    } else {
-        0.0
-    };
-    let (per_operator, source) = if measured && load.operators > 0 {
-        (rate / load.operators as f64, "measured")
-    } else {
-        (DEFAULT_EVENTS_PER_OPERATOR_PER_SECOND, "default")
-    };
-    // The marginal cost when the window shows it, else the average (every bit of the
-    // process's work charged to its events: an upper bound on the cost).
-    let average =
-        (measured && load.process_cpu_percent > 0.0).then(|| load.process_cpu_percent / rate);
-    let (cost, cost_method) = match (load.marginal_percent_per_event, average) {
-        (Some(m), _) if measured => (Some(m), "marginal"),
-        (_, Some(a)) => (Some(a), "average"),
-        _ => (None, "unmeasured"),
-    };
-    let left = cost.map(|cost| ((CPU.target_below - load.machine_cpu_percent).max(0.0)) / cost);
-    Headroom {
-        events_per_second: rate,
-        cpu_seconds_per_event: measured.then(|| load.process_cpu_seconds / load.events as f64),
-        cost_method,
-        events_per_second_left: left,
-        events_per_operator_per_second: per_operator,
-        operator_rate_source: source,
-        operators_left: left.map(|l| (l / per_operator).floor() as u64),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -326,6 +268,8 @@ mod tests {
         let m = Measures {
             cpu_average: Some(75.0),
             cpu_sustained: Some(80.0),
+            process_cpu_average: None,
+            process_cpu_sustained: None,
             memory_used: Some(85.0),
             memory_peak: Some(95.0),
             disk_used: Some(85.0),
@@ -355,92 +299,62 @@ mod tests {
     }
 
     #[test]
-    fn headroom_at_the_measured_cost() {
-        // 600 events in 60 s = 10/s cost 5% of the machine: 0.5% per event/s; the machine is
-        // at 40%, so 30 points are left = 60 events/s; 20 operators give 0.5 events/s each.
-        let h = headroom(&Load {
-            window_seconds: 60.0,
-            machine_cpu_percent: 40.0,
-            process_cpu_percent: 5.0,
-            process_cpu_seconds: 6.0,
-            events: 600,
-            operators: 20,
-            marginal_percent_per_event: None,
-        });
-        assert_eq!(h.events_per_second, 10.0);
-        assert_eq!(h.cpu_seconds_per_event, Some(0.01));
-        assert_eq!(h.events_per_second_left, Some(60.0));
-        assert_eq!(h.cost_method, "average");
-        assert_eq!(h.events_per_operator_per_second, 0.5);
-        assert_eq!(h.operator_rate_source, "measured");
-        assert_eq!(h.operators_left, Some(120));
-    }
-
-    #[test]
-    fn headroom_with_too_few_events_uses_the_default_rate() {
-        let h = headroom(&Load {
-            window_seconds: 60.0,
-            machine_cpu_percent: 80.0,
-            process_cpu_percent: 1.0,
-            process_cpu_seconds: 1.2,
-            events: 10,
-            operators: 5,
-            marginal_percent_per_event: None,
-        });
-        assert_eq!(h.operator_rate_source, "default");
+    fn a_busy_machine_is_not_a_busy_process() {
+        // The case: the machine at 99 % for 5 minutes, this process at 0.4 % of it.
+        // 0.4 < 99 x 0.5, so the other programs keep the machine busy, not this one.
+        let m = Measures {
+            cpu_average: Some(98.0),
+            cpu_sustained: Some(99.0),
+            process_cpu_average: Some(0.5),
+            process_cpu_sustained: Some(0.4),
+            ..Measures::default()
+        };
+        let s = grade(&m);
         assert_eq!(
-            h.events_per_operator_per_second,
-            DEFAULT_EVENTS_PER_OPERATOR_PER_SECOND
+            s.cpu,
+            Status::Critical,
+            "the machine is still graded as it is"
         );
-        assert_eq!(h.events_per_second_left, None);
-        assert_eq!(h.cpu_seconds_per_event, None);
-        let full = headroom(&Load {
-            events: 1_000,
-            ..Load {
-                window_seconds: 100.0,
-                machine_cpu_percent: 80.0,
-                process_cpu_percent: 10.0,
-                process_cpu_seconds: 10.0,
-                events: 0,
-                operators: 0,
-                marginal_percent_per_event: None,
-            }
-        });
-        assert_eq!(full.events_per_second_left, Some(0.0), "already past 70%");
-        assert_eq!(full.operators_left, Some(0));
-        assert_eq!(full.operator_rate_source, "default");
-    }
-
-    #[test]
-    fn headroom_uses_the_marginal_cost_when_the_rate_varied() {
-        // A fixed 20% (publishing, a demo's simulator) plus 0.01% per event/s: at rates
-        // 0, 100, 200, 300 the process uses 20, 21, 22, 23%. The slope is 0.01.
-        let pairs = [(0.0, 20.0), (100.0, 21.0), (200.0, 22.0), (300.0, 23.0)];
-        let slope = marginal_cost(&pairs).unwrap();
-        assert!((slope - 0.01).abs() < 1e-12, "{slope}");
-        // The average would charge the 20% to the events: 23% / 300 = 0.0767% each.
-        let h = headroom(&Load {
-            window_seconds: 60.0,
-            machine_cpu_percent: 30.0,
-            process_cpu_percent: 23.0,
-            process_cpu_seconds: 27.6,
-            events: 18_000,
-            operators: 1_000,
-            marginal_percent_per_event: Some(slope),
-        });
-        assert_eq!(h.cost_method, "marginal");
-        // (70 - 30) / 0.01 = 4,000 more events/s; 0.3 events/s per operator: 13,333.
-        assert!((h.events_per_second_left.unwrap() - 4_000.0).abs() < 1e-6);
-        assert_eq!(h.operators_left, Some(13_333));
-        // A steady rate tells nothing about the margin; nor do two pairs, or a falling slope.
-        assert_eq!(
-            marginal_cost(&[(50.0, 20.0), (52.0, 25.0), (51.0, 21.0)]),
-            None
+        let r = recommend(&m, &s);
+        assert_eq!(r.len(), 1);
+        assert_eq!(r[0].rule, "cpu_other_programs");
+        assert!(
+            !r[0].action.starts_with("add an instance"),
+            "{}",
+            r[0].action
         );
-        assert_eq!(marginal_cost(&pairs[..2]), None);
         assert_eq!(
-            marginal_cost(&[(0.0, 23.0), (100.0, 22.0), (200.0, 21.0)]),
-            None
+            r[0].reason,
+            "machine CPU 99.0% over 5 min (alert above 85%), this process 0.4%"
+        );
+        // The process itself at 90 % of the 99 %: 90 >= 49.5, so another instance helps.
+        let busy = Measures {
+            process_cpu_sustained: Some(90.0),
+            ..m.clone()
+        };
+        let r = recommend(&busy, &grade(&busy));
+        assert_eq!(r[0].rule, "cpu_sustained");
+        assert!(r[0].action.starts_with("add an instance"));
+        assert_eq!(
+            r[0].reason,
+            "machine CPU 99.0% over 5 min (alert above 85%), this process 90.0%"
+        );
+        // A warning reads the 15-minute averages: 75 % machine, 20 % process (< 37.5).
+        let warm = Measures {
+            cpu_average: Some(75.0),
+            cpu_sustained: Some(80.0),
+            process_cpu_average: Some(20.0),
+            process_cpu_sustained: Some(60.0),
+            ..Measures::default()
+        };
+        let r = recommend(&warm, &grade(&warm));
+        assert_eq!(
+            (r[0].rule, r[0].severity),
+            ("cpu_other_programs", Status::Warning)
+        );
+        assert_eq!(
+            r[0].reason,
+            "machine CPU 75.0% on average (target below 70%), this process 20.0%"
         );
     }
 }

@@ -1,8 +1,9 @@
 //! Capacity analysis: percentiles, latency histograms, the monitoring system's resource
-//! thresholds with each measure's status, scaling recommendations and headroom. Pure: the
-//! service's sampler feeds it readings.
+//! thresholds with each measure's status, scaling recommendations, and headroom from a
+//! learned cost per event. Pure: the service's sampler feeds it readings.
 
 pub mod assess;
+pub mod cost;
 pub mod proc;
 
 use serde::Serialize;

@@ -1,5 +1,6 @@
 //! Parsers of the Linux /proc and /sys text formats the capacity sampler reads, and the
-//! arithmetic over two readings (CPU % from two /proc/stat samples).
+//! arithmetic over two readings (CPU % from two /proc/stat samples, bytes/s from two
+//! /proc/net/dev samples).
 
 /// CPU time in clock ticks (USER_HZ), busy and in all.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -147,6 +148,62 @@ pub fn parse_link_speed(text: &str) -> Option<u64> {
         .map(|s| s as u64)
 }
 
+/// Whether an interface stays inside the machine (loopback), so carries no network load.
+pub fn is_loopback(name: &str) -> bool {
+    name == "lo"
+}
+
+/// Bytes per second over all interfaces but loopback between two readings.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Traffic {
+    pub received_bytes_per_second: f64,
+    pub sent_bytes_per_second: f64,
+    /// Interfaces summed (those in both readings whose counters did not go back).
+    pub interfaces: usize,
+}
+
+/// [`Traffic`] between two readings of /proc/net/dev `seconds` apart. An interface whose
+/// counters went back (re-created, or a 32-bit counter wrapped) is left out of the sum;
+/// `None` when no interface but loopback is in both readings or no time passed.
+pub fn traffic(
+    before: &[InterfaceBytes],
+    after: &[InterfaceBytes],
+    seconds: f64,
+) -> Option<Traffic> {
+    if seconds.is_nan() || seconds <= 0.0 {
+        return None;
+    }
+    let (mut received, mut sent, mut interfaces) = (0u64, 0u64, 0usize);
+    for b in after.iter().filter(|b| !is_loopback(&b.name)) {
+        let Some(a) = before.iter().find(|a| a.name == b.name) else {
+            continue;
+        };
+        if let (Some(rx), Some(tx)) = (
+            b.received.checked_sub(a.received),
+            b.sent.checked_sub(a.sent),
+        ) {
+            received = received.saturating_add(rx);
+            sent = sent.saturating_add(tx);
+            interfaces += 1;
+        }
+    }
+    (interfaces > 0).then(|| Traffic {
+        received_bytes_per_second: received as f64 / seconds,
+        sent_bytes_per_second: sent as f64 / seconds,
+        interfaces,
+    })
+}
+
+/// The link capacity assumed when no interface reports its speed (virtual NICs give -1):
+/// 1 Gbit/s, the smallest link a server is commonly given. Said as `assumed` wherever used.
+pub const ASSUMED_LINK_MBPS: u64 = 1_000;
+
+/// Share (%) of a full-duplex link of `mbps` that the busier direction of `t` uses.
+pub fn link_utilization(t: &Traffic, mbps: u64) -> Option<f64> {
+    let busier = t.received_bytes_per_second.max(t.sent_bytes_per_second);
+    (mbps > 0).then(|| busier * 8.0 / (mbps as f64 * 1e6) * 100.0)
+}
+
 /// Busy share of the CPU between two readings, 0-100; `None` when no tick passed.
 pub fn cpu_percent(before: CpuTimes, after: CpuTimes) -> Option<f64> {
     let total = after.total.checked_sub(before.total)?;
@@ -251,5 +308,43 @@ mod tests {
         assert_eq!(parse_link_speed("1000\n"), Some(1000));
         assert_eq!(parse_link_speed("-1\n"), None);
         assert_eq!(parse_link_speed(""), None);
+    }
+
+    #[test]
+    fn traffic_sums_every_interface_but_loopback_between_two_readings() {
+        let header = "Inter-|   Receive                                                |  Transmit\n \
+            face |bytes    packets errs drop fifo frame compressed multicast|bytes    packets errs drop fifo colls carrier compressed\n";
+        let before = format!(
+            "{header}    lo: 1000 1 0 0 0 0 0 0 1000 1 0 0 0 0 0 0\n  \
+             eth0: 171607901 4907 0 0 0 0 0 0 304072 3095 0 0 0 0 0 0\n  \
+             eth1: 500 5 0 0 0 0 0 0 700 7 0 0 0 0 0 0\n  \
+             veth9: 900 9 0 0 0 0 0 0 900 9 0 0 0 0 0 0\n"
+        );
+        // 10 s later: lo moved 9 MB (ignored); eth0 got 1,000,000 B and sent 250,000 B;
+        // eth1 got 2,000 B and sent 500 B; veth9 was re-created (counters back: left out);
+        // wlan0 appeared (not in the first reading: left out).
+        let after = format!(
+            "{header}    lo: 9001000 9 0 0 0 0 0 0 9001000 9 0 0 0 0 0 0\n  \
+             eth0: 172607901 5907 0 0 0 0 0 0 554072 4095 0 0 0 0 0 0\n  \
+             eth1: 2500 9 0 0 0 0 0 0 1200 9 0 0 0 0 0 0\n  \
+             veth9: 10 1 0 0 0 0 0 0 10 1 0 0 0 0 0 0\n  \
+             wlan0: 7 1 0 0 0 0 0 0 7 1 0 0 0 0 0 0\n"
+        );
+        let (a, b) = (parse_net_dev(&before), parse_net_dev(&after));
+        // Received (1,000,000 + 2,000) / 10 = 100,200 B/s; sent (250,000 + 500) / 10 = 25,050.
+        let t = traffic(&a, &b, 10.0).unwrap();
+        assert_eq!(t.received_bytes_per_second, 100_200.0);
+        assert_eq!(t.sent_bytes_per_second, 25_050.0);
+        assert_eq!(t.interfaces, 2);
+        // On 1 Gbit/s the busier direction is 100,200 x 8 / 1e9 = 0.08016 %.
+        let u = link_utilization(&t, ASSUMED_LINK_MBPS).unwrap();
+        assert!((u - 0.08016).abs() < 1e-12, "{u}");
+        assert_eq!(link_utilization(&t, 0), None);
+        assert_eq!(traffic(&a, &b, 0.0), None);
+        let only_lo = parse_net_dev(&format!(
+            "{header}    lo: 1 1 0 0 0 0 0 0 1 1 0 0 0 0 0 0\n"
+        ));
+        assert_eq!(traffic(&only_lo, &only_lo, 5.0), None);
+        assert_eq!(traffic(&[], &[], 5.0), None, "nothing readable: unknown");
     }
 }

@@ -5,8 +5,11 @@
 use std::time::Duration;
 
 use chrono::Utc;
-use wfm_core::capacity::assess::{self, Load, Measures, Statuses};
-use wfm_core::capacity::proc::{cpu_percent, process_percent};
+use wfm_core::capacity::assess::{self, Measures, Statuses};
+use wfm_core::capacity::cost::{self, CostModel, Headroom, Load};
+use wfm_core::capacity::proc::{
+    ASSUMED_LINK_MBPS, cpu_percent, is_loopback, link_utilization, process_percent, traffic,
+};
 use wfm_core::capacity::{self as core, Status, Threshold};
 use wfm_store::Backend;
 use wfm_store::integration::JobState;
@@ -94,19 +97,6 @@ fn cpu_window(s: &[&Sample], window: u64, hz: f64) -> CpuWindow {
     }
 }
 
-/// (events/s, process CPU %) between each pair of consecutive samples.
-fn rate_and_cpu(s: &[&Sample]) -> Vec<(f64, f64)> {
-    s.windows(2)
-        .filter(|p| p[1].at.duration_since(p[0].at) >= SHORTEST_PEAK)
-        .filter_map(|p| {
-            Some((
-                rate(p, |x| Some(x.events_accepted))?,
-                cpu_between(p[0], p[1]).1?,
-            ))
-        })
-        .collect()
-}
-
 fn rate(s: &[&Sample], of: impl Fn(&Sample) -> Option<u64>) -> Option<f64> {
     let (a, b) = (s.first()?, s.last()?);
     let secs = b.at.duration_since(a.at).as_secs_f64();
@@ -138,6 +128,167 @@ fn view(
     }
 }
 
+/// What the samples alone say: CPU per window, the network, the CPU and network measures
+/// (the other measures left empty) and the headroom. Pure but for `link_speed` (the
+/// sampler's reader of /sys), so a scripted sequence of samples can be checked by hand.
+pub struct SampledFigures {
+    pub cpu_windows: Vec<CpuWindow>,
+    /// The network with its status still `unknown` (it is graded with the rest).
+    pub network: Network,
+    pub measures: Measures,
+    pub headroom: Headroom,
+    pub cost_model: CostModel,
+    /// The span of the longest window (s).
+    pub covered_seconds: f64,
+}
+
+/// [`SampledFigures`] from the ring `samples` and the reading `now`, with `hz` clock ticks a
+/// second, the cost `model` and the operators followed now.
+pub fn sampled_figures(
+    samples: &[Sample],
+    now: &Sample,
+    hz: f64,
+    model: &CostModel,
+    operators: u64,
+    link_speed: impl Fn(&str) -> Option<u64>,
+) -> SampledFigures {
+    let windows: Vec<Vec<&Sample>> = WINDOWS.iter().map(|w| within(samples, now, *w)).collect();
+    let longest = windows.last().cloned().unwrap_or_default();
+    let cpu_windows: Vec<CpuWindow> = WINDOWS
+        .iter()
+        .zip(&windows)
+        .map(|(w, s)| cpu_window(s, *w, hz))
+        .collect();
+    let network = network(now, &windows, link_speed);
+    let utilization = |w: usize| {
+        let links = network
+            .interfaces
+            .iter()
+            .filter_map(|i| i.windows[w].utilization_percent);
+        // The whole machine's traffic, or one saturated link when that is worse.
+        max(links.chain(network.windows[w].utilization_percent))
+    };
+    let measures = Measures {
+        cpu_average: cpu_windows[2].machine_average_percent,
+        cpu_sustained: cpu_windows[1].machine_average_percent,
+        process_cpu_average: cpu_windows[2].process_average_percent,
+        process_cpu_sustained: cpu_windows[1].process_average_percent,
+        network_average: utilization(2),
+        network_sustained: utilization(1),
+        ..Measures::default()
+    };
+    let covered = span(&longest);
+    let events = match (longest.first(), longest.last()) {
+        (Some(a), Some(b)) => b.events_accepted.saturating_sub(a.events_accepted),
+        _ => 0,
+    };
+    // Without both CPU readings there is nothing to grade the headroom against.
+    let read = cpu_windows[2].machine_average_percent.is_some();
+    let headroom = cost::headroom(&Load {
+        window_seconds: if read { covered } else { 0.0 },
+        cpus: now.machine.map_or(0, |m| m.cpus),
+        machine_cpu_percent: cpu_windows[2].machine_average_percent.unwrap_or(0.0),
+        process_cpu_percent: cpu_windows[2].process_average_percent.unwrap_or(0.0),
+        process_cpu_seconds: match (longest.first().and_then(|a| a.process), now.process) {
+            (Some(a), Some(b)) => b.ticks.saturating_sub(a.ticks) as f64 / hz,
+            _ => 0.0,
+        },
+        events,
+        operators,
+        cost_cpu_seconds_per_event: model.cpu_seconds_per_event,
+    });
+    SampledFigures {
+        cpu_windows,
+        network,
+        measures,
+        headroom,
+        cost_model: *model,
+        covered_seconds: covered,
+    }
+}
+
+/// Every interface with its own rates, and all but loopback summed, over each window.
+fn network(
+    now: &Sample,
+    windows: &[Vec<&Sample>],
+    link_speed: impl Fn(&str) -> Option<u64>,
+) -> Network {
+    let interfaces: Vec<Interface> = now
+        .interfaces
+        .iter()
+        .map(|i| {
+            let speed = link_speed(&i.name);
+            let of = |s: &Sample, sent: bool| {
+                s.interfaces
+                    .iter()
+                    .find(|x| x.name == i.name)
+                    .map(|x| if sent { x.sent } else { x.received })
+            };
+            Interface {
+                name: i.name.clone(),
+                received_bytes_total: i.received,
+                sent_bytes_total: i.sent,
+                speed_mbps: speed,
+                windows: WINDOWS
+                    .iter()
+                    .zip(windows)
+                    .map(|(w, s)| {
+                        let rx = rate(s, |x| of(x, false));
+                        let tx = rate(s, |x| of(x, true));
+                        let busier = max(rx.into_iter().chain(tx));
+                        InterfaceWindow {
+                            window_seconds: *w,
+                            received_bytes_per_second: rx,
+                            sent_bytes_per_second: tx,
+                            utilization_percent: speed
+                                .zip(busier)
+                                .map(|(mbps, bytes)| bytes * 8.0 / (mbps as f64 * 1e6) * 100.0),
+                        }
+                    })
+                    .collect(),
+            }
+        })
+        .collect();
+    // The capacity: the links that report a speed, else an assumed one (said so).
+    let speeds: Vec<u64> = interfaces
+        .iter()
+        .filter(|i| !is_loopback(&i.name))
+        .filter_map(|i| i.speed_mbps)
+        .collect();
+    let (capacity_mbps, capacity_source) = if !speeds.is_empty() {
+        (
+            speeds.iter().fold(0, |a: u64, s| a.saturating_add(*s)),
+            "link_speed",
+        )
+    } else {
+        (ASSUMED_LINK_MBPS, "assumed")
+    };
+    let totals = WINDOWS
+        .iter()
+        .zip(windows)
+        .map(|(w, s)| {
+            let t = match (s.first(), s.last()) {
+                (Some(a), Some(b)) if s.len() > 1 => traffic(&a.interfaces, &b.interfaces, span(s)),
+                _ => None,
+            };
+            TrafficWindow {
+                window_seconds: *w,
+                received_bytes_per_second: t.map(|t| t.received_bytes_per_second),
+                sent_bytes_per_second: t.map(|t| t.sent_bytes_per_second),
+                interfaces: t.map_or(0, |t| t.interfaces),
+                utilization_percent: t.and_then(|t| link_utilization(&t, capacity_mbps)),
+            }
+        })
+        .collect();
+    Network {
+        interfaces,
+        windows: totals,
+        capacity_mbps,
+        capacity_source,
+        status: Status::Unknown,
+    }
+}
+
 impl Capacity {
     /// The analysis at the moment of the call (a fresh reading on top of the ring).
     pub async fn analysis(&self) -> CapacityAnalysis {
@@ -145,17 +296,18 @@ impl Capacity {
         let samples = self.samples();
         let at = Utc::now();
         let hz = self.ticks_per_second;
+        let snapshot = self.live.snapshot();
+        let sampled = sampled_figures(
+            &samples,
+            &now,
+            hz,
+            &self.cost_model(),
+            snapshot.operators.len() as u64,
+            system::link_speed_mbps,
+        );
         let windows: Vec<Vec<&Sample>> =
             WINDOWS.iter().map(|w| within(&samples, &now, *w)).collect();
         let longest = windows.last().cloned().unwrap_or_default();
-
-        let cpu_windows: Vec<CpuWindow> = WINDOWS
-            .iter()
-            .zip(&windows)
-            .map(|(w, s)| cpu_window(s, *w, hz))
-            .collect();
-        let cpu_average = cpu_windows[2].machine_average_percent;
-        let cpu_sustained = cpu_windows[1].machine_average_percent;
 
         let used = |s: &Sample| s.memory.and_then(|m| m.used_percent());
         let memory_used = used(&now);
@@ -163,49 +315,6 @@ impl Capacity {
 
         let disk_space = system::disk_space(&self.data_dir);
         let disk_used = disk_space.map(|d| d.used_percent);
-
-        let interfaces: Vec<Interface> = now
-            .interfaces
-            .iter()
-            .map(|i| {
-                let speed = system::link_speed_mbps(&i.name);
-                let of = |s: &Sample, sent: bool| {
-                    s.interfaces
-                        .iter()
-                        .find(|x| x.name == i.name)
-                        .map(|x| if sent { x.sent } else { x.received })
-                };
-                Interface {
-                    name: i.name.clone(),
-                    received_bytes_total: i.received,
-                    sent_bytes_total: i.sent,
-                    speed_mbps: speed,
-                    windows: WINDOWS
-                        .iter()
-                        .zip(&windows)
-                        .map(|(w, s)| {
-                            let rx = rate(s, |x| of(x, false));
-                            let tx = rate(s, |x| of(x, true));
-                            let busier = max(rx.into_iter().chain(tx));
-                            InterfaceWindow {
-                                window_seconds: *w,
-                                received_bytes_per_second: rx,
-                                sent_bytes_per_second: tx,
-                                utilization_percent: speed
-                                    .zip(busier)
-                                    .map(|(mbps, bytes)| bytes * 8.0 / (mbps as f64 * 1e6) * 100.0),
-                            }
-                        })
-                        .collect(),
-                }
-            })
-            .collect();
-        let utilization = |w: usize| {
-            max(interfaces
-                .iter()
-                .filter_map(|i| i.windows[w].utilization_percent))
-        };
-        let (network_average, network_sustained) = (utilization(2), utilization(1));
 
         let latency: Vec<LatencyWindow> = WINDOWS
             .iter()
@@ -228,7 +337,6 @@ impl Capacity {
         let store_p95_ms = latency[2].p95_ms.or(now.probe_ms);
         let sqlite = self.store.backend() == Backend::Sqlite;
 
-        let snapshot = self.live.snapshot();
         let (accepted, duplicates) = self.live.ingest_counts();
         let newest = snapshot.realtime.freshness.as_of;
         let seconds = |d: chrono::TimeDelta| d.num_milliseconds() as f64 / 1e3;
@@ -239,7 +347,7 @@ impl Capacity {
             .map(|(w, s)| EventRate {
                 window_seconds: *w,
                 events: match (s.first(), s.last()) {
-                    (Some(a), Some(b)) => b.events_accepted - a.events_accepted,
+                    (Some(a), Some(b)) => b.events_accepted.saturating_sub(a.events_accepted),
                     _ => 0,
                 },
                 per_second: rate(s, |x| Some(x.events_accepted)),
@@ -251,34 +359,21 @@ impl Capacity {
         let backlog = queued.zip(retrying).map(|(q, r)| q + r);
 
         let measures = Measures {
-            cpu_average,
-            cpu_sustained,
             memory_used,
             memory_peak,
             disk_used,
-            network_average,
-            network_sustained,
             store_p95_ms,
             sqlite,
             job_backlog: backlog,
             publish_age_s: Some(publish_age),
+            ..sampled.measures.clone()
         };
+        let (cpu_average, cpu_sustained) = (measures.cpu_average, measures.cpu_sustained);
+        let (network_average, network_sustained) =
+            (measures.network_average, measures.network_sustained);
         let statuses: Statuses = assess::grade(&measures);
         let recommendations = assess::recommend(&measures, &statuses);
-
-        let covered = span(&longest);
-        let headroom = assess::headroom(&Load {
-            window_seconds: covered,
-            machine_cpu_percent: cpu_windows[2].machine_average_percent.unwrap_or(0.0),
-            process_cpu_percent: cpu_windows[2].process_average_percent.unwrap_or(0.0),
-            process_cpu_seconds: match (longest.first().and_then(|a| a.process), now.process) {
-                (Some(a), Some(b)) => b.ticks.saturating_sub(a.ticks) as f64 / hz,
-                _ => 0.0,
-            },
-            events: event_rates[2].events,
-            operators: snapshot.operators.len() as u64,
-            marginal_percent_per_event: assess::marginal_cost(&rate_and_cpu(&longest)),
-        });
+        let covered = sampled.covered_seconds;
 
         let backlog_f = backlog.map(|b| b as f64);
         let thresholds = vec![
@@ -352,7 +447,7 @@ impl Capacity {
                 machine_busy_ticks: now.machine.map(|m| m.all.busy),
                 machine_total_ticks: now.machine.map(|m| m.all.total),
                 process_ticks: now.process.map(|p| p.ticks),
-                windows: cpu_windows,
+                windows: sampled.cpu_windows,
                 status: statuses.cpu,
             },
             memory: MemoryFigures {
@@ -370,8 +465,8 @@ impl Capacity {
                 status: statuses.disk,
             }),
             network: Network {
-                interfaces,
                 status: statuses.network,
+                ..sampled.network
             },
             store: StoreFigures {
                 backend: if sqlite { "sqlite" } else { "postgres" },
@@ -402,8 +497,9 @@ impl Capacity {
                 .collect(),
             thresholds,
             recommendations,
-            headroom,
+            headroom: sampled.headroom,
             headroom_window_seconds: covered,
+            cost_model: sampled.cost_model,
         }
     }
 }

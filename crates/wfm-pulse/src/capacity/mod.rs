@@ -1,7 +1,7 @@
 //! Capacity of this instance: a sampler reads the machine, the process, the store and the
 //! live pipeline every 5 s into a 15-minute ring; the analysis (`analysis`) turns the ring
 //! and a reading at the moment of the call into figures, statuses, recommendations and
-//! headroom.
+//! headroom. Every minute the sampler teaches the cost model what the minute's events cost.
 
 pub mod analysis;
 pub mod report;
@@ -13,6 +13,7 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use tokio::sync::watch;
+use wfm_core::capacity::cost::CostModel;
 use wfm_core::capacity::proc::{InterfaceBytes, MachineCpu, Memory, ProcessCpu};
 use wfm_store::Store;
 use wfm_store::integration::JobState;
@@ -24,6 +25,9 @@ use crate::metrics::Requests;
 pub const SAMPLE_EVERY: Duration = Duration::from_secs(5);
 /// Samples kept: 15 minutes and one more, so that the 15-minute window is full.
 const KEPT: usize = 181;
+/// The cost model learns from windows this long: long enough for many events and for the
+/// process's CPU ticks (1/100 s) to be fine against them.
+pub const LEARN_EVERY: Duration = Duration::from_secs(60);
 
 /// One reading of everything the analysis measures.
 #[derive(Debug, Clone)]
@@ -51,6 +55,24 @@ pub struct Capacity {
     data_dir: PathBuf,
     ticks_per_second: f64,
     ring: Mutex<VecDeque<Sample>>,
+    /// The cost model, and the sample its current learning window began with.
+    cost: Mutex<(CostModel, Option<Sample>)>,
+}
+
+/// The model after the window from `start` to `end`: the process's CPU seconds (ticks /
+/// `hz`) over the events accepted in between. Unchanged when a reading is missing.
+pub fn learn(model: &CostModel, start: &Sample, end: &Sample, hz: f64) -> CostModel {
+    let (Some(a), Some(b)) = (start.process, end.process) else {
+        return *model;
+    };
+    let Some(ticks) = b.ticks.checked_sub(a.ticks) else {
+        return *model;
+    };
+    model.learn(
+        end.at.saturating_duration_since(start.at).as_secs_f64(),
+        ticks as f64 / hz,
+        end.events_accepted.saturating_sub(start.events_accepted),
+    )
 }
 
 impl Capacity {
@@ -62,7 +84,27 @@ impl Capacity {
             data_dir,
             ticks_per_second: system::ticks_per_second(),
             ring: Mutex::new(VecDeque::with_capacity(KEPT)),
+            cost: Mutex::new((CostModel::default(), None)),
         })
+    }
+
+    /// The cost model as learned so far.
+    pub fn cost_model(&self) -> CostModel {
+        self.cost.lock().unwrap_or_else(|p| p.into_inner()).0
+    }
+
+    /// Closes the learning window at `sample` once it is [`LEARN_EVERY`] long.
+    fn learn_from(&self, sample: &Sample) {
+        let mut cost = self.cost.lock().unwrap_or_else(|p| p.into_inner());
+        let (model, start) = &mut *cost;
+        match start {
+            Some(s) if sample.at.saturating_duration_since(s.at) < LEARN_EVERY => {}
+            Some(s) => {
+                *model = learn(model, s, sample, self.ticks_per_second);
+                *start = Some(sample.clone());
+            }
+            None => *start = Some(sample.clone()),
+        }
     }
 
     /// Clock ticks per second of the CPU counters.
@@ -122,6 +164,7 @@ impl Capacity {
                 return;
             }
             let sample = self.sample().await;
+            self.learn_from(&sample);
             self.keep(sample);
         }
     }

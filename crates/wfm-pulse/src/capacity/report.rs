@@ -5,7 +5,8 @@ use chrono::{DateTime, Utc};
 use serde::Serialize;
 use utoipa::ToSchema;
 use wfm_core::capacity::Status;
-use wfm_core::capacity::assess::{Headroom, Recommendation};
+use wfm_core::capacity::assess::Recommendation;
+use wfm_core::capacity::cost::{CostModel, Headroom};
 
 use super::system::DiskSpace;
 use crate::metrics::RecentRequests;
@@ -30,12 +31,30 @@ pub struct CapacityAnalysis {
     pub jobs: Jobs,
     pub requests: Vec<RecentRequests>,
     pub thresholds: Vec<ThresholdView>,
+    /// Each with `rule`, `severity`, `action` and `reason`. CPU rules: `cpu_sustained` and
+    /// `cpu_average` (this process keeps the machine busy: add or plan an instance) or
+    /// `cpu_other_programs` (the machine is busy but this process has less than half of
+    /// its busy time); the reason names the machine's and this process's CPU.
     #[schema(value_type = Vec<Object>)]
     pub recommendations: Vec<Recommendation>,
+    /// More events per second (and operators) this process can take at the cost model's
+    /// CPU per event: `events_per_second_left` before this process uses 70 % of the
+    /// machine, `events_per_second_left_beside_other_programs` before the whole machine
+    /// does with the other programs as busy as now (`other_programs_cpu_percent`);
+    /// `cost_method` is `model` and `cost_cpu_seconds_per_event` the cost divided by;
+    /// `cpu_seconds_per_event` is the window's own average (all CPU / events),
+    /// informative; also `events_per_second`, `events_per_operator_per_second`,
+    /// `operator_rate_source` (`measured` or `default`) and `operators_left`.
     #[schema(value_type = Object)]
     pub headroom: Headroom,
     /// The window the headroom was measured over (s).
     pub headroom_window_seconds: f64,
+    /// CPU seconds per event: `cpu_seconds_per_event` (now), `prior_cpu_seconds_per_event`
+    /// (the ingest benchmark's), `windows_learned` and `seconds_learned` (one-minute
+    /// windows with at least `min_events_per_window` events), `time_constant_seconds` (of
+    /// the exponentially weighted update). Starts from the prior at every start.
+    #[schema(value_type = Object)]
+    pub cost_model: CostModel,
 }
 
 /// CPU of the machine and of this process.
@@ -89,11 +108,34 @@ pub struct Disk {
     pub status: Status,
 }
 
+/// The network: every interface of /proc/net/dev, and all but loopback summed.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct Network {
     pub interfaces: Vec<Interface>,
+    /// All interfaces but loopback summed, over 1, 5 and 15 minutes (empty rates where the
+    /// OS offers no counters).
+    pub windows: Vec<TrafficWindow>,
+    /// The capacity the sum is graded against (Mbit/s): the sum of the speeds the links
+    /// report, or 1,000 when none does.
+    pub capacity_mbps: u64,
+    /// `link_speed` (from /sys/class/net/<if>/speed) or `assumed` (no link reports one).
+    pub capacity_source: &'static str,
+    /// Graded on the busier of the summed traffic and the busiest link with a known speed;
+    /// `unknown` only where no counters can be read.
     #[schema(value_type = String)]
     pub status: Status,
+}
+
+/// Traffic over all interfaces but loopback in one window.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct TrafficWindow {
+    pub window_seconds: u64,
+    pub received_bytes_per_second: Option<f64>,
+    pub sent_bytes_per_second: Option<f64>,
+    /// Interfaces summed.
+    pub interfaces: usize,
+    /// The busier direction over `capacity_mbps` (full duplex).
+    pub utilization_percent: Option<f64>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
