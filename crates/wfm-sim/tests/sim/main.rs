@@ -5,5 +5,6 @@ mod common;
 mod consistency;
 mod cross_check;
 mod determinism;
+mod live_day;
 mod routing;
 mod shape;
