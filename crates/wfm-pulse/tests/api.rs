@@ -404,8 +404,8 @@ async fn a_contact_center_is_set_up_by_api_and_every_change_is_audited() {
     }
     assert_eq!(
         seen.len(),
-        19,
-        "first-start state map, integration registry (2), calendars (5) and alert rules (6), site, service, group, agent, group update: {seen:?}"
+        20,
+        "first-start state map, integration registry (2), calendars (5) and alert rules (7: six thresholds and the peak-load prediction), site, service, group, agent, group update: {seen:?}"
     );
     assert!(seen.windows(2).all(|w| w[0] > w[1]));
     s.stop().await;
