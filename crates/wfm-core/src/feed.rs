@@ -2,7 +2,7 @@
 //! as a contact-center platform sends them, operators named by login and groups by code.
 //! The ingest edge reads it; the simulator writes it.
 
-use crate::event::AgentState;
+use crate::event::{AgentId, AgentState, Event, EventKind, GroupId};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
@@ -109,5 +109,61 @@ impl FeedEvent {
             }
             _ => None,
         }
+    }
+
+    /// The event as the engine applies it, logins and group codes resolved by `agent`
+    /// and `group`; `None` when either does not know a name. (The ingest edge resolves
+    /// itself, to report which field named what.)
+    pub fn resolve(
+        self,
+        seq: i64,
+        agent: impl Fn(&str) -> Option<AgentId>,
+        group: impl Fn(&str) -> Option<GroupId>,
+    ) -> Option<Event> {
+        let at = self.at();
+        let kind = match self {
+            FeedEvent::CallOffered {
+                call_id,
+                group: code,
+                customer_id,
+                ..
+            } => EventKind::CallOffered {
+                call_id,
+                group_id: group(&code)?,
+                customer_id,
+            },
+            FeedEvent::CallAnswered {
+                call_id, agent: a, ..
+            } => EventKind::CallAnswered {
+                call_id,
+                agent_id: agent(&a)?,
+            },
+            FeedEvent::CallAbandoned { call_id, .. } => EventKind::CallAbandoned { call_id },
+            FeedEvent::CallEnded {
+                call_id,
+                talk_seconds,
+                hold_seconds,
+                ..
+            } => EventKind::CallEnded {
+                call_id,
+                talk_seconds,
+                hold_seconds,
+            },
+            FeedEvent::WrapUpEnded { call_id, .. } => EventKind::WrapUpEnded { call_id },
+            FeedEvent::AgentState {
+                agent: a,
+                state,
+                group: code,
+                ..
+            } => EventKind::AgentStateChanged {
+                agent_id: agent(&a)?,
+                state,
+                group_id: match code {
+                    Some(code) => Some(group(&code)?),
+                    None => None,
+                },
+            },
+        };
+        Some(Event { seq, at, kind })
     }
 }

@@ -10,7 +10,7 @@
 use std::collections::BTreeMap;
 
 use chrono::{DateTime, Duration, NaiveDate, Utc};
-use wfm_core::event::{AgentId, Event, EventKind, GroupId};
+use wfm_core::event::{AgentId, Event, GroupId};
 use wfm_core::interval::IntervalGrid;
 use wfm_core::live::{AgentInfo, Center, GroupSettings};
 use wfm_core::plan::{Activity, ForecastInterval, Segment};
@@ -299,47 +299,9 @@ fn to_event(
     logins: &BTreeMap<String, AgentId>,
     codes: &BTreeMap<String, GroupId>,
 ) -> Option<Event> {
-    let at = feed.at();
-    let kind = match feed {
-        FeedEvent::CallOffered {
-            call_id,
-            group,
-            customer_id,
-            ..
-        } => EventKind::CallOffered {
-            call_id,
-            group_id: *codes.get(&group)?,
-            customer_id,
-        },
-        FeedEvent::CallAnswered { call_id, agent, .. } => EventKind::CallAnswered {
-            call_id,
-            agent_id: *logins.get(&agent)?,
-        },
-        FeedEvent::CallAbandoned { call_id, .. } => EventKind::CallAbandoned { call_id },
-        FeedEvent::CallEnded {
-            call_id,
-            talk_seconds,
-            hold_seconds,
-            ..
-        } => EventKind::CallEnded {
-            call_id,
-            talk_seconds,
-            hold_seconds,
-        },
-        FeedEvent::WrapUpEnded { call_id, .. } => EventKind::WrapUpEnded { call_id },
-        FeedEvent::AgentState {
-            agent,
-            state,
-            group,
-            ..
-        } => EventKind::AgentStateChanged {
-            agent_id: *logins.get(&agent)?,
-            state,
-            group_id: match group {
-                Some(code) => Some(*codes.get(&code)?),
-                None => None,
-            },
-        },
-    };
-    Some(Event { seq, at, kind })
+    feed.resolve(
+        seq,
+        |login| logins.get(login).copied(),
+        |code| codes.get(code).copied(),
+    )
 }

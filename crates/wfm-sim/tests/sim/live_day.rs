@@ -7,7 +7,7 @@
 use std::collections::BTreeMap;
 
 use chrono::{DateTime, Duration, Utc};
-use wfm_core::event::{Event, EventKind};
+use wfm_core::event::Event;
 use wfm_core::interval::IntervalGrid;
 use wfm_core::live::{Adherence, AgentInfo, Center, GroupSettings, Scope};
 use wfm_core::plan::Activity;
@@ -19,65 +19,23 @@ use crate::common::{SALES, SUPPORT, at, day};
 
 /// A feed event as the engine applies it (logins and codes resolved).
 fn to_event(feed: FeedEvent, seq: i64, scenario: &Scenario) -> Option<Event> {
-    let agent = |login: &str| {
-        scenario
-            .agents
-            .iter()
-            .find(|a| a.login == login)
-            .map(|a| a.id)
-    };
-    let group = |code: &str| {
-        scenario
-            .groups
-            .iter()
-            .find(|g| g.code == code)
-            .map(|g| g.id)
-    };
-    let at = feed.at();
-    let kind = match feed {
-        FeedEvent::CallOffered {
-            call_id,
-            group: code,
-            customer_id,
-            ..
-        } => EventKind::CallOffered {
-            call_id,
-            group_id: group(&code)?,
-            customer_id,
+    feed.resolve(
+        seq,
+        |login| {
+            scenario
+                .agents
+                .iter()
+                .find(|a| a.login == login)
+                .map(|a| a.id)
         },
-        FeedEvent::CallAnswered {
-            call_id, agent: a, ..
-        } => EventKind::CallAnswered {
-            call_id,
-            agent_id: agent(&a)?,
+        |code| {
+            scenario
+                .groups
+                .iter()
+                .find(|g| g.code == code)
+                .map(|g| g.id)
         },
-        FeedEvent::CallAbandoned { call_id, .. } => EventKind::CallAbandoned { call_id },
-        FeedEvent::CallEnded {
-            call_id,
-            talk_seconds,
-            hold_seconds,
-            ..
-        } => EventKind::CallEnded {
-            call_id,
-            talk_seconds,
-            hold_seconds,
-        },
-        FeedEvent::WrapUpEnded { call_id, .. } => EventKind::WrapUpEnded { call_id },
-        FeedEvent::AgentState {
-            agent: a,
-            state,
-            group: code,
-            ..
-        } => EventKind::AgentStateChanged {
-            agent_id: agent(&a)?,
-            state,
-            group_id: match code {
-                Some(code) => Some(group(&code)?),
-                None => None,
-            },
-        },
-    };
-    Some(Event { seq, at, kind })
+    )
 }
 
 /// Every contradiction of one instant, as text.
