@@ -50,6 +50,11 @@ impl Presence {
         self.events += 1;
     }
 
+    /// The instant of the feed's first event.
+    pub(super) fn since(&self) -> Option<i64> {
+        self.first_ms
+    }
+
     /// The silence after which the feed is down: 2 minutes, or 10 usual gaps between
     /// its events so far when that is longer.
     fn down_after(&self) -> i64 {

@@ -3,6 +3,7 @@
 //! services and the site.
 
 use crate::erlang::{Load, ServiceTarget, StaffingRequest, required_agents};
+use crate::sample::MIN_CALLS;
 
 use super::calls::{MinuteTally, OpenHandle};
 use super::center::{Center, GroupLive};
@@ -205,22 +206,28 @@ impl Center {
                 let window_offered =
                     offered_between(live, point.minute - window_minutes + 1, point.minute);
                 let open = if i == 0 { open } else { OpenHandle::default() };
-                let required = required(
-                    settings,
-                    &known,
-                    open,
-                    window_offered,
-                    live.forecast.at(point.ms),
-                    window_ms,
-                );
+                // The window as far as the feed covered it: an hour-old window of a feed
+                // connected a minute ago holds a minute of calls, not a quarter hour's.
+                let covered_from = self
+                    .presence
+                    .since()
+                    .filter(|&since| since <= point.ms)
+                    .map(|since| since.max(point.ms.saturating_sub(window_ms)));
+                let window_forecast = covered_from
+                    .and_then(|from| live.forecast.integrate(from, point.ms))
+                    .map(|f| f.calls);
+                let window = Window {
+                    offered: window_offered,
+                    forecast: window_forecast,
+                    covered_ms: covered_from.map_or(0, |from| point.ms - from),
+                };
+                let required =
+                    required(settings, &known, open, &window, live.forecast.at(point.ms));
                 Reading {
                     planned: self.timetable.planned_at(group, point.ms),
                     online: online.get(group).copied().unwrap_or(0),
                     window_offered,
-                    window_forecast: live
-                        .forecast
-                        .integrate(point.ms.saturating_sub(window_ms), point.ms)
-                        .map(|f| f.calls),
+                    window_forecast,
                     required,
                     known,
                     forecast_today: live.forecast.integrate(point.day.start_ms, point.ms),
@@ -231,24 +238,41 @@ impl Center {
     }
 }
 
-/// Operators required at a point: Erlang C on the window's arrival rate for a voice
-/// group (AHT: [`requirement_aht`]), the forecast's operators otherwise.
+/// The trailing window as the feed covered it.
+struct Window {
+    offered: u64,
+    /// Calls the forecast expects over the covered part.
+    forecast: Option<f64>,
+    covered_ms: i64,
+}
+
+/// Operators required at a point: Erlang C for a voice group on the window's arrival
+/// rate over the part the feed covered (below 10 calls offered there, the forecast's
+/// calls for it: a credibility floor, so one call does not make a surplus of ten), AHT
+/// by [`requirement_aht`]; the forecast's operators for other groups.
 fn required(
     settings: &GroupSettings,
     known: &Known,
     open: OpenHandle,
-    window_offered: u64,
+    window: &Window,
     forecast: Option<&PlannedLoad>,
-    window_ms: i64,
 ) -> Option<f64> {
     if !settings.voice {
         return forecast.and_then(|f| f.operators);
     }
+    if window.covered_ms <= 0 {
+        return None;
+    }
     let aht = requirement_aht(known, open, forecast.map(|f| f.aht_seconds))?;
+    let observed = window.offered as f64;
+    let calls = match window.forecast {
+        Some(expected) if observed < MIN_CALLS => expected,
+        _ => observed,
+    };
     let request = StaffingRequest {
         load: Load {
-            calls: window_offered as f64,
-            interval_seconds: window_ms as f64 / 1000.0,
+            calls,
+            interval_seconds: window.covered_ms as f64 / 1000.0,
             aht_seconds: aht,
         },
         target: ServiceTarget {

@@ -516,10 +516,12 @@ fn actual_reads_the_groups_figures_at_the_target() {
     let figures = &snapshot.groups[0];
     // Two of three answered within 20 s.
     assert_close(actual(SlBreach, figures), 200.0 / 3.0);
-    // 3 calls in the window at the forecast's 180 s: A = 0.6 needs 2; 2 on line.
-    assert_eq!((figures.required, figures.online), (Some(2.0), 2));
-    assert_eq!(actual(StaffingShortfall, figures), Some(0.0));
-    assert_eq!(actual(CoverageGap, figures), Some(0.0));
+    // 3 calls in the window are too few for a rate: the feed covered 09:58-10:10 (12
+    // minutes), for which the forecast expects 30 x 10/15 = 20 calls; at 180 s,
+    // A = 20 x 180 / 720 = 5 Erlangs needs 8 (80/20); 2 on line: 6 short.
+    assert_eq!((figures.required, figures.online), (Some(8.0), 2));
+    assert_eq!(actual(StaffingShortfall, figures), Some(6.0));
+    assert_eq!(actual(CoverageGap, figures), Some(6.0));
     assert_eq!(actual(PeakLoad, figures), None);
 }
 

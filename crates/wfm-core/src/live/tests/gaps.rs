@@ -100,3 +100,42 @@ fn the_history_records_nothing_where_the_feed_was_absent() {
         (1, 15, 15)
     );
 }
+
+#[test]
+fn a_feed_connected_a_minute_ago_is_held_to_a_minute_of_forecast() {
+    use crate::erlang::{Load, ServiceTarget, StaffingRequest, required_agents};
+    let feed = late_feed();
+    // 10:01: the window (09:46, 10:01] reaches back before the feed (10:00). Held to the
+    // whole window, 15 forecast calls against 0 offered would read -100 % (red) and a
+    // requirement of nobody. The feed covered one minute: 1 call forecast, none offered
+    // (too few either way: grey), and the requirement is Erlang C on the forecast's
+    // rate for that minute, 1 call in 60 s at 180 s.
+    let snapshot = feed.snapshot(at(10, 1, 0));
+    let g = of(&snapshot, Scope::Group(1));
+    let load = indicator(g, Indicator::LoadDeviation);
+    assert_eq!((load.value, load.plan), (Some(-100.0), Some(1.0)));
+    assert_eq!(
+        (load.color, load.too_few_calls),
+        (crate::threshold::Color::Grey, true)
+    );
+    let expected = required_agents(&StaffingRequest {
+        load: Load {
+            calls: 1.0,
+            interval_seconds: 60.0,
+            aht_seconds: 180.0,
+        },
+        target: ServiceTarget {
+            answer_within_seconds: 20.0,
+            percent: 80.0,
+        },
+        max_occupancy: 1.0,
+        shrinkage: 0.0,
+    })
+    .unwrap()
+    .agents;
+    assert_eq!(g.required, Some(f64::from(expected)));
+    assert!(
+        expected >= 3,
+        "15 calls a quarter hour at 180 s need people: {expected}"
+    );
+}

@@ -135,11 +135,12 @@ fn load_deviation_over_a_window_straddling_two_forecast_intervals() {
     );
 }
 
-fn staffing(calls: f64, aht: f64) -> f64 {
+/// Erlang C agents for `calls` over `seconds` (the part of the window the feed covered).
+fn staffing_over(calls: f64, seconds: f64, aht: f64) -> f64 {
     let request = StaffingRequest {
         load: Load {
             calls,
-            interval_seconds: 900.0,
+            interval_seconds: seconds,
             aht_seconds: aht,
         },
         target: ServiceTarget {
@@ -172,8 +173,9 @@ fn voice_requirement_is_erlang_c_on_the_window() {
         let offered = at(10, 0, 0) + chrono::Duration::seconds(10 * i);
         feed.answered_call(&format!("c{i}"), 1, offered, 0);
     }
-    // Fewer than 10 calls handled: the forecast's AHT of 200 s.
-    let expected = staffing(30.0, 200.0);
+    // Fewer than 10 calls handled: the forecast's AHT of 200 s. The feed began at 09:59,
+    // so the window covers 6 minutes: 30 calls in 360 s.
+    let expected = staffing_over(30.0, 360.0, 200.0);
     let snapshot = feed.snapshot(at(10, 5, 0));
     let g = of(&snapshot, Scope::Group(1));
     let requirement = indicator(g, Indicator::OperatorRequirement);
@@ -194,8 +196,8 @@ fn voice_requirement_is_erlang_c_on_the_window() {
             .wrap_up(at(10, 5, 40), &call);
     }
     let snapshot = feed.snapshot(at(10, 6, 0));
-    let expected = staffing(30.0, 480.0);
-    assert_ne!(expected, staffing(30.0, 150.0));
+    let expected = staffing_over(30.0, 420.0, 480.0);
+    assert_ne!(expected, staffing_over(30.0, 420.0, 150.0));
     assert_eq!(of(&snapshot, Scope::Group(1)).required, Some(expected));
     // As the open calls end the estimate tends to the plain mean: all 30 handled in
     // 150 s each by 10:09:40, nothing open: 150 s.
@@ -207,7 +209,7 @@ fn voice_requirement_is_erlang_c_on_the_window() {
     let snapshot = feed.snapshot(at(10, 10, 0));
     assert_eq!(
         of(&snapshot, Scope::Group(1)).required,
-        Some(staffing(30.0, 150.0))
+        Some(staffing_over(30.0, 660.0, 150.0))
     );
 }
 
@@ -233,12 +235,12 @@ fn long_calls_still_open_keep_the_early_requirement_honest() {
             .wrap_up(offered + Duration::seconds(60), &short);
     }
     let snapshot = feed.snapshot(at(9, 10, 0));
-    // 20 calls offered in the window (08:55, 09:10].
+    // 20 calls offered in the 10 minutes the feed covered (since 09:00).
     assert_eq!(
         of(&snapshot, Scope::Group(1)).required,
-        Some(staffing(20.0, 660.0))
+        Some(staffing_over(20.0, 600.0, 660.0))
     );
-    assert!(staffing(20.0, 660.0) > staffing(20.0, 60.0));
+    assert!(staffing_over(20.0, 600.0, 660.0) > staffing_over(20.0, 600.0, 60.0));
 }
 
 #[test]

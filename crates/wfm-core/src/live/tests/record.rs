@@ -87,10 +87,11 @@ fn a_closed_interval_leaves_its_components() {
     // Agent 1 planned and on line at every minute start 09:00..09:14.
     assert_eq!((one.planned_minutes, one.online_minutes), (15, 15));
     assert_eq!(one.sl_target_percent, 80.0);
-    // Erlang C on 4 calls in 15 minutes at the forecast AHT of 09:15.
+    // 4 calls in the window are under the 10 a rate needs: Erlang C on the forecast's 10
+    // calls for those 15 minutes at its AHT of 09:15.
     let required = required_agents(&StaffingRequest {
         load: Load {
-            calls: 4.0,
+            calls: 10.0,
             interval_seconds: 900.0,
             aht_seconds: 180.0,
         },
