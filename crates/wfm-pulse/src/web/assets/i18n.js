@@ -465,7 +465,7 @@ const en = {
   "status.yellow": "Warning",
   "status.red": "Critical",
   "status.grey": "No data",
-  "status.too_few": "Too few calls: {n}",
+  "status.too_few": "Few calls: {n}",
   "trend.up": "rising",
   "trend.down": "falling",
   "trend.flat": "steady",
