@@ -111,7 +111,7 @@ impl Center {
             .map(|(operator, o)| {
                 let segment = self.timetable.segment_at(operator, now_ms);
                 let grace_ms = self.grace_ms(o, segment);
-                let judgement = judge(o, segment, now_ms, grace_ms);
+                let judgement = judge(o, segment, now_ms, grace_ms, self.feed_since());
                 let in_seconds = |ms: Option<i64>| finite(ms.map(seconds));
                 OperatorStatus {
                     agent_id: o.id,
@@ -136,7 +136,13 @@ impl Center {
     /// when it had no segment then (not scheduled).
     pub(super) fn adherence_at(&self, operator: usize, o: &Operator, ms: i64) -> Option<Adherence> {
         let segment = self.timetable.segment_at(operator, ms)?;
-        Some(judge(o, Some(segment), ms, self.grace_ms(o, Some(segment))).adherence)
+        let grace = self.grace_ms(o, Some(segment));
+        Some(judge(o, Some(segment), ms, grace, self.feed_since()).adherence)
+    }
+
+    /// When the feed began; the earliest instant when nothing is known.
+    fn feed_since(&self) -> i64 {
+        self.presence.since().unwrap_or(i64::MIN)
     }
 
     /// Grace of the planned group for line work; of the primary group otherwise; 2
@@ -150,7 +156,15 @@ impl Center {
     }
 }
 
-fn judge(o: &Operator, segment: Option<&PlannedSegment>, now: i64, grace: i64) -> Judgement {
+/// How `o` matches `segment` at `now`; `feed_since` is when the feed began: lateness
+/// and absence count from it at the earliest, since what happened before is unknown.
+fn judge(
+    o: &Operator,
+    segment: Option<&PlannedSegment>,
+    now: i64,
+    grace: i64,
+    feed_since: i64,
+) -> Judgement {
     let Some(segment) = segment else {
         return Judgement::plain(Adherence::NotScheduled);
     };
@@ -166,7 +180,9 @@ fn judge(o: &Operator, segment: Option<&PlannedSegment>, now: i64, grace: i64) -
     let break_left = Some(elapsed_ms(now, segment.end_ms));
     match segment.activity {
         Activity::Line(_) if on_line => judge_on_line(o, segment, now, grace),
-        Activity::Line(_) => judge_off_line(o, segment.stretch_start_ms, now, grace),
+        Activity::Line(_) => {
+            judge_off_line(o, segment.stretch_start_ms.max(feed_since), now, grace)
+        }
         Activity::Break | Activity::Lunch if on_line && on_line_too_long() => {
             Judgement::plain(Adherence::WrongStatus)
         }

@@ -139,3 +139,26 @@ fn a_feed_connected_a_minute_ago_is_held_to_a_minute_of_forecast() {
         "15 calls a quarter hour at 180 s need people: {expected}"
     );
 }
+
+#[test]
+fn lateness_counts_from_when_the_feed_began() {
+    // Operators 1 and 2 planned on line from 07:00; the feed begins at 10:00 with
+    // operator 1's login. Operator 2 is late, but by what the feed can tell: 5 minutes
+    // at 10:05, not 3 hours 5 minutes (before 10:00 nothing is known).
+    let mut feed = Feed::new(
+        vec![group(1, 10)],
+        vec![agent(1, Some(1)), agent(2, Some(1))],
+    );
+    feed.center.set_plan(
+        vec![],
+        vec![
+            line(1, 1, at(7, 0, 0), at(12, 0, 0)),
+            line(2, 1, at(7, 0, 0), at(12, 0, 0)),
+        ],
+    );
+    feed.state(at(10, 0, 0), 1, AgentState::Ready, None);
+    let operators = feed.center.operators(at(10, 5, 0));
+    let second = operators.iter().find(|o| o.agent_id == 2).unwrap();
+    assert_eq!(second.adherence, crate::live::Adherence::LateLogin);
+    assert_eq!(second.late_seconds, Some(300.0));
+}
