@@ -31,6 +31,10 @@ pub struct FeedObservation {
     pub day: Outcomes,
     /// Whether data is expected now (operators are planned or on line).
     pub expected: bool,
+    /// Since when the feed has been watched (the service's start): a feed that has never
+    /// delivered is down only once it has been watched for the down limit, so a service
+    /// that has just started does not report an outage before the first event can come.
+    pub watching_since: Option<DateTime<Utc>>,
 }
 
 /// The median of `counts`; `None` without any.
@@ -74,7 +78,7 @@ fn silence_limits(o: &FeedObservation, t: &Thresholds) -> (TimeDelta, TimeDelta)
 const MIN_EXPECTED_PER_WINDOW: f64 = 4.0;
 
 /// A contact-center feed's health. Down: no data for `down_after` while data is expected
-/// (or never any while expected). Degraded: no data for `degraded_after`; events arriving
+/// (or never any while expected, once watched for `down_after`). Degraded: no data for `degraded_after`; events arriving
 /// more than `max_delay` after they happened; for the status feed (`update_rule`), fewer
 /// updates in the rate window than `min_update_ratio` of the baseline's median (when at
 /// least 4 a window are expected; a run of data younger than the window is held to its
@@ -91,8 +95,11 @@ pub fn assess_feed(
     let mut problems = Vec::new();
     let (degraded_after, down_after) = silence_limits(o, t);
     let mut silent = false;
+    let just_started = o
+        .watching_since
+        .is_some_and(|since| now - since < down_after);
     match o.newest_received_at {
-        None if o.expected => problems.push(problem(
+        None if o.expected && !just_started => problems.push(problem(
             "no_data",
             Status::Down,
             None,

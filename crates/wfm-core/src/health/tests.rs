@@ -48,6 +48,7 @@ fn observe(times: &[DateTime<Utc>], delay: TimeDelta, now: DateTime<Utc>) -> Fee
         },
         day: Outcomes::default(),
         expected: true,
+        watching_since: None,
     }
 }
 
@@ -245,6 +246,17 @@ fn a_quiet_feed_gets_longer_silences_and_an_idle_one_none() {
     let h = assess_feed(Component::CallEvents, &never, false, at(0), &t);
     assert_eq!(causes(&h), [("no_data", Status::Down)]);
     assert_eq!(h.rate.unwrap().expected, None);
+    // A service started at 0 waits the down limit (120 s) for the first event before it
+    // calls the feed down: a fresh demo raised a critical outage in its first minute.
+    let starting = FeedObservation {
+        watching_since: Some(at(0)),
+        ..never.clone()
+    };
+    let status = |s| assess_feed(Component::CallEvents, &starting, false, at(s), &t).status;
+    assert_eq!(
+        [status(0), status(119), status(120)],
+        [Status::Healthy, Status::Healthy, Status::Down]
+    );
     let nothing = FeedObservation::default();
     assert_eq!(
         assess_feed(Component::CallEvents, &nothing, false, at(0), &t).status,

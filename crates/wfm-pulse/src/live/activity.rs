@@ -149,6 +149,8 @@ fn whole_seconds(d: TimeDelta) -> i64 {
 #[derive(Debug, Clone, Default)]
 pub struct Activity {
     tracks: [Track; 2],
+    /// Since when the feeds have been watched (the service's start).
+    watching_since: Option<DateTime<Utc>>,
 }
 
 impl Activity {
@@ -175,6 +177,13 @@ impl Activity {
             t.newest_received_at = t.newest_received_at.max(Some(r.newest_received_at));
         }
         a
+    }
+
+    /// The histories, watched from `since` (a feed that never delivered is not down
+    /// before it could have).
+    pub fn watching_from(mut self, since: DateTime<Utc>) -> Activity {
+        self.watching_since = Some(since);
+        self
     }
 
     /// An event accepted at `received` that happened at `at`.
@@ -248,6 +257,7 @@ impl Activity {
                 failed: day(|b| b.rejected),
             },
             expected,
+            watching_since: self.watching_since,
         }
     }
 }

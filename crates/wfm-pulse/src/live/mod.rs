@@ -116,7 +116,8 @@ impl Live {
             &store
                 .event_activity(now - chrono::Duration::days(1), 60_000)
                 .await?,
-        );
+        )
+        .watching_from(now);
         let published = Arc::new(Published::build(&engine, Utc::now(), 0));
         let live = Arc::new(Live {
             store,
