@@ -114,6 +114,20 @@ async fn events(store: &Arc<dyn Store>) {
         [at(1), at(2)],
         "until is exclusive"
     );
+    // A span read a page at a time from its first event, in commit order: e3, e4.
+    let first = store.events_between(at(2), at(600), 0, 1).await.unwrap();
+    assert_eq!(first[0].at, at(2));
+    let next = store
+        .events_between(at(2), at(600), first[0].seq, 1)
+        .await
+        .unwrap();
+    assert_eq!(next[0].at, at(3));
+    // A late event (at 0 s, committed last) belongs to the first second's span, after e1.
+    store.append_events(&[offered("e5", 0, 2)]).await.unwrap();
+    let first_second = store.events_between(at(0), at(1), 0, 100).await.unwrap();
+    assert_eq!(first_second.len(), 2);
+    assert!(first_second[0].seq < first_second[1].seq);
+    assert_eq!(first_second[1].kind, offered("e5", 0, 2).kind);
 }
 
 async fn state_codes(store: &Arc<dyn Store>) {
