@@ -330,7 +330,7 @@ struct Listening {
 }
 
 /// Server-Sent Events: a `groups` event with the groups whose figures changed, as soon as a
-/// snapshot is published (at most every 250 ms), with every service and site aggregate and
+/// snapshot is published (as soon as events are applied, coalesced under load), with every service and site aggregate and
 /// the data freshness; the first event carries every group. A
 /// `call_to_workplace` event announces each call of an operator to the workplace, an
 /// `alert` event each alert as it fires, escalates, is acknowledged or resolves.

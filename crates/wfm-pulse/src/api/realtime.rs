@@ -76,7 +76,7 @@ fn keep_indicators(f: &mut Figures, wanted: &[Indicator]) {
 
 /// The six operational-control indicators per group and aggregated (per service, per site,
 /// and all groups), each with value, plan, deviation, color, trend, sparkline, update time
-/// and data freshness. Updated within 250 ms of the events behind it.
+/// and data freshness. Republished as soon as the events behind it are applied.
 #[utoipa::path(get, path = "/api/v1/performance/metrics/realtime", tag = "monitoring",
     params(RealtimeQuery),
     responses((status = 200, body = Realtime), (status = 304), (status = 400, body = ErrorBody)),
