@@ -112,8 +112,7 @@ impl FeedEvent {
     }
 
     /// The event as the engine applies it, logins and group codes resolved by `agent`
-    /// and `group`; `None` when either does not know a name. (The ingest edge resolves
-    /// itself, to report which field named what.)
+    /// and `group`; `None` when either does not know a name.
     pub fn resolve(
         self,
         seq: i64,
@@ -121,7 +120,21 @@ impl FeedEvent {
         group: impl Fn(&str) -> Option<GroupId>,
     ) -> Option<Event> {
         let at = self.at();
-        let kind = match self {
+        let kind = self
+            .kind(|a| agent(a).ok_or(()), |g| group(g).ok_or(()))
+            .ok()?;
+        Some(Event { seq, at, kind })
+    }
+
+    /// What the event tells the engine, logins and group codes resolved by `agent` and
+    /// `group`; the first name either refuses is the error (the ingest edge reports it
+    /// with the field).
+    pub fn kind<E>(
+        self,
+        agent: impl Fn(&str) -> Result<AgentId, E>,
+        group: impl Fn(&str) -> Result<GroupId, E>,
+    ) -> Result<EventKind, E> {
+        Ok(match self {
             FeedEvent::CallOffered {
                 call_id,
                 group: code,
@@ -158,12 +171,8 @@ impl FeedEvent {
             } => EventKind::AgentStateChanged {
                 agent_id: agent(&a)?,
                 state,
-                group_id: match code {
-                    Some(code) => Some(group(&code)?),
-                    None => None,
-                },
+                group_id: code.map(|code| group(&code)).transpose()?,
             },
-        };
-        Some(Event { seq, at, kind })
+        })
     }
 }

@@ -143,51 +143,12 @@ impl Directory {
 
     /// Resolves one native event.
     pub fn native(&self, index: usize, e: native::NativeEvent) -> Result<Candidate, Rejection> {
-        use native::NativeEvent as N;
         let event_id = e.id().to_string();
         let at = e.at();
-        let kind = match e {
-            N::CallOffered {
-                id,
-                call_id,
-                group,
-                customer_id,
-                ..
-            } => EventKind::CallOffered {
-                call_id,
-                group_id: self.group(index, &id, &group)?,
-                customer_id,
-            },
-            N::CallAnswered {
-                id, call_id, agent, ..
-            } => EventKind::CallAnswered {
-                call_id,
-                agent_id: self.agent(index, &id, &agent, "agent")?,
-            },
-            N::CallAbandoned { call_id, .. } => EventKind::CallAbandoned { call_id },
-            N::CallEnded {
-                call_id,
-                talk_seconds,
-                hold_seconds,
-                ..
-            } => EventKind::CallEnded {
-                call_id,
-                talk_seconds,
-                hold_seconds,
-            },
-            N::WrapUpEnded { call_id, .. } => EventKind::WrapUpEnded { call_id },
-            N::AgentState {
-                id,
-                agent,
-                state,
-                group,
-                ..
-            } => EventKind::AgentStateChanged {
-                agent_id: self.agent(index, &id, &agent, "agent")?,
-                state,
-                group_id: group.map(|g| self.group(index, &id, &g)).transpose()?,
-            },
-        };
+        let kind = e.kind(
+            |login| self.agent(index, &event_id, login, "agent"),
+            |code| self.group(index, &event_id, code),
+        )?;
         Ok(Candidate {
             index,
             event: NewEvent {
