@@ -341,6 +341,39 @@ fn ingest(out: &mut Exposition, state: &AppState) {
         &[("outcome", "duplicate")],
         duplicate as f64,
     );
+    let r = state.live.rebuilds();
+    let load = |a: &std::sync::atomic::AtomicU64| a.load(std::sync::atomic::Ordering::Relaxed);
+    out.family(
+        "wfm_live_rebuilds_total",
+        "counter",
+        "Live state rebuilt off to the side (structure or plan changed, a day turned) and swapped in.",
+    );
+    out.sample("wfm_live_rebuilds_total", &[], load(&r.count) as f64);
+    out.family(
+        "wfm_live_rebuild_caught_up_events_total",
+        "counter",
+        "Events committed during a rebuild, applied to the rebuilt state before its swap.",
+    );
+    out.sample(
+        "wfm_live_rebuild_caught_up_events_total",
+        &[],
+        load(&r.caught_up) as f64,
+    );
+    out.family(
+        "wfm_live_rebuild_seconds",
+        "gauge",
+        "The last rebuild: its whole time (phase=total) and how long ingest waited for its swap (phase=swap).",
+    );
+    out.sample(
+        "wfm_live_rebuild_seconds",
+        &[("phase", "total")],
+        load(&r.last_us) as f64 / 1e6,
+    );
+    out.sample(
+        "wfm_live_rebuild_seconds",
+        &[("phase", "swap")],
+        load(&r.last_held_us) as f64 / 1e6,
+    );
     out.family(
         "wfm_ingest_rejected_total",
         "counter",

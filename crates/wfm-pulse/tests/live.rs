@@ -3,7 +3,7 @@
 
 mod common;
 
-use chrono::{DateTime, Duration as Span, Utc};
+use chrono::{DateTime, Duration as Span, DurationRound, Utc};
 use common::center::{ago, group_figures, indicator, push, set_up};
 use common::{TestServer, read};
 use reqwest::Method;
@@ -319,5 +319,84 @@ async fn rejections_are_counted_per_feed_and_reason() {
             ),
         ]
     );
+    s.stop().await;
+}
+
+/// Plan changes rebuild the engine off to the side while the feed goes on: the events
+/// committed during a rebuild are applied to the rebuilt engine in commit order before it is
+/// swapped in, so that after the changes the live state equals a fresh replay of the log.
+#[tokio::test]
+async fn events_posted_during_plan_changes_reach_the_state_a_replay_reaches() {
+    use std::sync::atomic::{AtomicBool, Ordering::Relaxed};
+    use std::time::{Duration, Instant};
+    let s = TestServer::start().await;
+    let c = set_up(&s).await;
+    let done = AtomicBool::new(false);
+    let caught_up = &s.state.live.rebuilds().caught_up;
+    let feed = async {
+        let deadline = Instant::now() + Duration::from_secs(60);
+        let mut calls = 0;
+        // Each call in three requests, each event depending on the one before: applied out
+        // of commit order, the answer or the end would be ignored and the replay differ.
+        while calls < 20 || caught_up.load(Relaxed) == 0 {
+            assert!(Instant::now() < deadline, "no event came during a rebuild");
+            let id = format!("p{calls}");
+            let steps = [
+                json!({"type": "call_offered", "call_id": id, "group": "L1"}),
+                json!({"type": "call_answered", "call_id": id, "agent": "op-1"}),
+                json!({"type": "call_ended", "call_id": id, "talk_seconds": 1}),
+            ];
+            for (step, mut event) in steps.into_iter().enumerate() {
+                event["id"] = json!(format!("{id}-{step}"));
+                event["at"] = json!(ago(1));
+                let report = push(&s, json!([event])).await;
+                assert_eq!(report["accepted"], 1, "{report}");
+            }
+            calls += 1;
+        }
+        done.store(true, Relaxed);
+        calls
+    };
+    let planner = async {
+        let day = Utc::now().duration_trunc(Span::days(1)).unwrap();
+        let mut changes = 0u32;
+        while !done.load(Relaxed) {
+            // op-2 alternately planned on line for the day and not planned at all.
+            let planned = if changes % 2 == 0 {
+                &c.agents[..1]
+            } else {
+                &c.agents[..]
+            };
+            let segments: Vec<Value> = planned
+                .iter()
+                .map(|a| json!({"agent_id": a, "start": day, "end": day + Span::days(1), "activity": "line", "group_id": c.group}))
+                .collect();
+            let (st, body) = s
+                .call(
+                    Method::PUT,
+                    "/api/v1/plan/timetable",
+                    Role::Manager,
+                    Some(json!({"segments": segments})),
+                )
+                .await;
+            assert_eq!(st, 200, "{body}");
+            changes += 1;
+        }
+        changes
+    };
+    let (calls, changes) = tokio::join!(feed, planner);
+    assert!(changes > 0);
+    // `centers` applies the change still waiting, as the rebuilder would.
+    let live = s.state.live.centers().await.unwrap();
+    let replayed = wfm_pulse::live::engine::Engine::load(&s.state.store, Utc::now())
+        .await
+        .unwrap();
+    let replayed: Vec<_> = replayed.sites.iter().map(|x| x.center.clone()).collect();
+    assert!(
+        live == replayed,
+        "after {changes} plan changes the live center differs from a replay"
+    );
+    let g = group_figures(&s, c.group, |g| g["offered_today"] == calls).await;
+    assert_eq!(g["answered_today"], calls, "{g}");
     s.stop().await;
 }

@@ -287,6 +287,6 @@ async fn put_state_map(
     s.store
         .replace_state_codes(&map.codes, &p.actor(&c))
         .await?;
-    s.live.mark_stale();
+    s.live.changed();
     Ok(Json(map))
 }

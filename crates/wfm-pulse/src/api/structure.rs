@@ -43,7 +43,7 @@ macro_rules! resource {
             ) -> ApiResult<(StatusCode, Json<$Record>)> {
                 input.validate()?;
                 let created = s.store.$create(&input, &p.actor(&c)).await?;
-                s.live.mark_stale();
+                s.live.changed();
                 Ok((StatusCode::CREATED, Json(created)))
             }
 
@@ -69,7 +69,7 @@ macro_rules! resource {
             ) -> ApiResult<Json<$Record>> {
                 input.validate()?;
                 let updated = s.store.$update(id, &input, &p.actor(&c)).await?;
-                s.live.mark_stale();
+                s.live.changed();
                 Ok(Json(updated))
             }
 
@@ -84,7 +84,7 @@ macro_rules! resource {
                 Id(id): Id,
             ) -> ApiResult<StatusCode> {
                 s.store.$delete(id, &p.actor(&c)).await?;
-                s.live.mark_stale();
+                s.live.changed();
                 Ok(StatusCode::NO_CONTENT)
             }
 

@@ -141,6 +141,7 @@ pub async fn serve(
 ) -> std::io::Result<()> {
     let (stop, stopped) = tokio::sync::watch::channel(false);
     let publisher = tokio::spawn(state.live.clone().run_publisher(stopped.clone()));
+    let rebuilder = tokio::spawn(state.live.clone().run_rebuilder(stopped.clone()));
     let workers = tokio::spawn(state.jobs.clone().run(SYNC_WORKERS, stopped.clone()));
     let daily = tokio::spawn(crate::jobs::daily::run(state.jobs.clone(), stopped.clone()));
     let health = tokio::spawn(state.health.clone().run(stopped.clone()));
@@ -160,6 +161,7 @@ pub async fn serve(
     })
     .await;
     let _ = publisher.await;
+    let _ = rebuilder.await;
     let _ = workers.await;
     let _ = daily.await;
     let _ = health.await;

@@ -94,6 +94,26 @@ pub struct Directory {
     pub state_codes: HashMap<String, AgentState>,
 }
 
+impl Directory {
+    /// The names as the store has them now.
+    pub async fn load(store: &dyn wfm_store::Store) -> Result<Directory, wfm_store::StoreError> {
+        let mut d = Directory::default();
+        for g in store.list_groups().await? {
+            d.groups.insert(g.id.to_string(), g.id);
+            if let Some(code) = g.external_id {
+                d.groups.insert(code, g.id);
+            }
+        }
+        for a in store.list_agents().await? {
+            d.agents.insert(a.external_id, a.id);
+        }
+        for c in store.state_codes().await? {
+            d.state_codes.insert(c.code, c.state);
+        }
+        Ok(d)
+    }
+}
+
 fn reject(
     index: usize,
     event_id: Option<String>,

@@ -56,7 +56,7 @@ pub async fn run(run: &Run<'_>, scope: &Scope) -> Result<Value, Failure> {
         site_id: site.id,
     };
     let result = run.store().apply_personnel(&import, &run.actor()).await?;
-    run.live().mark_stale();
+    run.live().changed();
     run.progress(total, total).await;
     let mut by_field: BTreeMap<&str, u64> = BTreeMap::new();
     for d in &discrepancies {

@@ -1,5 +1,5 @@
-//! Today's live state of every site: a `Center` per site, which events go where, and the
-//! names the ingest edge resolves. Built from the store; fed in commit order.
+//! Today's live state of every site: a `Center` per site and which events go where. Built
+//! from the store; fed in commit order.
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -10,8 +10,6 @@ use wfm_core::interval::IntervalGrid;
 use wfm_core::live::{AgentInfo, Center, GroupSettings};
 use wfm_store::model::{Agent, Channel, Group, Service, Site};
 use wfm_store::{Store, StoreError};
-
-use crate::ingest::Directory;
 
 /// Replay reads the log in pages of this many events.
 const REPLAY_PAGE: u32 = 10_000;
@@ -34,7 +32,8 @@ pub struct Engine {
     agent_site: HashMap<i64, usize>,
     /// Calls applied today: the site that has them and when they were offered.
     calls: HashMap<String, (usize, DateTime<Utc>)>,
-    pub directory: Directory,
+    /// Counts the rebuilds swapped in since start (the history writer tells builds apart).
+    pub build: u64,
     /// The last event applied.
     pub last_seq: i64,
     pub watermark: Option<DateTime<Utc>>,
@@ -93,7 +92,7 @@ impl Engine {
             group_site: HashMap::new(),
             agent_site: HashMap::new(),
             calls: HashMap::new(),
-            directory: Directory::default(),
+            build: 0,
             last_seq: 0,
             watermark: None,
             groups: Arc::new(groups.clone()),
@@ -143,18 +142,6 @@ impl Engine {
                 day,
                 center,
             });
-        }
-        for g in &groups {
-            engine.directory.groups.insert(g.id.to_string(), g.id);
-            if let Some(code) = &g.external_id {
-                engine.directory.groups.insert(code.clone(), g.id);
-            }
-        }
-        for a in &agents {
-            engine.directory.agents.insert(a.external_id.clone(), a.id);
-        }
-        for c in store.state_codes().await? {
-            engine.directory.state_codes.insert(c.code, c.state);
         }
         engine
             .replay(store, until.unwrap_or(DateTime::<Utc>::MAX_UTC))

@@ -1,6 +1,8 @@
 //! The live pipeline at run time: ingest commits events, then applies them to the engine in
 //! commit order; a background task publishes an immutable snapshot as soon as events
-//! arrive (coalescing them under load), which readers take without waiting on writers.
+//! arrive (coalescing them under load), which readers take without waiting on writers;
+//! another rebuilds the engine off to the side when structure or plan change, and swaps it
+//! in without stopping ingest.
 
 pub mod activity;
 pub mod engine;
@@ -20,7 +22,9 @@ use wfm_store::live::WorkplaceCall;
 use wfm_store::model::Actor;
 use wfm_store::{Store, StoreError};
 
-use crate::ingest::{self, Candidate, Checks, IngestReport, Reason, Rejection, RejectionSample};
+use crate::ingest::{
+    self, Candidate, Checks, Directory, IngestReport, Reason, Rejection, RejectionSample,
+};
 use activity::{Activity, Feed};
 use engine::Engine;
 use newcomers::Creatable;
@@ -59,6 +63,19 @@ impl Default for IngestLimits {
     }
 }
 
+/// What the engine's rebuilds did since start (for `/metrics` and tests).
+#[derive(Debug, Default)]
+pub struct Rebuilds {
+    /// Rebuilds swapped in.
+    pub count: AtomicU64,
+    /// Events committed during a rebuild and applied to the rebuilt engine before its swap.
+    pub caught_up: AtomicU64,
+    /// The last rebuild: its whole time, and how long it held the engine (ingest waited at
+    /// most this), in microseconds.
+    pub last_us: AtomicU64,
+    pub last_held_us: AtomicU64,
+}
+
 /// The live pipeline: shared by the handlers and the publishing task.
 pub struct Live {
     store: Arc<dyn Store>,
@@ -67,10 +84,26 @@ pub struct Live {
     touched: recorder::Touched,
     /// Held from commit to apply, so the engine sees events in commit order.
     engine: Mutex<Engine>,
+    /// The names ingest resolves, as the store has them (changed before the engine is
+    /// rebuilt, so that a feed may name a new operator at once).
+    directory: RwLock<Arc<Directory>>,
+    /// Set when names changed in the store: the next ingest reloads the directory.
+    renamed: AtomicBool,
+    /// Held through a reload of the directory, so that an older one never replaces a newer.
+    naming: Mutex<()>,
+    /// Held through a rebuild: one at a time.
+    rebuilding: Mutex<()>,
+    /// Events applied while a rebuild runs off to the side, for the rebuilt engine to apply
+    /// those its replay did not read. Touched only with the engine lock held.
+    meanwhile: std::sync::Mutex<Option<Vec<Event>>>,
+    /// Wakes the rebuilder.
+    restructure: Notify,
+    /// What the rebuilds did since start.
+    rebuilds: Rebuilds,
     published: RwLock<Arc<Published>>,
     /// Wakes the publisher when events were applied or the structure changed.
     wake: Notify,
-    /// Set when structure or plan changed: the engine is rebuilt before its next use.
+    /// Set when structure or plan changed: the rebuilder rebuilds the engine.
     stale: AtomicBool,
     /// Bumped at every publication (SSE subscribers wait on it).
     version: watch::Sender<u64>,
@@ -102,6 +135,7 @@ impl Live {
         limits: IngestLimits,
     ) -> Result<Arc<Live>, StoreError> {
         let engine = Engine::load(&store, Utc::now()).await?;
+        let directory = Directory::load(&*store).await?;
         let waiting = store
             .workplace_calls(Utc::now() - chrono::Duration::hours(24))
             .await?
@@ -125,6 +159,13 @@ impl Live {
             limits,
             touched: recorder::Touched::default(),
             engine: Mutex::new(engine),
+            directory: RwLock::new(Arc::new(directory)),
+            renamed: AtomicBool::new(false),
+            naming: Mutex::new(()),
+            rebuilding: Mutex::new(()),
+            meanwhile: std::sync::Mutex::new(None),
+            restructure: Notify::new(),
+            rebuilds: Rebuilds::default(),
             published: RwLock::new(published),
             wake: Notify::new(),
             stale: AtomicBool::new(false),
@@ -218,20 +259,110 @@ impl Live {
         self.closing.send_replace(true);
     }
 
-    /// Structure or plan changed: rebuild before the next use.
-    pub fn mark_stale(&self) {
+    /// Structure, names or plan changed in the store: the next ingest resolves the new
+    /// names, and the engine is rebuilt off to the side and swapped in (within seconds).
+    /// Changes in a row (a thousand operators created one by one) share one reload.
+    pub fn changed(&self) {
+        self.renamed.store(true, Ordering::SeqCst);
         self.stale.store(true, Ordering::SeqCst);
-        self.wake.notify_one();
+        self.restructure.notify_one();
     }
 
-    /// The engine, rebuilt first if stale or if a site's day has turned.
-    async fn current(&self) -> Result<tokio::sync::MutexGuard<'_, Engine>, StoreError> {
-        let mut engine = self.engine.lock().await;
-        let now = Utc::now();
-        if self.stale.swap(false, Ordering::SeqCst) || engine.day_changed(now) {
-            *engine = Engine::load(&self.store, now).await?;
+    /// The names ingest resolves, reloaded first if they changed.
+    async fn directory(&self) -> Result<Arc<Directory>, StoreError> {
+        // Held even when nothing changed: an ingest that starts while another reloads
+        // waits for the reload, so that it resolves every name created before it began.
+        let _naming = self.naming.lock().await;
+        if self.renamed.swap(false, Ordering::SeqCst) {
+            let loaded = Directory::load(&*self.store).await;
+            let Ok(loaded) = loaded else {
+                self.renamed.store(true, Ordering::SeqCst);
+                return loaded.map(Arc::new);
+            };
+            *self.directory.write().unwrap_or_else(|p| p.into_inner()) = Arc::new(loaded);
         }
-        Ok(engine)
+        Ok(self
+            .directory
+            .read()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone())
+    }
+
+    fn meanwhile(&self) -> std::sync::MutexGuard<'_, Option<Vec<Event>>> {
+        self.meanwhile.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Rebuilds the engine from the store off to the side and swaps it in. Ingest goes on
+    /// against the old engine meanwhile; before the swap, the new engine applies the events
+    /// committed since its replay read the log, so ingest waits only for those.
+    pub async fn rebuild(&self) -> Result<(), StoreError> {
+        let _one = self.rebuilding.lock().await;
+        // Cleared first: a change during the rebuild asks for the next one.
+        self.stale.store(false, Ordering::SeqCst);
+        {
+            // Every event committed before this point is in the log the replay reads.
+            let _engine = self.engine.lock().await;
+            *self.meanwhile() = Some(Vec::new());
+        }
+        let started = std::time::Instant::now();
+        let built = Engine::load(&self.store, Utc::now()).await;
+        let mut engine = self.engine.lock().await;
+        let held = std::time::Instant::now();
+        let meanwhile = self.meanwhile().take().unwrap_or_default();
+        let mut built = built?;
+        // Commits are serialized (under the engine lock), so the replay read a prefix of
+        // the log: the events after it are those with a higher sequence number.
+        let read = built.last_seq;
+        let mut caught_up = 0;
+        for e in meanwhile.iter().filter(|e| e.seq > read) {
+            built.apply(e);
+            caught_up += 1;
+        }
+        built.build = engine.build + 1;
+        *engine = built;
+        drop(engine);
+        let r = &self.rebuilds;
+        r.last_held_us
+            .store(held.elapsed().as_micros() as u64, Ordering::Relaxed);
+        r.last_us
+            .store(started.elapsed().as_micros() as u64, Ordering::Relaxed);
+        r.caught_up.fetch_add(caught_up, Ordering::Relaxed);
+        r.count.fetch_add(1, Ordering::Relaxed);
+        self.wake.notify_one();
+        Ok(())
+    }
+
+    /// Rebuilds now if a change is waiting for it (after the rebuild under way, if any).
+    async fn settle(&self) -> Result<(), StoreError> {
+        if self.stale.load(Ordering::SeqCst) {
+            self.rebuild().await?;
+        }
+        let _wait = self.rebuilding.lock().await;
+        Ok(())
+    }
+
+    /// Rebuilds the engine whenever structure or plan changed or a site's day turned, until
+    /// `shutdown` fires. A rebuild that failed is tried again a second later.
+    pub async fn run_rebuilder(self: Arc<Self>, mut shutdown: watch::Receiver<bool>) {
+        loop {
+            tokio::select! {
+                _ = self.restructure.notified() => {}
+                _ = tokio::time::sleep(REFRESH_EVERY) => {}
+                _ = shutdown.changed() => return,
+            }
+            let due = self.stale.load(Ordering::SeqCst)
+                || self.engine.lock().await.day_changed(Utc::now());
+            if !due {
+                continue;
+            }
+            tokio::select! {
+                result = self.rebuild() => if let Err(e) = result {
+                    tracing::warn!(error = %e, "live state not rebuilt; trying again");
+                    self.stale.store(true, Ordering::SeqCst);
+                },
+                _ = shutdown.changed() => return,
+            }
+        }
     }
 
     /// Checks, stores and applies a batch. Returns after the events are committed and
@@ -245,18 +376,18 @@ impl Live {
     where
         F: FnOnce(&ingest::Directory) -> (Vec<Candidate>, Vec<Rejection>) + Send,
     {
-        let mut engine = self.current().await?;
+        let directory = self.directory().await?;
+        let mut engine = self.engine.lock().await;
         let creatable = match newcomers {
             Some(n) if self.limits.create_unknown => {
-                Creatable::find(&*self.store, &engine.directory, n).await?
+                Creatable::find(&*self.store, &directory, n).await?
             }
             _ => None,
         };
         let (events, index_of) = {
             let engine = &*engine;
-            let provisional = creatable.as_ref().map(|c| c.provisional(&engine.directory));
-            let (candidates, unresolved) =
-                resolve(provisional.as_ref().unwrap_or(&engine.directory));
+            let provisional = creatable.as_ref().map(|c| c.provisional(&directory));
+            let (candidates, unresolved) = resolve(provisional.as_ref().unwrap_or(&directory));
             rejections.extend(unresolved);
             let index_of: HashMap<String, usize> = match creatable {
                 Some(_) => candidates
@@ -279,10 +410,13 @@ impl Live {
         };
         let events = match &creatable {
             Some(c) => {
+                let mut directory = directory;
                 if c.create_used(&*self.store, &events).await? {
-                    *engine = Engine::load(&self.store, Utc::now()).await?;
+                    // The old engine skips the newcomers' events; the rebuild replays them.
+                    self.changed();
+                    directory = self.directory().await?;
                 }
-                let (events, unknown) = c.assign(events, &engine.directory, &index_of);
+                let (events, unknown) = c.assign(events, &directory, &index_of);
                 rejections.extend(unknown);
                 events
             }
@@ -315,6 +449,9 @@ impl Live {
         for e in &stored {
             engine.apply(e);
         }
+        if let Some(meanwhile) = self.meanwhile().as_mut() {
+            meanwhile.extend(stored.iter().cloned());
+        }
         report.accepted = stored.len();
         self.ingested[0].fetch_add(report.accepted as u64, Ordering::Relaxed);
         self.ingested[1].fetch_add(report.duplicate as u64, Ordering::Relaxed);
@@ -329,10 +466,13 @@ impl Live {
     }
 
     /// Each site's live state as it is now (a copy), e.g. to compare with a replay.
+    /// Changes waiting for a rebuild are applied first.
     pub async fn centers(&self) -> Result<Vec<wfm_core::live::Center>, StoreError> {
+        self.settle().await?;
         Ok(self
-            .current()
-            .await?
+            .engine
+            .lock()
+            .await
             .sites
             .iter()
             .map(|s| s.center.clone())
@@ -391,7 +531,10 @@ impl Live {
                 }
             }
         }
-        self.mark_stale();
+        self.changed();
+        if let Err(e) = self.settle().await {
+            tracing::warn!(error = %e, "live state not rebuilt after an erasure");
+        }
         if let Err(e) = self.publish().await {
             // The publisher retries within a second.
             tracing::warn!(error = %e, "snapshot not rebuilt after an erasure");
@@ -436,6 +579,11 @@ impl Live {
             .clone()
     }
 
+    /// What the engine's rebuilds did since start.
+    pub fn rebuilds(&self) -> &Rebuilds {
+        &self.rebuilds
+    }
+
     /// Events accepted and duplicates turned away since start: (accepted, duplicate).
     pub fn ingest_counts(&self) -> (u64, u64) {
         (
@@ -447,7 +595,7 @@ impl Live {
     /// Recomputes and publishes the snapshot now.
     pub async fn publish(&self) -> Result<(), StoreError> {
         let _publishing = self.publishing.lock().await;
-        let engine = self.current().await?;
+        let engine = self.engine.lock().await;
         let version = *self.version.borrow() + 1;
         let cycle = chrono::Duration::milliseconds(self.freshness_cycle_ms.load(Ordering::Relaxed));
         let published = Arc::new(Published::build_with(&engine, Utc::now(), version, cycle));

@@ -60,7 +60,7 @@ struct Mark {
     /// Intervals of the day closed (and written) at the last pass.
     closed: u32,
     /// Identifies the engine build it wrote from.
-    build: usize,
+    build: u64,
 }
 
 /// What one pass writes.
@@ -70,8 +70,8 @@ pub struct Written {
     pub operators: Vec<AdherenceRecord>,
 }
 
-fn build_of(engine: &Engine) -> usize {
-    Arc::as_ptr(&engine.groups) as usize
+fn build_of(engine: &Engine) -> u64 {
+    engine.build
 }
 
 impl Live {
@@ -90,7 +90,7 @@ impl Live {
     /// day turn), so a start need not rebuild it from the log. A day whose last
     /// interval had no data at all is rebuilt: that costs time, never rows.
     async fn finished(&self, day: NaiveDate) -> Result<bool, StoreError> {
-        let engine = self.current().await?;
+        let engine = self.engine.lock().await;
         let groups: Vec<i64> = engine.groups.iter().map(|g| g.id).collect();
         for site in &engine.sites {
             let last = site.grid.interval_count(day).saturating_sub(1);
@@ -137,10 +137,12 @@ impl Live {
         // Local days the engine has moved past (or, at start, yesterday) whose last
         // intervals may not be written yet: rebuilt from the log below.
         let mut past_days: Vec<NaiveDate> = Vec::new();
-        {
-            let engine = self.current().await?;
+        // Per site: the intervals to write (by index).
+        let mut due: Vec<(usize, NaiveDate, std::ops::Range<u32>)> = Vec::new();
+        let build = {
+            let engine = self.engine.lock().await;
             let build = build_of(&engine);
-            for site in &engine.sites {
+            for (position, site) in engine.sites.iter().enumerate() {
                 let intervals = site.grid.intervals(site.day);
                 let closed = intervals.iter().take_while(|i| i.end <= now).count();
                 let closed = u32::try_from(closed).unwrap_or(u32::MAX);
@@ -167,15 +169,7 @@ impl Live {
                     }
                     _ => 0,
                 };
-                for index in from..closed {
-                    let Some(records) = site.center.interval_records(site.day, index, now) else {
-                        continue;
-                    };
-                    written
-                        .intervals
-                        .extend(records.groups.into_iter().filter(|r| !r.is_empty()));
-                    written.operators.extend(records.operators);
-                }
+                due.push((position, site.day, from..closed));
                 next_marks.push((
                     site.site_id,
                     Mark {
@@ -184,6 +178,28 @@ impl Live {
                         build,
                     },
                 ));
+            }
+            build
+        };
+        // One interval per hold of the engine lock: a whole day's re-write (after a start
+        // or a rebuild) never holds ingest for more than one interval's records.
+        'sites: for (position, day, indices) in due {
+            for index in indices {
+                let engine = self.engine.lock().await;
+                if build_of(&engine) != build {
+                    // Swapped meanwhile: the next pass writes the day from the new build.
+                    next_marks.clear();
+                    break 'sites;
+                }
+                let site = &engine.sites[position];
+                let Some(records) = site.center.interval_records(day, index, now) else {
+                    continue;
+                };
+                drop(engine);
+                written
+                    .intervals
+                    .extend(records.groups.into_iter().filter(|r| !r.is_empty()));
+                written.operators.extend(records.operators);
             }
         }
         for day in past_days {
