@@ -30,8 +30,10 @@ pub struct Engine {
     pub sites: Vec<SiteDay>,
     group_site: HashMap<GroupId, usize>,
     agent_site: HashMap<i64, usize>,
-    /// Calls applied today: the site that has them and when they were offered.
-    calls: HashMap<String, (usize, DateTime<Utc>)>,
+    /// Calls applied today: the site that has them and when they were offered. A call to a
+    /// group created after this engine was built has no site here, but its offer time is
+    /// known, so that ingest accepts its answer until the rebuilt engine is swapped in.
+    calls: HashMap<String, (Option<usize>, DateTime<Utc>)>,
     /// Counts the rebuilds swapped in since start (the history writer tells builds apart).
     pub build: u64,
     /// The last event applied.
@@ -177,7 +179,7 @@ impl Engine {
             EventKind::CallAnswered { call_id, .. }
             | EventKind::CallAbandoned { call_id }
             | EventKind::CallEnded { call_id, .. }
-            | EventKind::WrapUpEnded { call_id } => self.calls.get(call_id).map(|c| c.0),
+            | EventKind::WrapUpEnded { call_id } => self.calls.get(call_id).and_then(|c| c.0),
             EventKind::AgentStateChanged { agent_id, .. } => self.agent_site.get(agent_id).copied(),
         }
     }
@@ -186,13 +188,13 @@ impl Engine {
     pub fn apply(&mut self, event: &Event) {
         self.last_seq = self.last_seq.max(event.seq);
         self.watermark = Some(self.watermark.map_or(event.at, |w| w.max(event.at)));
-        let Some(site) = self.site_of(&event.kind) else {
-            return;
-        };
+        let site = self.site_of(&event.kind);
         if let EventKind::CallOffered { call_id, .. } = &event.kind {
             self.calls.insert(call_id.clone(), (site, event.at));
         }
-        self.sites[site].center.apply(event);
+        if let Some(site) = site {
+            self.sites[site].center.apply(event);
+        }
     }
 
     /// When a call applied today was offered.

@@ -1,6 +1,7 @@
 //! Connecting to SQLite or PostgreSQL (per-connection settings, WAL; a new SQLite file for
 //! its owner only), and the two ways in: a pooled connection to read, a write transaction
-//! that takes SQLite's lock up front.
+//! that takes SQLite's lock up front - on SQLite from a pool of one connection, so that
+//! writers take turns in the order they came.
 
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
@@ -17,6 +18,11 @@ use crate::store::Backend;
 /// A store on a SQLite file or a PostgreSQL database.
 pub struct SqlStore {
     pub(super) pool: AnyPool,
+    /// Write transactions. SQLite has one writer at a time, and writers waiting on its lock
+    /// poll with growing sleeps, so a steady run of writes (the history writer's day) could
+    /// keep an ingest commit out for seconds; one connection handed out fairly queues them
+    /// instead. On PostgreSQL it is the pool.
+    writer: AnyPool,
     pub(super) backend: Backend,
 }
 
@@ -69,10 +75,12 @@ impl SqlStore {
                 "database URL must start with sqlite:// or postgres://".into(),
             ));
         };
-        let options = AnyPoolOptions::new()
-            .max_connections(if backend == Backend::Sqlite { 8 } else { 16 })
-            .acquire_timeout(Duration::from_secs(10));
-        let pool = match backend {
+        let options = |connections: u32| {
+            AnyPoolOptions::new()
+                .max_connections(connections)
+                .acquire_timeout(Duration::from_secs(10))
+        };
+        let (pool, writer) = match backend {
             Backend::Sqlite => {
                 let url = if url.contains('?') {
                     url.to_string()
@@ -84,24 +92,11 @@ impl SqlStore {
                 {
                     create_private(&file);
                 }
-                options
-                    .after_connect(|conn, _| {
-                        Box::pin(async move {
-                            // Per connection: enforce references; wait for the writer instead
-                            // of failing; fsync every commit (acknowledged means durable).
-                            conn.execute("PRAGMA foreign_keys = ON").await?;
-                            conn.execute("PRAGMA busy_timeout = 5000").await?;
-                            conn.execute("PRAGMA synchronous = FULL").await?;
-                            // Deleted content is zeroed, so erased personal data does not
-                            // linger in free pages of the file.
-                            conn.execute("PRAGMA secure_delete = ON").await?;
-                            Ok(())
-                        })
-                    })
-                    .connect(&url)
-                    .await
+                let pool = sqlite_pool(options(8), &url).await;
+                let writer = sqlite_pool(options(1), &url).await;
+                pool.and_then(|pool| Ok((pool, writer?)))
             }
-            Backend::Postgres => options.connect(url).await,
+            Backend::Postgres => options(16).connect(url).await.map(|p| (p.clone(), p)),
         }
         .map_err(|e| StoreError::Other(format!("cannot open the database: {e}")))?;
         if backend == Backend::Sqlite {
@@ -110,7 +105,11 @@ impl SqlStore {
                 .await
                 .map_err(|e| StoreError::Other(e.to_string()))?;
         }
-        Ok(Self { pool, backend })
+        Ok(Self {
+            pool,
+            writer,
+            backend,
+        })
     }
 
     pub(super) async fn acquire(&self) -> StoreResult<PoolConnection<Any>> {
@@ -124,11 +123,29 @@ impl SqlStore {
     /// writers wait for each other instead of one failing when it upgrades from reading.
     pub(super) async fn begin_write(&self) -> StoreResult<Transaction<'static, Any>> {
         let tx = match self.backend {
-            Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await,
-            Backend::Postgres => self.pool.begin().await,
+            Backend::Sqlite => self.writer.begin_with("BEGIN IMMEDIATE").await,
+            Backend::Postgres => self.writer.begin().await,
         };
         tx.map_err(|e| StoreError::Other(format!("database unavailable: {e}")))
     }
+}
+
+/// A SQLite pool whose connections enforce references, wait for the writer instead of
+/// failing, fsync every commit (acknowledged means durable) and zero deleted content (erased
+/// personal data does not linger in free pages of the file).
+async fn sqlite_pool(options: AnyPoolOptions, url: &str) -> Result<AnyPool, sqlx::Error> {
+    options
+        .after_connect(|conn, _| {
+            Box::pin(async move {
+                conn.execute("PRAGMA foreign_keys = ON").await?;
+                conn.execute("PRAGMA busy_timeout = 5000").await?;
+                conn.execute("PRAGMA synchronous = FULL").await?;
+                conn.execute("PRAGMA secure_delete = ON").await?;
+                Ok(())
+            })
+        })
+        .connect(url)
+        .await
 }
 
 #[cfg(test)]
