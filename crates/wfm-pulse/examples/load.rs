@@ -2,25 +2,37 @@
 //!
 //!   WFM_RATE_LIMIT_WRITE=100000 WFM_RATE_LIMIT_INGEST=100000 WFM_RATE_LIMIT_READ=1000000 \
 //!     cargo run --release -- serve
-//!   cargo run --release --example load -- URL TOKEN setup 100 5000
-//!   cargo run --release --example load -- URL TOKEN ingest 200000 1000 4
-//!   cargo run --release --example load -- URL TOKEN calls 500000 250 2
-//!   cargo run --release --example load -- URL TOKEN latency 200 [GAP_MS]
-//!   cargo run --release --example load -- URL TOKEN alerts 1000
+//!   cargo run --release --example load -- URL TOKEN setup [GROUPS AGENTS]
+//!   cargo run --release --example load -- URL TOKEN ingest [EVENTS BATCH CONNECTIONS]
+//!   cargo run --release --example load -- URL TOKEN calls [CALLS BATCH CONNECTIONS]
+//!   cargo run --release --example load -- URL TOKEN latency [PROBES GAP_MS]
+//!   cargo run --release --example load -- URL TOKEN alerts [COUNT]
+//!
+//! Defaults: 100 groups and 5,000 operators; ingest 200,000 events in batches of 1,000 over
+//! 4 connections; calls 500,000 in batches of 250 over 2 connections; latency 200 probes
+//! back to back; alerts 1,000. `--groups N` and `--agents N` (anywhere after the step) set
+//! the site's size for every step: the events name groups `G0..` and operators `A0..` as
+//! `setup` made them, so give the same figures to each step.
 //!
 //! Events go with the token in `WFM_FEED_TOKEN` (ingest takes the integration role only:
 //! `WFM_FEED_TOKEN=$(cargo run -q -- token --role integration | tail -n 1)`), everything else with TOKEN
 //! (an admin's).
 //!
 //! `setup` makes a site with GROUPS groups and AGENTS operators planned on line all day;
-//! `ingest` posts EVENTS call events in batches of BATCH over CONNECTIONS connections and
-//! reports accepted events per second; `calls` posts CALLS whole calls (offered, answered,
-//! ended, wrapped up: four events each) spread over the day so far, as a day of traffic
-//! would leave them (each call lasts 25 s, inside the 30 s re-ordering tolerance, so that a
-//! batch never lands behind the previous one); `latency` measures event-to-snapshot latency: from
-//! posting one call to the realtime endpoint counting it; `alerts` waits until COUNT alerts
-//! are open and reports how long that took (run it as a storm of alerts begins).
+//! `ingest` posts EVENTS call events stamped now in batches of BATCH over CONNECTIONS
+//! connections; `calls` posts CALLS whole calls (offered, answered, ended, wrapped up: four
+//! events each, the call lasting 25 s) from the day's start. Both report the events the
+//! server accepted per second (its answer says how many), and what it did not accept
+//! (duplicates, rejections, failed requests). The server rejects an event stamped more than
+//! 30 s before the newest it has applied, so `calls` sends one ordered stream: in rounds, a
+//! batch per connection, the next round when the round is answered; with one connection
+//! the calls spread evenly over the day so far, with several they come closer together
+//! where needed so that a round's calls lie within 4 s (with the 25 s calls, inside the
+//! 30 s). `latency` measures event-to-snapshot latency: from posting one call to the
+//! realtime endpoint counting it; `alerts` waits until COUNT alerts are open and reports
+//! how long that took (run it as a storm of alerts begins).
 
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use chrono::{DurationRound, TimeDelta, Utc};
@@ -29,7 +41,11 @@ use wfm_pulse::sim::client::Api;
 
 #[tokio::main]
 async fn main() -> Result<(), String> {
-    let args: Vec<String> = std::env::args().skip(1).collect();
+    let mut args: Vec<String> = std::env::args().skip(1).collect();
+    let site = Site {
+        groups: take_option(&mut args, "--groups", 100)?,
+        agents: take_option(&mut args, "--agents", 5000)?,
+    };
     let arg = |i: usize, default: u64| args.get(i).and_then(|a| a.parse().ok()).unwrap_or(default);
     let (Some(url), Some(token), Some(what)) = (args.first(), args.get(1), args.get(2)) else {
         return Err("usage: load URL TOKEN setup|ingest|latency ...".into());
@@ -38,12 +54,73 @@ async fn main() -> Result<(), String> {
     let feed_token = std::env::var("WFM_FEED_TOKEN").unwrap_or_else(|_| token.clone());
     let feed = Api::new(url, feed_token.clone());
     match what.as_str() {
-        "setup" => setup(&api, arg(3, 100), arg(4, 5000)).await,
-        "ingest" => ingest(url, &feed_token, arg(3, 200_000), arg(4, 1000), arg(5, 4)).await,
-        "calls" => calls(&feed, arg(3, 500_000), arg(4, 250), arg(5, 2)).await,
-        "latency" => latency(&api, &feed, arg(3, 200), arg(4, 0)).await,
+        "setup" => setup(&api, arg(3, site.groups), arg(4, site.agents)).await,
+        "ingest" => {
+            let (events, size, connections) = (arg(3, 200_000), arg(4, 1000), arg(5, 4));
+            ingest(url, &feed_token, site, events, size, connections).await
+        }
+        "calls" => calls(&feed, site, arg(3, 500_000), arg(4, 250), arg(5, 2)).await,
+        "latency" => latency(&api, &feed, site, arg(3, 200), arg(4, 0)).await,
         "alerts" => open_alerts(&api, arg(3, 1000)).await,
         other => Err(format!("unknown step {other}")),
+    }
+}
+
+/// The size of the site the events refer to: groups `G0..`, operators `A0..`.
+#[derive(Debug, Clone, Copy)]
+struct Site {
+    groups: u64,
+    agents: u64,
+}
+
+/// Removes `--name N` from the arguments and returns N (or the default).
+fn take_option(args: &mut Vec<String>, name: &str, default: u64) -> Result<u64, String> {
+    let Some(i) = args.iter().position(|a| a == name) else {
+        return Ok(default);
+    };
+    let value = args.get(i + 1).and_then(|v| v.parse().ok());
+    let value = value
+        .filter(|&v| v > 0)
+        .ok_or(format!("{name} takes a positive number"))?;
+    args.drain(i..i + 2);
+    Ok(value)
+}
+
+/// What the server made of the events posted: its ingest answers, summed.
+#[derive(Debug, Default, Clone, Copy)]
+struct Outcome {
+    accepted: u64,
+    duplicate: u64,
+    rejected: u64,
+    /// Requests answered with an error (nothing in them counted).
+    failed: u64,
+}
+
+impl Outcome {
+    fn add(&mut self, report: &Value) {
+        let n = |k: &str| report[k].as_u64().unwrap_or(0);
+        self.accepted += n("accepted");
+        self.duplicate += n("duplicate");
+        self.rejected += n("rejected");
+    }
+
+    fn merge(&mut self, o: Outcome) {
+        self.accepted += o.accepted;
+        self.duplicate += o.duplicate;
+        self.rejected += o.rejected;
+        self.failed += o.failed;
+    }
+
+    /// `N events accepted in S s: R events/s (not accepted: ...)`.
+    fn line(&self, secs: f64) -> String {
+        format!(
+            "{} events accepted in {secs:.2} s: {:.0} events/s (not accepted: {} duplicate, {} rejected, {} failed requests)",
+            self.accepted,
+            self.accepted as f64 / secs,
+            self.duplicate,
+            self.rejected,
+            self.failed
+        )
     }
 }
 
@@ -133,6 +210,7 @@ fn batch(start: u64, size: u64, groups: u64) -> Value {
 async fn ingest(
     url: &str,
     token: &str,
+    site: Site,
     events: u64,
     size: u64,
     connections: u64,
@@ -144,7 +222,8 @@ async fn ingest(
             (0..per)
                 .step_by(size as usize)
                 .map(|n| {
-                    serde_json::to_vec(&batch(run + c * per + n, size, 100)).unwrap_or_default()
+                    let events = batch(run + c * per + n, size.min(per - n), site.groups);
+                    serde_json::to_vec(&events).unwrap_or_default()
                 })
                 .collect()
         })
@@ -155,7 +234,7 @@ async fn ingest(
     for batches in bodies {
         let (client, url, token) = (client.clone(), url.to_string(), token.to_string());
         tasks.push(tokio::spawn(async move {
-            let mut accepted = 0;
+            let mut outcome = Outcome::default();
             for body in batches {
                 let r = client
                     .post(format!("{url}/api/v1/events"))
@@ -165,65 +244,97 @@ async fn ingest(
                     .send()
                     .await
                     .map_err(|e| e.to_string())?;
-                let report: Value = r.json().await.map_err(|e| e.to_string())?;
-                accepted += report["accepted"].as_u64().unwrap_or(0);
+                if !r.status().is_success() {
+                    outcome.failed += 1;
+                    continue;
+                }
+                outcome.add(&r.json().await.map_err(|e| e.to_string())?);
             }
-            Ok::<u64, String>(accepted)
+            Ok::<Outcome, String>(outcome)
         }));
     }
-    let mut accepted = 0;
+    let mut outcome = Outcome::default();
     for t in tasks {
-        accepted += t.await.map_err(|e| e.to_string())??;
+        outcome.merge(t.await.map_err(|e| e.to_string())??);
     }
     let secs = started.elapsed().as_secs_f64();
     println!(
-        "{accepted} events accepted in {secs:.2} s: {:.0} events/s (batches of {size}, {connections} connections)",
-        accepted as f64 / secs
+        "{} (batches of {size}, {connections} connections)",
+        outcome.line(secs)
     );
     Ok(())
 }
 
-/// Whole calls, `size` per batch, spread evenly from the day's start to now.
-async fn calls(api: &Api, calls: u64, size: u64, connections: u64) -> Result<(), String> {
+/// Whole calls, `size` per batch, from the day's start: one ordered stream posted in rounds
+/// of one batch per connection (see the header for how close together they come).
+async fn calls(
+    api: &Api,
+    site: Site,
+    calls: u64,
+    size: u64,
+    connections: u64,
+) -> Result<(), String> {
     let now = Utc::now();
     let day = now
         .duration_trunc(TimeDelta::days(1))
         .map_err(|e| e.to_string())?;
     let span_ms = ((now - day).num_milliseconds() - 120_000).max(1) as u64;
+    // A round's calls within 4 s of each other when rounds run concurrently.
+    let round_calls = connections * size;
+    let mut step_us = span_ms * 1000 / calls.max(1);
+    if connections > 1 {
+        step_us = step_us.min(4_000_000 / round_calls);
+    }
+    println!(
+        "calls {:.1} s apart, from {} to {}",
+        step_us as f64 / 1e6,
+        day.format("%H:%M"),
+        (day + TimeDelta::microseconds((calls * step_us) as i64)).format("%H:%M")
+    );
     let run = now.timestamp_millis() as u64;
+    let barrier = Arc::new(tokio::sync::Barrier::new(connections as usize));
     let started = Instant::now();
-    let per = calls / connections;
     let mut tasks = Vec::new();
     for c in 0..connections {
-        let api = api.clone();
+        let (api, barrier) = (api.clone(), barrier.clone());
         tasks.push(tokio::spawn(async move {
-            let mut accepted = 0;
-            let mut n = c * per;
-            while n < (c + 1) * per {
+            let mut outcome = Outcome::default();
+            for round in 0..calls.div_ceil(round_calls) {
+                let first = round * round_calls + c * size;
                 let mut events = Vec::new();
-                for k in n..(n + size).min((c + 1) * per) {
-                    let at = day + TimeDelta::milliseconds((k * span_ms / calls) as i64);
-                    let (id, g, a) = (format!("{run}-{k}"), format!("G{}", k % 100), format!("A{}", k % 5000));
+                for k in first..(first + size).min(calls) {
+                    let at = day + TimeDelta::microseconds((k * step_us) as i64);
+                    let (id, g, a) = (
+                        format!("{run}-{k}"),
+                        format!("G{}", k % site.groups),
+                        format!("A{}", k % site.agents),
+                    );
                     events.push(json!({"type": "call_offered", "id": format!("{id}-o"), "at": at, "call_id": id, "group": g}));
                     events.push(json!({"type": "call_answered", "id": format!("{id}-a"), "at": at + TimeDelta::seconds(2), "call_id": id, "agent": a}));
                     events.push(json!({"type": "call_ended", "id": format!("{id}-e"), "at": at + TimeDelta::seconds(20), "call_id": id, "talk_seconds": 15, "hold_seconds": 3}));
                     events.push(json!({"type": "wrap_up_ended", "id": format!("{id}-w"), "at": at + TimeDelta::seconds(25), "call_id": id}));
                 }
-                let report = api.post("/api/v1/events", Value::Array(events)).await?;
-                accepted += report["accepted"].as_u64().unwrap_or(0);
-                n += size;
+                if !events.is_empty() {
+                    match api.post("/api/v1/events", Value::Array(events)).await {
+                        Ok(report) => outcome.add(&report),
+                        Err(_) => outcome.failed += 1,
+                    }
+                }
+                // Every connection takes part in every round, so none waits for ever.
+                barrier.wait().await;
             }
-            Ok::<u64, String>(accepted)
+            Ok::<Outcome, String>(outcome)
         }));
     }
-    let mut accepted = 0;
+    let mut outcome = Outcome::default();
     for t in tasks {
-        accepted += t.await.map_err(|e| e.to_string())??;
+        outcome.merge(t.await.map_err(|e| e.to_string())??);
     }
     let secs = started.elapsed().as_secs_f64();
     println!(
-        "{accepted} events of {calls} calls accepted in {secs:.1} s: {:.0} events/s",
-        accepted as f64 / secs
+        "{} ({calls} calls, {} events posted, batches of {size} calls, {connections} connections)",
+        outcome.line(secs),
+        calls * 4
     );
     Ok(())
 }
@@ -234,14 +345,21 @@ async fn offered(api: &Api) -> Result<u64, String> {
         + rt["all"]["queue_now"].as_u64().unwrap_or(0))
 }
 
-async fn latency(api: &Api, feed: &Api, probes: u64, gap_ms: u64) -> Result<(), String> {
+async fn latency(
+    api: &Api,
+    feed: &Api,
+    site: Site,
+    probes: u64,
+    gap_ms: u64,
+) -> Result<(), String> {
     let run = Utc::now().timestamp_millis() as u64 * 1000;
     let mut samples = Vec::new();
     for p in 0..probes {
         tokio::time::sleep(Duration::from_millis(gap_ms)).await;
         let before = offered(api).await?;
         let sent = Instant::now();
-        feed.post("/api/v1/events", batch(run + p, 1, 100)).await?;
+        feed.post("/api/v1/events", batch(run + p, 1, site.groups))
+            .await?;
         loop {
             if offered(api).await? > before {
                 break;

@@ -9,6 +9,7 @@ use std::time::Duration;
 
 use sqlx::any::{AnyPoolOptions, install_default_drivers};
 use sqlx::pool::PoolConnection;
+use sqlx::postgres::{PgPool, PgPoolOptions};
 use sqlx::sqlite::SqliteConnectOptions;
 use sqlx::{Any, AnyPool, Executor, Transaction};
 
@@ -24,6 +25,9 @@ pub struct SqlStore {
     /// instead. On PostgreSQL it is the pool.
     writer: AnyPool,
     pub(super) backend: Backend,
+    /// PostgreSQL only: the same database through the native driver, for what `Any`
+    /// cannot say (arrays, COPY); connected on first use.
+    pub(super) pg: Option<PgPool>,
 }
 
 /// The file of a SQLite URL as sqlx reads it (`sqlite://PATH` or `sqlite:PATH`, then `?`
@@ -105,10 +109,21 @@ impl SqlStore {
                 .await
                 .map_err(|e| StoreError::Other(e.to_string()))?;
         }
+        let pg = match backend {
+            Backend::Sqlite => None,
+            Backend::Postgres => Some(
+                PgPoolOptions::new()
+                    .max_connections(8)
+                    .acquire_timeout(Duration::from_secs(10))
+                    .connect_lazy(url)
+                    .map_err(|e| StoreError::Other(format!("cannot open the database: {e}")))?,
+            ),
+        };
         Ok(Self {
             pool,
             writer,
             backend,
+            pg,
         })
     }
 

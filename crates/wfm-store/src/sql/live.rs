@@ -1,7 +1,5 @@
-//! The event log (append with de-duplication, replay in commit order), the state-code map,
+//! The event log's replay in commit order (the append is in `append`), the state-code map,
 //! and the plan (forecast and timetable), each replaced as a whole range at a time.
-
-use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
 use serde_json::json;
@@ -23,11 +21,8 @@ const FIRST_SEQ: &str = "SELECT MIN(seq) FROM events WHERE at >= $1 AND at < $2"
 /// keeps the index out and the span is a filter on the key's walk.
 const PAGE: &str = "SELECT seq, at, body FROM events \
      WHERE seq > $3 AND at + 0 >= $1 AND at + 0 < $2 ORDER BY seq LIMIT $4";
-use crate::live::{NewEvent, StateCode, WorkplaceCall};
+use crate::live::{StateCode, WorkplaceCall};
 use crate::model::Actor;
-
-/// Rows per INSERT statement: 5 parameters each, well under both databases' limits.
-const APPEND_CHUNK: usize = 200;
 
 fn err(e: sqlx::Error) -> StoreError {
     StoreError::from_sqlx(e, "event")
@@ -69,58 +64,6 @@ fn activity_from(text: &str, group: Option<i64>) -> Result<Activity, StoreError>
 }
 
 impl SqlStore {
-    /// Appends in one transaction; a duplicate `event_id` is skipped (None), the others get
-    /// their sequence number. Nothing is visible before the commit.
-    pub(crate) async fn append(&self, events: &[NewEvent]) -> StoreResult<Vec<Option<i64>>> {
-        // A repeated id within the batch is a duplicate of its first occurrence.
-        let mut first: HashMap<&str, usize> = HashMap::with_capacity(events.len());
-        let fresh: Vec<usize> = (0..events.len())
-            .filter(|&i| *first.entry(events[i].event_id.as_str()).or_insert(i) == i)
-            .collect();
-        let mut seqs = vec![None; events.len()];
-        let mut tx = self.begin_write().await?;
-        let received = time::now_ms();
-        for chunk in fresh.chunks(APPEND_CHUNK) {
-            let values: Vec<String> = (0..chunk.len())
-                .map(|r| {
-                    let p = r * 5;
-                    format!(
-                        "(${}, ${}, ${}, ${}, ${})",
-                        p + 1,
-                        p + 2,
-                        p + 3,
-                        p + 4,
-                        p + 5
-                    )
-                })
-                .collect();
-            let sql = format!(
-                "INSERT INTO events (event_id, source, at, received_at, body) VALUES {} \
-                 ON CONFLICT (event_id) DO NOTHING RETURNING event_id, seq",
-                values.join(", ")
-            );
-            let mut query = sqlx::query(&sql);
-            for &i in chunk {
-                let e = &events[i];
-                let body = serde_json::to_string(&e.kind).map_err(decode)?;
-                query = query
-                    .bind(&e.event_id)
-                    .bind(e.source)
-                    .bind(e.at.timestamp_millis())
-                    .bind(received)
-                    .bind(body);
-            }
-            for row in query.fetch_all(&mut *tx).await.map_err(err)? {
-                let id: String = row.try_get("event_id").map_err(err)?;
-                if let Some(&i) = first.get(id.as_str()) {
-                    seqs[i] = Some(row.try_get("seq").map_err(err)?);
-                }
-            }
-        }
-        tx.commit().await.map_err(err)?;
-        Ok(seqs)
-    }
-
     /// Events that happened in [from, until), with `seq` above `after_seq`, in commit order.
     /// A first page (`after_seq` 0) starts at the span's first event.
     pub(crate) async fn events_in(

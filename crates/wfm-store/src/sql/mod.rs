@@ -7,6 +7,7 @@
 mod access;
 mod alert_rules;
 mod alerts;
+mod append;
 mod audit;
 mod codec;
 mod connect;
@@ -68,6 +69,9 @@ impl Store for SqlStore {
 
     async fn close(&self) {
         self.pool.close().await;
+        if let Some(pg) = &self.pg {
+            pg.close().await;
+        }
     }
 
     async fn create_site(&self, input: &SiteInput, actor: &Actor) -> StoreResult<Site> {

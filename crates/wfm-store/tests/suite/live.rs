@@ -30,6 +30,7 @@ fn offered(id: &str, minute: i64, group_id: i64) -> NewEvent {
 pub async fn run(store: &Arc<dyn Store>) {
     events(store).await;
     batches(store).await;
+    concurrent_redeliveries(store).await;
     state_codes(store).await;
     plan(store).await;
     nullable_doubles(store).await;
@@ -263,4 +264,28 @@ pub async fn batches(store: &Arc<dyn Store>) {
         stored.windows(2).all(|w| w[0] < w[1]),
         "sequence follows the batch order"
     );
+}
+
+/// The same new events delivered on several connections at once: each is stored once,
+/// one delivery gets its number and the others hear it is a duplicate; none fails.
+async fn concurrent_redeliveries(store: &Arc<dyn Store>) {
+    let batch: Vec<NewEvent> = (0..300)
+        .map(|i| offered(&format!("twice-{i}"), 40, 1))
+        .collect();
+    let deliveries: Vec<_> = (0..4)
+        .map(|_| {
+            let (store, batch) = (store.clone(), batch.clone());
+            tokio::spawn(async move { store.append_events(&batch).await })
+        })
+        .collect();
+    let mut answers = Vec::new();
+    for d in deliveries {
+        answers.push(d.await.unwrap().expect("a redelivery is not an error"));
+    }
+    for i in 0..batch.len() {
+        let numbered: Vec<i64> = answers.iter().filter_map(|a| a[i]).collect();
+        assert_eq!(numbered.len(), 1, "event {i} numbered once: {numbered:?}");
+    }
+    let stored = store.events_between(at(40), at(41), 0, 1000).await.unwrap();
+    assert_eq!(stored.len(), batch.len());
 }
