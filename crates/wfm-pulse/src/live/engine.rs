@@ -13,6 +13,8 @@ use wfm_store::{Store, StoreError};
 
 use crate::ingest::Directory;
 
+mod offered;
+
 /// Replay reads the log in pages of this many events.
 const REPLAY_PAGE: u32 = 10_000;
 
@@ -33,7 +35,7 @@ pub struct Engine {
     group_site: HashMap<GroupId, usize>,
     agent_site: HashMap<i64, usize>,
     /// Calls applied today: the site that has them and when they were offered.
-    calls: HashMap<String, (usize, DateTime<Utc>)>,
+    calls: offered::OfferedCalls,
     pub directory: Directory,
     /// The last event applied.
     pub last_seq: i64,
@@ -92,7 +94,7 @@ impl Engine {
             sites: Vec::new(),
             group_site: HashMap::new(),
             agent_site: HashMap::new(),
-            calls: HashMap::new(),
+            calls: offered::OfferedCalls::default(),
             directory: Directory::default(),
             last_seq: 0,
             watermark: None,
@@ -179,6 +181,7 @@ impl Engine {
                 self.apply(e);
             }
             if page.len() < REPLAY_PAGE as usize {
+                self.calls.shrink_to_fit();
                 return Ok(());
             }
         }
@@ -203,7 +206,7 @@ impl Engine {
             return;
         };
         if let EventKind::CallOffered { call_id, .. } = &event.kind {
-            self.calls.insert(call_id.clone(), (site, event.at));
+            self.calls.insert(call_id, site, event.at);
         }
         self.sites[site].center.apply(event);
     }
