@@ -59,6 +59,28 @@ fn settings(g: &Group) -> GroupSettings {
     }
 }
 
+/// Hands the allocator's free pages back to the system. glibc keeps what is freed in its
+/// per-thread arenas: the pages of events a replay decoded, and on a rebuild (after a
+/// sync, say) the whole engine it replaces, which it then did not reuse for the next one.
+/// Measured over 2,000,000 events: 41 MB in use, yet 91-113 MB resident after one to
+/// three rebuilds with 40-67 MB free in the arenas (`examples/publication.rs`).
+fn release_free_memory() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: malloc_trim takes no pointers; it only returns free pages to the system.
+    unsafe {
+        libc::malloc_trim(0);
+    }
+}
+
+impl Drop for Engine {
+    /// Frees the live state, then returns the pages it took to the system.
+    fn drop(&mut self) {
+        drop(std::mem::take(&mut self.sites));
+        drop(std::mem::take(&mut self.calls));
+        release_free_memory();
+    }
+}
+
 impl Engine {
     /// Builds today's state from the store: structure, plan, and the day's events replayed.
     pub async fn load(store: &Arc<dyn Store>, now: DateTime<Utc>) -> Result<Engine, StoreError> {
@@ -182,6 +204,7 @@ impl Engine {
             }
             if page.len() < REPLAY_PAGE as usize {
                 self.calls.shrink_to_fit();
+                release_free_memory();
                 return Ok(());
             }
         }
