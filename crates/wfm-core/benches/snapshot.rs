@@ -1,6 +1,7 @@
 //! Benchmarks the live engine at full size: 100 groups in 10 services, 5,000 operators
 //! with a day's timetable, a day's forecast and about 200,000 events; `apply` per
-//! event and `snapshot` of the loaded center.
+//! event and `snapshot` of the loaded center. Then a publication's share of the engine
+//! (the snapshot and every group's intervals of the day) at 100 and 500 groups.
 
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use criterion::{BatchSize, Criterion, Throughput, black_box, criterion_group, criterion_main};
@@ -9,7 +10,6 @@ use wfm_core::interval::IntervalGrid;
 use wfm_core::live::{AgentInfo, Center, GroupSettings};
 use wfm_core::plan::{Activity, ForecastInterval, Segment};
 
-const GROUPS: i64 = 100;
 const OPERATORS: i64 = 5_000;
 const CALLS: u64 = 27_000;
 
@@ -44,9 +44,9 @@ fn day_start() -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 3, 9, 21, 0, 0).unwrap()
 }
 
-fn site() -> Center {
+fn site(groups: i64) -> Center {
     let grid = IntervalGrid::new(IntervalGrid::parse_tz("Europe/Moscow").unwrap(), 15).unwrap();
-    let groups = (1..=GROUPS)
+    let settings = (1..=groups)
         .map(|id| GroupSettings {
             voice: id % 10 != 0,
             max_occupancy: 0.85,
@@ -57,17 +57,17 @@ fn site() -> Center {
     let agents = (1..=OPERATORS)
         .map(|id| AgentInfo {
             id,
-            primary_group_id: Some(id % GROUPS + 1),
+            primary_group_id: Some(id % groups + 1),
         })
         .collect();
-    let mut center = Center::new(grid, groups, agents);
-    center.set_plan(forecast(), timetable());
+    let mut center = Center::new(grid, settings, agents);
+    center.set_plan(forecast(groups), timetable(groups));
     center
 }
 
-fn forecast() -> Vec<ForecastInterval> {
+fn forecast(groups: i64) -> Vec<ForecastInterval> {
     let mut forecast = Vec::new();
-    for group_id in 1..=GROUPS {
+    for group_id in 1..=groups {
         for k in 0..96 {
             let start = day_start() + Duration::minutes(15 * k);
             let hour = (k as f64 + 0.5) / 4.0;
@@ -86,11 +86,11 @@ fn forecast() -> Vec<ForecastInterval> {
 }
 
 /// Shifts from 06:00 to 14:00: line work, lunch, line work, a break, line work.
-fn timetable() -> Vec<Segment> {
+fn timetable(groups: i64) -> Vec<Segment> {
     let mut dice = Dice(7);
     let mut timetable = Vec::new();
     for agent_id in 1..=OPERATORS {
-        let group = agent_id % GROUPS + 1;
+        let group = agent_id % groups + 1;
         let mut at =
             day_start() + Duration::hours(6) + Duration::minutes(15 * dice.below(33) as i64);
         let plan = [
@@ -117,7 +117,7 @@ fn timetable() -> Vec<Segment> {
 /// A day of events: each operator logs in, lunches, takes a break and logs out; each
 /// call is offered, answered (and ended, wrapped up, with the operator's states) or
 /// abandoned. Sorted by time, with seq in that order.
-fn day_of_events() -> Vec<Event> {
+fn day_of_events(groups: i64) -> Vec<Event> {
     let mut dice = Dice(42);
     let mut events: Vec<(DateTime<Utc>, EventKind)> = Vec::new();
     let state = |agent_id, state| EventKind::AgentStateChanged {
@@ -125,7 +125,7 @@ fn day_of_events() -> Vec<Event> {
         state,
         group_id: None,
     };
-    for segment in timetable() {
+    for segment in timetable(groups) {
         let agent_id = segment.agent_id;
         match segment.activity {
             Activity::Line(_) => events.push((
@@ -145,7 +145,7 @@ fn day_of_events() -> Vec<Event> {
         for _ in 0..calls {
             call += 1;
             let call_id = format!("call-{call}");
-            let group_id = 1 + dice.below(GROUPS as u64) as i64;
+            let group_id = 1 + dice.below(groups as u64) as i64;
             let offered = day_start() + Duration::minutes(15 * k) + dice.seconds(0, 900);
             events.push((
                 offered,
@@ -160,7 +160,7 @@ fn day_of_events() -> Vec<Event> {
                 events.push((answered, EventKind::CallAbandoned { call_id }));
                 continue;
             }
-            let agent_id = group_id - 1 + GROUPS * dice.below((OPERATORS / GROUPS) as u64) as i64;
+            let agent_id = group_id - 1 + groups * dice.below((OPERATORS / groups) as u64) as i64;
             let agent_id = agent_id.max(1);
             let ended = answered + dice.seconds(60, 400);
             let wrapped = ended + dice.seconds(5, 60);
@@ -198,8 +198,8 @@ fn day_of_events() -> Vec<Event> {
 }
 
 fn live(c: &mut Criterion) {
-    let empty = site();
-    let events = day_of_events();
+    let empty = site(100);
+    let events = day_of_events(100);
     let mut loaded = empty.clone();
     for event in &events {
         loaded.apply(event);
@@ -250,5 +250,48 @@ fn live(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, live);
+/// A center of `groups` groups fed the day's events up to 15:00, and that instant.
+fn afternoon_center(groups: i64) -> (Center, DateTime<Utc>) {
+    let mut center = site(groups);
+    let afternoon = day_start() + Duration::hours(15);
+    for event in day_of_events(groups)
+        .iter()
+        .take_while(|e| e.at <= afternoon)
+    {
+        center.apply(event);
+    }
+    (center, afternoon)
+}
+
+/// What a publication asks of the engine: the snapshot and every group's intervals of
+/// the day; the intervals as one call for all groups (the day's grid worked out once)
+/// and, for comparison in the same run, one call per group (the grid worked out per
+/// group, as publications did before).
+fn publication(c: &mut Criterion) {
+    let mut group = c.benchmark_group("publication");
+    group.sample_size(20);
+    for groups in [100, 500] {
+        let (center, now) = afternoon_center(groups);
+        let date = IntervalGrid::new(IntervalGrid::parse_tz("Europe/Moscow").unwrap(), 15)
+            .unwrap()
+            .local_date(now);
+        let ids: Vec<i64> = (1..=groups).collect();
+        group.bench_function(format!("snapshot, {groups} groups"), |b| {
+            b.iter(|| center.snapshot(black_box(now)))
+        });
+        group.bench_function(format!("intervals of all groups, {groups} groups"), |b| {
+            b.iter(|| center.intervals_of_groups(date, black_box(now)))
+        });
+        group.bench_function(format!("intervals group by group, {groups} groups"), |b| {
+            b.iter(|| {
+                ids.iter()
+                    .map(|&id| center.intervals(id, date, black_box(now)))
+                    .collect::<Vec<_>>()
+            })
+        });
+    }
+    group.finish();
+}
+
+criterion_group!(benches, live, publication);
 criterion_main!(benches);

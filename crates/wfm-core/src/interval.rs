@@ -165,9 +165,7 @@ impl IntervalGrid {
 
     /// Number of intervals of the local day `date` (the last may be short).
     pub fn interval_count(&self, date: NaiveDate) -> u32 {
-        let day = self.day_length(date).num_seconds().max(0);
-        let length = self.length().num_seconds();
-        u32::try_from((day + length - 1) / length).unwrap_or(u32::MAX)
+        self.count_within(self.day_start(date), self.next_day_start(date))
     }
 
     /// The interval containing `at`: its day is the local day whose start is the latest
@@ -196,21 +194,40 @@ impl IntervalGrid {
         self.make(date, u32::try_from(index).unwrap_or(u32::MAX))
     }
 
-    /// Every interval of the local day `date`, in order; they tile the day exactly.
+    /// Every interval of the local day `date`, in order; they tile the day exactly. The
+    /// day's bounds are looked up in the time zone once, not once per interval.
     pub fn intervals(&self, date: NaiveDate) -> Vec<Interval> {
-        (0..self.interval_count(date))
-            .map(|index| self.make(date, index))
+        let (day_start, day_end) = (self.day_start(date), self.next_day_start(date));
+        (0..self.count_within(day_start, day_end))
+            .map(|index| self.make_within(date, index, day_start, day_end))
             .collect()
     }
 
     /// Interval `index` of the local day `date`, if the day has that many.
     pub fn interval(&self, date: NaiveDate, index: u32) -> Option<Interval> {
-        (index < self.interval_count(date)).then(|| self.make(date, index))
+        let (day_start, day_end) = (self.day_start(date), self.next_day_start(date));
+        (index < self.count_within(day_start, day_end))
+            .then(|| self.make_within(date, index, day_start, day_end))
+    }
+
+    /// [`IntervalGrid::interval_count`] of the day [day_start, day_end).
+    fn count_within(&self, day_start: DateTime<Utc>, day_end: DateTime<Utc>) -> u32 {
+        let day = (day_end - day_start).num_seconds().max(0);
+        let length = self.length().num_seconds();
+        u32::try_from((day + length - 1) / length).unwrap_or(u32::MAX)
     }
 
     fn make(&self, date: NaiveDate, index: u32) -> Interval {
-        let day_start = self.day_start(date);
-        let day_end = self.next_day_start(date);
+        self.make_within(date, index, self.day_start(date), self.next_day_start(date))
+    }
+
+    fn make_within(
+        &self,
+        date: NaiveDate,
+        index: u32,
+        day_start: DateTime<Utc>,
+        day_end: DateTime<Utc>,
+    ) -> Interval {
         let offset = Duration::seconds(i64::from(index) * i64::from(self.minutes) * 60);
         let start = day_start
             .checked_add_signed(offset)

@@ -300,6 +300,18 @@ proptest! {
     }
 
     #[test]
+    fn a_days_intervals_are_the_intervals_their_starts_fall_in(grid in any_grid(), at in instant()) {
+        let day = grid.interval_at(at).date;
+        let intervals = grid.intervals(day);
+        prop_assert_eq!(intervals.len(), grid.interval_count(day) as usize);
+        for interval in &intervals {
+            prop_assert_eq!(grid.interval_at(interval.start), *interval);
+            prop_assert_eq!(grid.interval(day, interval.index), Some(*interval));
+        }
+        prop_assert_eq!(grid.interval(day, grid.interval_count(day)), None);
+    }
+
+    #[test]
     fn any_zone_instants_fall_in_an_interval_of_their_day(grid in any_grid(), at in instant()) {
         let interval = grid.interval_at(at);
         prop_assert!(interval.start <= at && at < interval.end);

@@ -3,6 +3,7 @@
 
 use std::str::FromStr;
 
+use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
@@ -33,8 +34,9 @@ pub struct RealtimeQuery {
     pub indicators: Option<String>,
 }
 
-/// The answer for a body and its ETag: 304 when the client has it already.
-pub fn cached_json(headers: &HeaderMap, body: Vec<u8>, etag: &str) -> Response {
+/// The answer for a body and its ETag: 304 when the client has it already. The body is
+/// shared, not copied: the published snapshot's bytes are handed out as they are.
+pub fn cached_json(headers: &HeaderMap, body: Bytes, etag: &str) -> Response {
     let tag = HeaderValue::from_str(etag).unwrap_or(HeaderValue::from_static("\"\""));
     let matches = headers
         .get(header::IF_NONE_MATCH)
@@ -138,5 +140,5 @@ async fn realtime(
     }
     let body = serde_json::to_vec(&view).map_err(|_| ApiError::Internal)?;
     let etag = etag_of(&body);
-    Ok(cached_json(&headers, body, &etag))
+    Ok(cached_json(&headers, Bytes::from(body), &etag))
 }

@@ -319,8 +319,10 @@ impl Live {
             caught_up += 1;
         }
         built.build = engine.build + 1;
-        *engine = built;
+        let old = std::mem::replace(&mut *engine, built);
         drop(engine);
+        // Freed after the engine lock is let go: ingest does not wait for it.
+        drop(old);
         let r = &self.rebuilds;
         r.last_held_us
             .store(held.elapsed().as_micros() as u64, Ordering::Relaxed);

@@ -212,6 +212,12 @@ proptest! {
                 prop_assert!(interval.sl_percent.is_none_or(|sl| (0.0..=100.0).contains(&sl)));
                 prop_assert!(interval.forecast_calls.is_none_or(f64::is_finite));
             }
+            // All groups at once (the day's grid worked out once) give what each group gives.
+            let all = one.intervals_of_groups(date, now);
+            prop_assert_eq!(all.iter().map(|(id, _)| *id).collect::<Vec<_>>(), vec![1, 2, 3]);
+            for (id, intervals) in all {
+                prop_assert_eq!(intervals, one.intervals(id, date, now));
+            }
         }
     }
 }
