@@ -88,7 +88,7 @@ async fn put_forecast(
 ) -> ApiResult<Json<Stored>> {
     let rows = check_forecast(&structure(&s).await?, &up)?;
     s.store.replace_forecast(&rows, &p.actor(&c)).await?;
-    s.live.changed();
+    s.live.replanned().await;
     Ok(Json(Stored { stored: rows.len() }))
 }
 
@@ -133,6 +133,6 @@ async fn put_timetable(
 ) -> ApiResult<Json<Stored>> {
     let rows = check_timetable(&structure(&s).await?, &up)?;
     s.store.replace_timetable(&rows, &p.actor(&c)).await?;
-    s.live.changed();
+    s.live.replanned().await;
     Ok(Json(Stored { stored: rows.len() }))
 }

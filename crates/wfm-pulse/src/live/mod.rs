@@ -268,6 +268,17 @@ impl Live {
         self.restructure.notify_one();
     }
 
+    /// The plan changed: returns once the live state has it, so that the planner who saved
+    /// it reads it back (a full day: seconds; ingest goes on meanwhile). A rebuild that
+    /// fails is left to the rebuilder, which tries again.
+    pub async fn replanned(&self) {
+        self.changed();
+        if let Err(e) = self.settle().await {
+            tracing::warn!(error = %e, "live state not rebuilt after a plan change; trying again");
+            self.stale.store(true, Ordering::SeqCst);
+        }
+    }
+
     /// The names ingest resolves, reloaded first if they changed.
     async fn directory(&self) -> Result<Arc<Directory>, StoreError> {
         // Held even when nothing changed: an ingest that starts while another reloads
