@@ -6,6 +6,7 @@ use sqlx::any::{Any, AnyRow, AnyTypeInfo};
 use sqlx::encode::{Encode, IsNull};
 use sqlx::error::BoxDynError;
 use sqlx::{Database, Row, Type};
+use wfm_core::event::{AgentState, EventKind};
 
 const DATE: &str = "%Y-%m-%d";
 
@@ -89,6 +90,61 @@ pub(crate) fn opt_json(row: &AnyRow, col: &str) -> Result<Option<serde_json::Val
     .transpose()
 }
 
+/// An event's body as stored, with every kind's fields side by side: read straight from the
+/// text, without the buffered copy of every field that serde's tagged-enum decode makes.
+#[derive(serde::Deserialize)]
+struct FlatKind<'a> {
+    #[serde(rename = "type", borrow)]
+    kind: &'a str,
+    call_id: Option<String>,
+    group_id: Option<i64>,
+    customer_id: Option<String>,
+    agent_id: Option<i64>,
+    talk_seconds: Option<f64>,
+    hold_seconds: Option<f64>,
+    state: Option<AgentState>,
+}
+
+/// An event's kind from its stored JSON body. The usual body (as the store writes it) takes
+/// the flat path; anything else (a field missing, of another type, escaped text in `type`)
+/// goes through `EventKind`'s own decode, so results and errors are the same as that decode.
+pub(crate) fn event_kind(body: &str) -> Result<EventKind, serde_json::Error> {
+    let flat = serde_json::from_str::<FlatKind>(body).ok().and_then(|f| {
+        Some(match f.kind {
+            "call_offered" => EventKind::CallOffered {
+                call_id: f.call_id?,
+                group_id: f.group_id?,
+                customer_id: f.customer_id,
+            },
+            "call_answered" => EventKind::CallAnswered {
+                call_id: f.call_id?,
+                agent_id: f.agent_id?,
+            },
+            "call_abandoned" => EventKind::CallAbandoned {
+                call_id: f.call_id?,
+            },
+            "call_ended" => EventKind::CallEnded {
+                call_id: f.call_id?,
+                talk_seconds: f.talk_seconds?,
+                hold_seconds: f.hold_seconds?,
+            },
+            "wrap_up_ended" => EventKind::WrapUpEnded {
+                call_id: f.call_id?,
+            },
+            "agent_state_changed" => EventKind::AgentStateChanged {
+                agent_id: f.agent_id?,
+                state: f.state?,
+                group_id: f.group_id,
+            },
+            _ => return None,
+        })
+    });
+    match flat {
+        Some(kind) => Ok(kind),
+        None => serde_json::from_str(body),
+    }
+}
+
 /// A nullable double as a bind parameter; bind `Option<f64>` columns only through this.
 ///
 /// sqlx 0.8's `Any` driver hands a null `f64` to PostgreSQL as a null *float4* (its
@@ -128,5 +184,72 @@ mod tests {
         assert_eq!(list(3, 2), "$3, $4");
         let d = NaiveDate::from_ymd_opt(2026, 3, 9).unwrap();
         assert_eq!(date_text(d), "2026-03-09");
+    }
+
+    /// The flat decode gives what `EventKind`'s own decode gives, for every kind as the store
+    /// writes it and for bodies it would not write (nulls, stray or missing fields, bad types).
+    #[test]
+    fn event_bodies_decode_as_the_tagged_enum_does() {
+        let kinds = [
+            EventKind::CallOffered {
+                call_id: "c\"1\u{e9}".into(),
+                group_id: 7,
+                customer_id: None,
+            },
+            EventKind::CallOffered {
+                call_id: "c2".into(),
+                group_id: -3,
+                customer_id: Some("cust\\9".into()),
+            },
+            EventKind::CallAnswered {
+                call_id: "c3".into(),
+                agent_id: i64::MAX,
+            },
+            EventKind::CallAbandoned {
+                call_id: String::new(),
+            },
+            EventKind::CallEnded {
+                call_id: "c4".into(),
+                talk_seconds: 12.345678901234567,
+                hold_seconds: 0.0,
+            },
+            EventKind::WrapUpEnded {
+                call_id: "c5".into(),
+            },
+            EventKind::AgentStateChanged {
+                agent_id: 11,
+                state: AgentState::WrapUp,
+                group_id: Some(4),
+            },
+            EventKind::AgentStateChanged {
+                agent_id: 12,
+                state: AgentState::LoggedOut,
+                group_id: None,
+            },
+        ];
+        for kind in kinds {
+            let body = serde_json::to_string(&kind).unwrap();
+            assert_eq!(event_kind(&body).unwrap(), kind, "{body}");
+        }
+        let odd = [
+            r#"{"group_id":1,"call_id":"c","type":"call_offered","customer_id":null}"#,
+            r#"{"type":"call_ended","call_id":"c","talk_seconds":5,"hold_seconds":1e3}"#,
+            r#"{"type":"call_abandoned","call_id":"c","state":"bogus","extra":[1,{}]}"#,
+            r#"{"type":"call_answered","call_id":"c","agent_id":1.5}"#,
+            r#"{"type":"call_offered","call_id":"c","group_id":null}"#,
+            r#"{"type":"call_offered","call_id":"c"}"#,
+            r#"{"type":"agent_state_changed","agent_id":1,"state":"asleep"}"#,
+            r#"{"type":"call_\u0061bandoned","call_id":"c"}"#,
+            r#"{"type":"call_abandoned","type":"call_abandoned","call_id":"c"}"#,
+            r#"{"type":"teleported","call_id":"c"}"#,
+            r#"{"call_id":"c"}"#,
+            r#"[]"#,
+            r#"not json"#,
+        ];
+        for body in odd {
+            let tagged = serde_json::from_str::<EventKind>(body).map_err(|e| e.to_string());
+            let flat = event_kind(body).map_err(|e| e.to_string());
+            assert_eq!(flat, tagged, "{body}");
+        }
     }
 }

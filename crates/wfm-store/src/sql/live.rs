@@ -2,10 +2,11 @@
 //! and the plan (forecast and timetable), each replaced as a whole range at a time.
 
 use chrono::{DateTime, Utc};
+use futures_util::TryStreamExt;
 use serde_json::json;
 use sqlx::Row;
 use sqlx::any::AnyRow;
-use wfm_core::event::{AgentState, Event, EventKind};
+use wfm_core::event::{AgentState, Event};
 use wfm_core::plan::{Activity, ForecastInterval, Segment};
 
 use super::table::AnyQuery;
@@ -32,12 +33,13 @@ fn decode(e: impl std::fmt::Display) -> StoreError {
     StoreError::Other(format!("stored record cannot be read: {e}"))
 }
 
+/// A row of `PAGE`, its columns by position (`seq`, `at`, `body`); the body is read in place.
 fn event_from_row(row: &AnyRow) -> Result<Event, StoreError> {
-    let body: String = row.try_get("body").map_err(err)?;
-    let kind: EventKind = serde_json::from_str(&body).map_err(decode)?;
+    let body: &str = row.try_get(2).map_err(err)?;
+    let kind = codec::event_kind(body).map_err(decode)?;
     Ok(Event {
-        seq: row.try_get("seq").map_err(err)?,
-        at: time::from_ms(row.try_get("at").map_err(err)?).map_err(err)?,
+        seq: row.try_get(0).map_err(err)?,
+        at: time::from_ms(row.try_get(1).map_err(err)?).map_err(err)?,
         kind,
     })
 }
@@ -88,15 +90,18 @@ impl SqlStore {
         } else {
             after_seq
         };
-        let rows = sqlx::query(PAGE)
+        // Each row is decoded as it arrives, while the driver steps to the next one.
+        let mut rows = sqlx::query(PAGE)
             .bind(from)
             .bind(until)
             .bind(after_seq)
             .bind(i64::from(limit))
-            .fetch_all(&mut *conn)
-            .await
-            .map_err(err)?;
-        rows.iter().map(event_from_row).collect()
+            .fetch(&mut *conn);
+        let mut events = Vec::with_capacity(limit.min(10_000) as usize);
+        while let Some(row) = rows.try_next().await.map_err(err)? {
+            events.push(event_from_row(&row)?);
+        }
+        Ok(events)
     }
 
     pub(crate) async fn codes(&self) -> StoreResult<Vec<StateCode>> {
