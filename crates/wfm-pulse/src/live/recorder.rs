@@ -24,11 +24,11 @@ use super::engine::Engine;
 const EVERY: Duration = Duration::from_secs(2);
 /// Intervals before the newest closed one written again when it closes.
 const SETTLE_INTERVALS: u32 = 4;
-/// Rows per transaction: a whole day's re-write (hundreds of thousands of adherence rows
-/// for a large center) goes in slices, so ingest commits are not held behind it on
-/// SQLite's single writer. Upserts are idempotent, so a crash between slices loses
-/// nothing: the next pass writes them all again.
-const ROWS_PER_WRITE: usize = 2_000;
+/// Rows per transaction: a whole day's re-write (240,000 adherence rows for 5,000
+/// operators) goes in slices, so that an ingest commit queued behind one on SQLite's single
+/// writer waits a few milliseconds (slices of 2,000 held it 100-150 ms). Upserts are
+/// idempotent, so a crash between slices loses nothing: the next pass writes them all again.
+const ROWS_PER_WRITE: usize = 250;
 
 /// The earliest event instant applied since the writer last looked, in ms.
 #[derive(Debug)]
