@@ -371,15 +371,7 @@ async fn events_posted_during_plan_changes_reach_the_state_a_replay_reaches() {
                 .iter()
                 .map(|a| json!({"agent_id": a, "start": day, "end": day + Span::days(1), "activity": "line", "group_id": c.group}))
                 .collect();
-            let (st, body) = s
-                .call(
-                    Method::PUT,
-                    "/api/v1/plan/timetable",
-                    Role::Manager,
-                    Some(json!({"segments": segments})),
-                )
-                .await;
-            assert_eq!(st, 200, "{body}");
+            common::setup::put_plan(&s, "timetable", json!({"segments": segments})).await;
             changes += 1;
         }
         changes
