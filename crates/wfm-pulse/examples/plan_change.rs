@@ -242,24 +242,22 @@ async fn post_while(
 
 /// Posts one call offered now; its round trip.
 async fn post_one(s: &TestServer, next: &mut usize) -> Duration {
-    {
-        *next += 1;
-        let event = json!([{"type": "call_offered", "id": format!("live-{next}"),
-                            "at": Utc::now(), "call_id": format!("live-{next}"), "group": "G0"}]);
-        let sent = Instant::now();
-        let (st, body) = s
-            .call(
-                Method::POST,
-                "/api/v1/events",
-                Role::Integration,
-                Some(event),
-            )
-            .await;
-        let taken = sent.elapsed();
-        assert_eq!(st, 200, "{body}");
-        assert_eq!(body["accepted"], 1, "{body}");
-        taken
-    }
+    *next += 1;
+    let event = json!([{"type": "call_offered", "id": format!("live-{next}"),
+                        "at": Utc::now(), "call_id": format!("live-{next}"), "group": "G0"}]);
+    let sent = Instant::now();
+    let (st, body) = s
+        .call(
+            Method::POST,
+            "/api/v1/events",
+            Role::Integration,
+            Some(event),
+        )
+        .await;
+    let taken = sent.elapsed();
+    assert_eq!(st, 200, "{body}");
+    assert_eq!(body["accepted"], 1, "{body}");
+    taken
 }
 
 fn report(what: &str, taken: &[Duration]) {

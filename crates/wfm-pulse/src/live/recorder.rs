@@ -70,10 +70,6 @@ pub struct Written {
     pub operators: Vec<AdherenceRecord>,
 }
 
-fn build_of(engine: &Engine) -> u64 {
-    engine.build
-}
-
 impl Live {
     /// Upserts what one pass found, [`ROWS_PER_WRITE`] rows per transaction.
     async fn write(&self, written: &Written) -> Result<(), StoreError> {
@@ -141,7 +137,7 @@ impl Live {
         let mut due: Vec<(usize, NaiveDate, std::ops::Range<u32>)> = Vec::new();
         let build = {
             let engine = self.engine.lock().await;
-            let build = build_of(&engine);
+            let build = engine.build;
             for (position, site) in engine.sites.iter().enumerate() {
                 let intervals = site.grid.intervals(site.day);
                 let closed = intervals.iter().take_while(|i| i.end <= now).count();
@@ -186,7 +182,7 @@ impl Live {
         'sites: for (position, day, indices) in due {
             for index in indices {
                 let engine = self.engine.lock().await;
-                if build_of(&engine) != build {
+                if engine.build != build {
                     // Swapped meanwhile: the next pass writes the day from the new build.
                     next_marks.clear();
                     break 'sites;
