@@ -12,24 +12,28 @@
 //! 4 connections; calls 500,000 in batches of 250 over 2 connections; latency 200 probes
 //! back to back; alerts 1,000. `--groups N` and `--agents N` (anywhere after the step) set
 //! the site's size for every step: the events name groups `G0..` and operators `A0..` as
-//! `setup` made them, so give the same figures to each step.
+//! `setup` made them, so give the same figures to each step. `--rate N` paces `ingest` at
+//! N events a second in all (default: as fast as the server answers).
 //!
 //! Events go with the token in `WFM_FEED_TOKEN` (ingest takes the integration role only:
 //! `WFM_FEED_TOKEN=$(cargo run -q -- token --role integration | tail -n 1)`), everything else with TOKEN
 //! (an admin's).
 //!
 //! `setup` makes a site with GROUPS groups and AGENTS operators planned on line all day;
-//! `ingest` posts EVENTS call events stamped now in batches of BATCH over CONNECTIONS
-//! connections; `calls` posts CALLS whole calls (offered, answered, ended, wrapped up: four
-//! events each, the call lasting 25 s) from the day's start. Both report the events the
+//! `ingest` posts EVENTS call events stamped now (calls offered and abandoned) in batches
+//! of BATCH over CONNECTIONS connections; `calls` posts CALLS whole calls (offered,
+//! answered, ended, wrapped up: four events each, the call lasting 25 s) from the day's
+//! start. Both report the events the
 //! server accepted per second (its answer says how many), and what it did not accept
 //! (duplicates, rejections, failed requests). The server rejects an event stamped more than
 //! 30 s before the newest it has applied, so `calls` sends one ordered stream: in rounds, a
 //! batch per connection, the next round when the round is answered; with one connection
 //! the calls spread evenly over the day so far, with several they come closer together
 //! where needed so that a round's calls lie within 4 s (with the 25 s calls, inside the
-//! 30 s). `latency` measures event-to-snapshot latency: from posting one call to the
-//! realtime endpoint counting it; `alerts` waits until COUNT alerts are open and reports
+//! 30 s). `latency` measures event-to-snapshot latency: one call offered to the last group
+//! `G{GROUPS-1}`, from the POST's acknowledgement (and from its start) until the realtime
+//! endpoint counts it; under load, run `ingest --groups GROUPS-1 --rate N` beside it, which
+//! leaves that group alone. `alerts` waits until COUNT alerts are open and reports
 //! how long that took (run it as a storm of alerts begins).
 
 use std::sync::Arc;
@@ -46,6 +50,7 @@ async fn main() -> Result<(), String> {
         groups: take_option(&mut args, "--groups", 100)?,
         agents: take_option(&mut args, "--agents", 5000)?,
     };
+    let rate = take_option(&mut args, "--rate", 0)?;
     let arg = |i: usize, default: u64| args.get(i).and_then(|a| a.parse().ok()).unwrap_or(default);
     let (Some(url), Some(token), Some(what)) = (args.first(), args.get(1), args.get(2)) else {
         return Err("usage: load URL TOKEN setup|ingest|latency ...".into());
@@ -57,7 +62,13 @@ async fn main() -> Result<(), String> {
         "setup" => setup(&api, arg(3, site.groups), arg(4, site.agents)).await,
         "ingest" => {
             let (events, size, connections) = (arg(3, 200_000), arg(4, 1000), arg(5, 4));
-            ingest(url, &feed_token, site, events, size, connections).await
+            let load = Ingest {
+                events,
+                size,
+                connections,
+                rate,
+            };
+            ingest(url, &feed_token, site, load).await
         }
         "calls" => calls(&feed, site, arg(3, 500_000), arg(4, 250), arg(5, 2)).await,
         "latency" => latency(&api, &feed, site, arg(3, 200), arg(4, 0)).await,
@@ -194,27 +205,46 @@ async fn setup(api: &Api, groups: u64, agents: u64) -> Result<(), String> {
     Ok(())
 }
 
+/// `size` events stamped now: calls offered and, as the next event, abandoned, so that the
+/// queue does not grow without end (a day with every call still waiting makes every
+/// snapshot read them all).
 fn batch(start: u64, size: u64, groups: u64) -> Value {
     let now = Utc::now();
     let events: Vec<Value> = (start..start + size)
         .map(|n| {
-            json!({"type": "call_offered", "id": format!("load-{n}"), "at": now,
-                   "call_id": format!("load-{n}"), "group": format!("G{}", n % groups)})
+            let call = format!("load-{}", n - n % 2);
+            if n % 2 == 0 {
+                json!({"type": "call_offered", "id": format!("load-{n}"), "at": now,
+                       "call_id": call, "group": format!("G{}", n / 2 % groups)})
+            } else {
+                json!({"type": "call_abandoned", "id": format!("load-{n}"), "at": now, "call_id": call})
+            }
         })
         .collect();
     Value::Array(events)
 }
 
-/// Posts prepared batches (serialized before the clock starts, so the figure is the
-/// server's, not the client's JSON encoder's).
-async fn ingest(
-    url: &str,
-    token: &str,
-    site: Site,
+/// What `ingest` posts: `events` in batches of `size` over `connections`, at `rate` events
+/// a second in all (0: as fast as the server answers).
+struct Ingest {
     events: u64,
     size: u64,
     connections: u64,
-) -> Result<(), String> {
+    rate: u64,
+}
+
+/// Posts prepared batches (serialized before the clock starts, so the figure is the
+/// server's, not the client's JSON encoder's).
+async fn ingest(url: &str, token: &str, site: Site, load: Ingest) -> Result<(), String> {
+    let Ingest {
+        events,
+        size,
+        connections,
+        rate,
+    } = load;
+    // Each connection posts a batch every `period` (none: back to back).
+    let period =
+        (rate > 0).then(|| Duration::from_secs_f64((size * connections) as f64 / rate as f64));
     let run = Utc::now().timestamp_millis() as u64 * 1000;
     let per = events / connections;
     let bodies: Vec<Vec<Vec<u8>>> = (0..connections)
@@ -235,7 +265,10 @@ async fn ingest(
         let (client, url, token) = (client.clone(), url.to_string(), token.to_string());
         tasks.push(tokio::spawn(async move {
             let mut outcome = Outcome::default();
-            for body in batches {
+            for (k, body) in batches.into_iter().enumerate() {
+                if let Some(period) = period {
+                    tokio::time::sleep_until((started + period * k as u32).into()).await;
+                }
                 let r = client
                     .post(format!("{url}/api/v1/events"))
                     .bearer_auth(&token)
@@ -339,12 +372,17 @@ async fn calls(
     Ok(())
 }
 
-async fn offered(api: &Api) -> Result<u64, String> {
-    let rt = api.get("/api/v1/performance/metrics/realtime").await?;
-    Ok(rt["all"]["offered_today"].as_u64().unwrap_or(0)
-        + rt["all"]["queue_now"].as_u64().unwrap_or(0))
+/// The calls offered today and waiting now in group `id`.
+async fn offered(api: &Api, id: i64) -> Result<u64, String> {
+    let rt = api
+        .get(&format!("/api/v1/performance/metrics/realtime?groups={id}"))
+        .await?;
+    let group = &rt["groups"][0];
+    Ok(group["offered_today"].as_u64().unwrap_or(0) + group["queue_now"].as_u64().unwrap_or(0))
 }
 
+/// Each probe is one call offered to the last group (`G{GROUPS-1}`), timed from its POST's
+/// acknowledgement until the realtime endpoint counts it (and from the POST's start).
 async fn latency(
     api: &Api,
     feed: &Api,
@@ -352,16 +390,28 @@ async fn latency(
     probes: u64,
     gap_ms: u64,
 ) -> Result<(), String> {
-    let run = Utc::now().timestamp_millis() as u64 * 1000;
-    let mut samples = Vec::new();
+    let code = format!("G{}", site.groups.saturating_sub(1));
+    let rt = api.get("/api/v1/performance/metrics/realtime").await?;
+    let id = rt["groups"]
+        .as_array()
+        .and_then(|gs| gs.iter().find(|g| g["name"] == code.as_str()))
+        .and_then(|g| g["group_id"].as_i64())
+        .ok_or(format!("no group {code} (run setup with as many groups)"))?;
+    let run = Utc::now().timestamp_millis();
+    let (mut samples, mut round_trips) = (Vec::new(), Vec::new());
     for p in 0..probes {
         tokio::time::sleep(Duration::from_millis(gap_ms)).await;
-        let before = offered(api).await?;
+        let before = offered(api, id).await?;
         let sent = Instant::now();
-        feed.post("/api/v1/events", batch(run + p, 1, site.groups))
-            .await?;
+        let call = format!("probe-{run}-{p}");
+        feed.post(
+            "/api/v1/events",
+            json!([{"type": "call_offered", "id": call, "at": Utc::now(), "call_id": call, "group": code}]),
+        )
+        .await?;
+        let acked = Instant::now();
         loop {
-            if offered(api).await? > before {
+            if offered(api, id).await? > before {
                 break;
             }
             if sent.elapsed() > Duration::from_secs(5) {
@@ -369,15 +419,21 @@ async fn latency(
             }
             tokio::time::sleep(Duration::from_millis(2)).await;
         }
-        samples.push(sent.elapsed().as_secs_f64() * 1000.0);
+        round_trips.push(sent.elapsed().as_secs_f64() * 1000.0);
+        samples.push(acked.elapsed().as_secs_f64() * 1000.0);
     }
-    samples.sort_by(f64::total_cmp);
-    let pct = |q: f64| samples[((samples.len() - 1) as f64 * q).round() as usize];
-    println!(
-        "event-to-snapshot latency over {probes} probes: p50 {:.0} ms, p99 {:.0} ms, max {:.0} ms",
-        pct(0.5),
-        pct(0.99),
-        pct(1.0)
-    );
+    for (what, mut t) in [
+        ("ack-to-snapshot", samples),
+        ("post-to-snapshot", round_trips),
+    ] {
+        t.sort_by(f64::total_cmp);
+        let pct = |q: f64| t[((t.len() - 1) as f64 * q).round() as usize];
+        println!(
+            "{what} latency over {probes} probes: p50 {:.1} ms, p99 {:.1} ms, max {:.1} ms",
+            pct(0.5),
+            pct(0.99),
+            pct(1.0)
+        );
+    }
     Ok(())
 }

@@ -1,5 +1,5 @@
-//! Times the snapshot publication (`Published::build_with`: the engine's figures, every
-//! group's intervals, the JSON body, its gzip and ETag, the stream's card hashes) over the
+//! Times the snapshot publication (`Reading::of` then `publish`: the engine's figures, every
+//! group's intervals, the JSON body, its gzip and ETag, the stream's card hashes), and the part that holds the engine, over the
 //! live state a store holds, and reports the process's memory for it: resident, and what
 //! the allocator holds in use and free. With REBUILDS, it then rebuilds the engine that
 //! many times as a structure change does (the new one loaded while the old one lives) and
@@ -14,7 +14,7 @@ use std::time::Instant;
 
 use chrono::Utc;
 use wfm_pulse::live::engine::Engine;
-use wfm_pulse::live::view::Published;
+use wfm_pulse::live::view::Reading;
 
 #[tokio::main]
 async fn main() -> Result<(), String> {
@@ -35,23 +35,36 @@ async fn main() -> Result<(), String> {
         engine.agents.len(),
         engine.last_seq
     );
-    let mut times = Vec::new();
+    let (mut times, mut held) = (Vec::new(), Vec::new());
     let mut body = (0, 0);
+    let cycle = chrono::Duration::seconds(60);
     for version in 0..rounds {
         let started = Instant::now();
-        let published = Published::build(&engine, Utc::now(), u64::from(version));
+        let reading = Reading::of(&engine, Utc::now(), cycle);
+        held.push(started.elapsed().as_secs_f64() * 1000.0);
+        let published = reading.publish(u64::from(version));
         times.push(started.elapsed().as_secs_f64() * 1000.0);
         body = (published.body.len(), published.body_gzip.len());
     }
-    times.sort_by(f64::total_cmp);
-    let at = |q: f64| times[((times.len() - 1) as f64 * q).round() as usize];
+    let summary = |mut t: Vec<f64>| {
+        t.sort_by(f64::total_cmp);
+        let at = |q: f64| t[((t.len() - 1) as f64 * q).round() as usize];
+        format!(
+            "median {:.2} ms, min {:.2}, p90 {:.2}",
+            at(0.5),
+            at(0.0),
+            at(0.9)
+        )
+    };
     println!(
-        "publication over {rounds} rounds: median {:.2} ms, min {:.2}, p90 {:.2}; body {} B, gzip {} B",
-        at(0.5),
-        at(0.0),
-        at(0.9),
+        "publication over {rounds} rounds: {}; body {} B, gzip {} B",
+        summary(times),
         body.0,
         body.1
+    );
+    println!(
+        "of it, reading the engine (ingest waits for this): {}",
+        summary(held)
     );
     println!("after loading: {}", memory());
     let rebuilds: u32 = args.get(2).and_then(|r| r.parse().ok()).unwrap_or(0);

@@ -341,8 +341,21 @@ fn ingest(out: &mut Exposition, state: &AppState) {
         &[("outcome", "duplicate")],
         duplicate as f64,
     );
-    let r = state.live.rebuilds();
+    let c = state.live.commits();
     let load = |a: &std::sync::atomic::AtomicU64| a.load(std::sync::atomic::Ordering::Relaxed);
+    out.family(
+        "wfm_ingest_batches_total",
+        "counter",
+        "Batches committed; below, the commits that stored them (batches arriving during a commit share the next).",
+    );
+    out.sample("wfm_ingest_batches_total", &[], load(&c.batches) as f64);
+    out.family(
+        "wfm_ingest_commits_total",
+        "counter",
+        "Commits of ingested batches to the store.",
+    );
+    out.sample("wfm_ingest_commits_total", &[], load(&c.groups) as f64);
+    let r = state.live.rebuilds();
     out.family(
         "wfm_live_rebuilds_total",
         "counter",

@@ -392,3 +392,54 @@ async fn events_posted_during_plan_changes_reach_the_state_a_replay_reaches() {
     assert_eq!(g["answered_today"], calls, "{g}");
     s.stop().await;
 }
+
+/// Feeds posting at once share commits: each batch is still acknowledged only once its
+/// events are stored, each call's events are applied in their order, and the live state
+/// equals a replay of the log.
+#[tokio::test]
+async fn concurrent_feeds_share_commits_and_reach_the_state_a_replay_reaches() {
+    use std::sync::atomic::Ordering::Relaxed;
+    use std::time::{Duration, Instant};
+    let s = TestServer::start().await;
+    let c = set_up(&s).await;
+    let commits = s.state.live.commits();
+    let deadline = Instant::now() + Duration::from_secs(60);
+    let mut calls = 0;
+    let mut round = 0;
+    // Rounds of 8 feeds at once, until some batches have shared a commit.
+    while round < 2 || commits.groups.load(Relaxed) == commits.batches.load(Relaxed) {
+        assert!(
+            Instant::now() < deadline,
+            "no two batches ever shared a commit"
+        );
+        let feeds = (0..8).map(|feed| {
+            let id = format!("g{round}-{feed}");
+            let s = &s;
+            async move {
+                let steps = [
+                    json!({"type": "call_offered", "call_id": id, "group": "L1"}),
+                    json!({"type": "call_answered", "call_id": id, "agent": "op-1"}),
+                    json!({"type": "call_ended", "call_id": id, "talk_seconds": 1}),
+                ];
+                for (step, mut event) in steps.into_iter().enumerate() {
+                    event["id"] = json!(format!("{id}-{step}"));
+                    event["at"] = json!(ago(1));
+                    let report = push(s, json!([event])).await;
+                    assert_eq!(report["accepted"], 1, "{report}");
+                }
+            }
+        });
+        futures_util::future::join_all(feeds).await;
+        calls += 8;
+        round += 1;
+    }
+    let live = s.state.live.centers().await.unwrap();
+    let replayed = wfm_pulse::live::engine::Engine::load(&s.state.store, Utc::now())
+        .await
+        .unwrap();
+    let replayed: Vec<_> = replayed.sites.iter().map(|x| x.center.clone()).collect();
+    assert!(live == replayed, "the live center differs from a replay");
+    let g = group_figures(&s, c.group, |g| g["offered_today"] == calls).await;
+    assert_eq!(g["answered_today"], calls, "{g}");
+    s.stop().await;
+}

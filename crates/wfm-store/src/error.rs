@@ -3,7 +3,7 @@
 use thiserror::Error;
 
 /// What went wrong in the store, in terms a caller can act on.
-#[derive(Debug, Error)]
+#[derive(Debug, Clone, Error)]
 pub enum StoreError {
     /// No such thing: `entity` with `id`.
     #[error("{entity} {id} not found")]

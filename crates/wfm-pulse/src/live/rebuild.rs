@@ -81,7 +81,8 @@ impl Live {
         // Cleared first: a change during the rebuild asks for the next one.
         self.stale.store(false, Ordering::SeqCst);
         {
-            // Every event committed before this point is in the log the replay reads.
+            // Every event applied before this point is in the log the replay reads; those
+            // applied after it are kept for the catch-up.
             let _engine = self.engine.lock().await;
             *self.meanwhile() = Some(Vec::new());
         }
@@ -91,8 +92,9 @@ impl Live {
         let held = std::time::Instant::now();
         let meanwhile = self.meanwhile().take().unwrap_or_default();
         let mut built = built?;
-        // Commits are serialized (under the engine lock), so the replay read a prefix of
-        // the log: the events after it are those with a higher sequence number.
+        // Commits take turns, so the replay read a prefix of the log: the events after it
+        // are those with a higher sequence number (a commit applied after the swap skips
+        // those the replay read).
         let read = built.last_seq;
         let mut caught_up = 0;
         for e in meanwhile.iter().filter(|e| e.seq > read) {

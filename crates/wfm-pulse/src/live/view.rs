@@ -186,6 +186,24 @@ impl Published {
         version: u64,
         cycle: chrono::Duration,
     ) -> Published {
+        Reading::of(engine, now, cycle).publish(version)
+    }
+}
+
+/// What a publication reads from the engine: taken while the engine is held, and no more
+/// (the JSON, its gzip and the card hashes are made after it is let go, so that ingest
+/// does not wait for them).
+pub struct Reading {
+    realtime: Realtime,
+    operators: Vec<OperatorStatus>,
+    intervals: BTreeMap<GroupId, Vec<IntervalFigures>>,
+    days: Vec<chrono::NaiveDate>,
+    agents: std::sync::Arc<Vec<wfm_store::model::Agent>>,
+}
+
+impl Reading {
+    /// The engine's figures at `now`, warning when the newest event is older than `cycle`.
+    pub fn of(engine: &Engine, now: DateTime<Utc>, cycle: chrono::Duration) -> Reading {
         let names: BTreeMap<i64, &str> = engine
             .groups
             .iter()
@@ -244,8 +262,26 @@ impl Published {
         if realtime.sites.len() == 1 {
             realtime.all = realtime.sites.first().map(|s| s.all.clone());
         }
-        realtime.groups.sort_by_key(|g| g.group_id);
         realtime.data_quality = flags;
+        Reading {
+            realtime,
+            operators,
+            intervals,
+            days: engine.sites.iter().map(|s| s.day).collect(),
+            agents: engine.agents.clone(),
+        }
+    }
+
+    /// The publication numbered `version`: sorted, hashed, serialized and gzipped.
+    pub fn publish(self, version: u64) -> Published {
+        let Reading {
+            mut realtime,
+            mut operators,
+            intervals,
+            days,
+            agents,
+        } = self;
+        realtime.groups.sort_by_key(|g| g.group_id);
         let cards = realtime.groups.iter_mut().map(card_of).collect();
         operators.sort_by_key(|o| o.agent_id);
         // Serializing plain data to a Vec cannot fail.
@@ -262,8 +298,8 @@ impl Published {
             cards,
             operators,
             intervals,
-            agents: engine.agents.clone(),
-            days: engine.sites.iter().map(|s| s.day).collect(),
+            agents,
+            days,
         }
     }
 }
