@@ -133,25 +133,22 @@ impl Live {
         store: Arc<dyn Store>,
         limits: IngestLimits,
     ) -> Result<Arc<Live>, StoreError> {
-        let engine = Engine::load(&store, Utc::now()).await?;
-        let directory = Directory::load(&*store).await?;
-        let waiting = store
-            .workplace_calls(Utc::now() - chrono::Duration::hours(24))
-            .await?
+        let now = Utc::now();
+        // Read side by side: the replay is mostly decoding, the feeds' activity (a scan of
+        // the day's log on SQLite) mostly the database's own work.
+        let (engine, directory, waiting, last_hour, last_day) = tokio::try_join!(
+            Engine::load(&store, now),
+            Directory::load(&*store),
+            store.workplace_calls(now - chrono::Duration::hours(24)),
+            store.event_activity(now - chrono::Duration::hours(1), 1_000),
+            store.event_activity(now - chrono::Duration::days(1), 60_000),
+        )?;
+        let waiting = waiting
             .into_iter()
             .filter(|c| c.on_line_at.is_none())
             .map(|c| (c.id, c.agent_id))
             .collect();
-        let now = Utc::now();
-        let activity = Activity::seeded(
-            &store
-                .event_activity(now - chrono::Duration::hours(1), 1_000)
-                .await?,
-            &store
-                .event_activity(now - chrono::Duration::days(1), 60_000)
-                .await?,
-        )
-        .watching_from(now);
+        let activity = Activity::seeded(&last_hour, &last_day).watching_from(now);
         let published = Arc::new(Published::build(&engine, Utc::now(), 0));
         let live = Arc::new(Live {
             store,
