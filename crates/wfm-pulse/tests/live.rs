@@ -322,6 +322,22 @@ async fn rejections_are_counted_per_feed_and_reason() {
     s.stop().await;
 }
 
+/// Posts call `id` to L1 in three requests, each event depending on the one before
+/// (offered, answered by op-1, ended), and requires each to be accepted.
+async fn post_call_in_steps(s: &TestServer, id: &str) {
+    let steps = [
+        json!({"type": "call_offered", "call_id": id, "group": "L1"}),
+        json!({"type": "call_answered", "call_id": id, "agent": "op-1"}),
+        json!({"type": "call_ended", "call_id": id, "talk_seconds": 1}),
+    ];
+    for (step, mut event) in steps.into_iter().enumerate() {
+        event["id"] = json!(format!("{id}-{step}"));
+        event["at"] = json!(ago(1));
+        let report = push(s, json!([event])).await;
+        assert_eq!(report["accepted"], 1, "{report}");
+    }
+}
+
 /// Plan changes rebuild the engine off to the side while the feed goes on: the events
 /// committed during a rebuild are applied to the rebuilt engine in commit order before it is
 /// swapped in, so that after the changes the live state equals a fresh replay of the log.
@@ -340,18 +356,7 @@ async fn events_posted_during_plan_changes_reach_the_state_a_replay_reaches() {
         // of commit order, the answer or the end would be ignored and the replay differ.
         while calls < 20 || caught_up.load(Relaxed) == 0 {
             assert!(Instant::now() < deadline, "no event came during a rebuild");
-            let id = format!("p{calls}");
-            let steps = [
-                json!({"type": "call_offered", "call_id": id, "group": "L1"}),
-                json!({"type": "call_answered", "call_id": id, "agent": "op-1"}),
-                json!({"type": "call_ended", "call_id": id, "talk_seconds": 1}),
-            ];
-            for (step, mut event) in steps.into_iter().enumerate() {
-                event["id"] = json!(format!("{id}-{step}"));
-                event["at"] = json!(ago(1));
-                let report = push(&s, json!([event])).await;
-                assert_eq!(report["accepted"], 1, "{report}");
-            }
+            post_call_in_steps(&s, &format!("p{calls}")).await;
             calls += 1;
         }
         done.store(true, Relaxed);
@@ -413,21 +418,8 @@ async fn concurrent_feeds_share_commits_and_reach_the_state_a_replay_reaches() {
             "no two batches ever shared a commit"
         );
         let feeds = (0..8).map(|feed| {
-            let id = format!("g{round}-{feed}");
             let s = &s;
-            async move {
-                let steps = [
-                    json!({"type": "call_offered", "call_id": id, "group": "L1"}),
-                    json!({"type": "call_answered", "call_id": id, "agent": "op-1"}),
-                    json!({"type": "call_ended", "call_id": id, "talk_seconds": 1}),
-                ];
-                for (step, mut event) in steps.into_iter().enumerate() {
-                    event["id"] = json!(format!("{id}-{step}"));
-                    event["at"] = json!(ago(1));
-                    let report = push(s, json!([event])).await;
-                    assert_eq!(report["accepted"], 1, "{report}");
-                }
-            }
+            async move { post_call_in_steps(s, &format!("g{round}-{feed}")).await }
         });
         futures_util::future::join_all(feeds).await;
         calls += 8;

@@ -29,6 +29,8 @@ const SETTLE_INTERVALS: u32 = 4;
 /// writer waits a few milliseconds (slices of 2,000 held it 100-150 ms). Upserts are
 /// idempotent, so a crash between slices loses nothing: the next pass writes them all again.
 const ROWS_PER_WRITE: usize = 250;
+/// Slices of rows a pass gathers before it writes them.
+const SLICES_HELD: usize = 20;
 
 /// The earliest event instant applied since the writer last looked, in ms.
 #[derive(Debug)]
@@ -70,15 +72,37 @@ pub struct Written {
     pub operators: Vec<AdherenceRecord>,
 }
 
+impl Written {
+    fn rows(&self) -> usize {
+        self.intervals.len() + self.operators.len()
+    }
+
+    /// Adds an interval's records (the groups with any data); returns how many.
+    fn add(&mut self, records: wfm_core::live::IntervalRecords) -> usize {
+        let before = self.rows();
+        self.intervals
+            .extend(records.groups.into_iter().filter(|r| !r.is_empty()));
+        self.operators.extend(records.operators);
+        self.rows() - before
+    }
+}
+
 impl Live {
-    /// Upserts what one pass found, [`ROWS_PER_WRITE`] rows per transaction.
-    async fn write(&self, written: &Written) -> Result<(), StoreError> {
+    /// Upserts what a pass found so far, [`ROWS_PER_WRITE`] rows per transaction, once it
+    /// holds `at_least` rows, and empties it. Written as it goes, a day's rewrite holds one
+    /// slice of rows in memory instead of the whole day (340,000 rows, 30 MB and more).
+    async fn write(&self, written: &mut Written, at_least: usize) -> Result<(), StoreError> {
+        if written.rows() < at_least.max(1) {
+            return Ok(());
+        }
         for groups in written.intervals.chunks(ROWS_PER_WRITE) {
             self.store.upsert_interval_stats(groups, &[]).await?;
         }
         for operators in written.operators.chunks(ROWS_PER_WRITE) {
             self.store.upsert_interval_stats(&[], operators).await?;
         }
+        written.intervals.clear();
+        written.operators.clear();
         Ok(())
     }
 
@@ -121,14 +145,34 @@ impl Live {
         }
     }
 
-    /// One pass: writes what closed (or was touched) since the last, as of `now`.
+    /// One pass: writes what closed (or was touched) since the last, as of `now`. A pass
+    /// that fails is tried again whole at the next.
     async fn record_closed(
         &self,
         marks: &mut HashMap<i64, Mark>,
         now: DateTime<Utc>,
-    ) -> Result<Written, StoreError> {
+    ) -> Result<(), StoreError> {
         let touched = self.touched.take();
+        let result = self.record_into(marks, touched, now).await;
+        if result.is_err() {
+            // Try those intervals again at the next pass.
+            self.touched
+                .note(touched.and_then(DateTime::from_timestamp_millis));
+            marks.clear();
+        }
+        result
+    }
+
+    /// The pass itself: finds the intervals due, reads their records one interval at a
+    /// time and writes them a slice at a time; on success, notes what it wrote in `marks`.
+    async fn record_into(
+        &self,
+        marks: &mut HashMap<i64, Mark>,
+        touched: Option<i64>,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
         let mut written = Written::default();
+        let mut rows = 0;
         let mut next_marks = Vec::new();
         // Local days the engine has moved past (or, at start, yesterday) whose last
         // intervals may not be written yet: rebuilt from the log below.
@@ -192,10 +236,9 @@ impl Live {
                     continue;
                 };
                 drop(engine);
-                written
-                    .intervals
-                    .extend(records.groups.into_iter().filter(|r| !r.is_empty()));
-                written.operators.extend(records.operators);
+                rows += written.add(records);
+                self.write(&mut written, SLICES_HELD * ROWS_PER_WRITE)
+                    .await?;
             }
         }
         for day in past_days {
@@ -206,22 +249,19 @@ impl Live {
             for site in &engine.sites {
                 for index in 0..site.grid.interval_count(day) {
                     if let Some(records) = site.center.interval_records(day, index, now) {
-                        written
-                            .intervals
-                            .extend(records.groups.into_iter().filter(|r| !r.is_empty()));
-                        written.operators.extend(records.operators);
+                        rows += written.add(records);
+                        self.write(&mut written, SLICES_HELD * ROWS_PER_WRITE)
+                            .await?;
                     }
                 }
             }
         }
-        if let Err(e) = self.write(&written).await {
-            // Try those intervals again at the next pass.
-            self.touched
-                .note(touched.and_then(DateTime::from_timestamp_millis));
-            marks.clear();
-            return Err(e);
-        }
+        self.write(&mut written, 0).await?;
         marks.extend(next_marks);
-        Ok(written)
+        if rows > SLICES_HELD * ROWS_PER_WRITE {
+            // A day's rewrite: its rows are freed, their pages go back to the system.
+            super::engine::release_free_memory();
+        }
+        Ok(())
     }
 }
