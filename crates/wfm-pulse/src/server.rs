@@ -13,7 +13,7 @@ use crate::alerts::Alerting;
 use crate::auth::token::TokenKeys;
 use crate::config::{self, Config, NotifyConfig, SecretSource};
 use crate::http::rate_limit::RateLimiter;
-use crate::http::{self, AppState};
+use crate::http::{self, App, AppState};
 use crate::integrations::registry::{self, SystemConfig};
 use crate::integrations::zup::client::ZupClient;
 use crate::jobs::Jobs;
@@ -96,7 +96,7 @@ pub async fn prepare(config: &Config) -> Result<AppState, String> {
     alerts.watch_health(health.clone());
     let capacity =
         crate::capacity::Capacity::new(store.clone(), live.clone(), config.data_dir.clone());
-    Ok(AppState {
+    Ok(AppState::new(App {
         capacity,
         audit_retention_days: config.audit_retention_days,
         connections: config.connections,
@@ -107,7 +107,7 @@ pub async fn prepare(config: &Config) -> Result<AppState, String> {
         live,
         jobs,
         health,
-    })
+    }))
 }
 
 /// The notifier's settings from the configuration.

@@ -28,9 +28,28 @@ use rate_limit::RateLimiter;
 /// Largest request body accepted.
 pub const MAX_BODY_BYTES: usize = 32 * 1024 * 1024;
 
-/// What every handler can reach.
+/// What every handler can reach: one shared `App`. Handlers, extractors and middleware
+/// clone the state for every request; behind one `Arc` that is one count, where cloning
+/// the parts counted eight (5 % of a cached realtime read's CPU).
 #[derive(Clone)]
-pub struct AppState {
+pub struct AppState(Arc<App>);
+
+impl AppState {
+    pub fn new(app: App) -> Self {
+        AppState(Arc::new(app))
+    }
+}
+
+impl std::ops::Deref for AppState {
+    type Target = App;
+
+    fn deref(&self) -> &App {
+        &self.0
+    }
+}
+
+/// The application's parts.
+pub struct App {
     pub store: Arc<dyn Store>,
     pub keys: Arc<TokenKeys>,
     pub limiter: Arc<RateLimiter>,
