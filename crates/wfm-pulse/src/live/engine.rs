@@ -185,19 +185,28 @@ impl Engine {
         let Some(from) = self.sites.iter().map(|s| s.grid.day_start(s.day)).min() else {
             return Ok(());
         };
-        loop {
-            let page = store
-                .events_between(from, until, self.last_seq, REPLAY_PAGE)
-                .await?;
+        // Each page is read (by the driver's thread) while the one before is applied.
+        let read = |after: i64| {
+            let store = Arc::clone(store);
+            tokio::spawn(async move { store.events_between(from, until, after, REPLAY_PAGE).await })
+        };
+        let mut next = Some(read(self.last_seq));
+        while let Some(reading) = next.take() {
+            let page = reading
+                .await
+                .map_err(|e| StoreError::Other(format!("the replay's read stopped: {e}")))??;
+            if page.len() == REPLAY_PAGE as usize
+                && let Some(last) = page.last()
+            {
+                next = Some(read(last.seq));
+            }
             for e in &page {
                 self.apply(e);
             }
-            if page.len() < REPLAY_PAGE as usize {
-                self.calls.shrink_to_fit();
-                release_free_memory();
-                return Ok(());
-            }
         }
+        self.calls.shrink_to_fit();
+        release_free_memory();
+        Ok(())
     }
 
     fn site_of(&self, kind: &EventKind) -> Option<usize> {
