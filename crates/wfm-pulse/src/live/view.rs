@@ -176,17 +176,7 @@ fn checked(f: &mut Figures, site: i64, all: &mut Vec<ScopedFlag>) -> Vec<Quality
 impl Published {
     /// The snapshot at `now`, warning when the newest event is older than a minute.
     pub fn build(engine: &Engine, now: DateTime<Utc>, version: u64) -> Published {
-        Published::build_with(engine, now, version, chrono::Duration::seconds(60))
-    }
-
-    /// The snapshot at `now`, warning when the newest event is older than `cycle`.
-    pub fn build_with(
-        engine: &Engine,
-        now: DateTime<Utc>,
-        version: u64,
-        cycle: chrono::Duration,
-    ) -> Published {
-        Reading::of(engine, now, cycle).publish(version)
+        Reading::of(engine, now, chrono::Duration::seconds(60)).publish(version)
     }
 }
 

@@ -148,6 +148,19 @@ impl SqlStore {
         })
     }
 
+    /// Closes every pool (on PostgreSQL the writer is the reading pool: closed once more,
+    /// which does nothing).
+    pub(super) async fn close_pools(&self) {
+        self.pool.close().await;
+        self.writer.close().await;
+        if let Some(pg) = &self.pg {
+            pg.close().await;
+        }
+        if let Some(sqlite) = &self.sqlite {
+            sqlite.close().await;
+        }
+    }
+
     pub(super) async fn acquire(&self) -> StoreResult<PoolConnection<Any>> {
         self.pool
             .acquire()

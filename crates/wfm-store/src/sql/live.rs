@@ -79,13 +79,12 @@ impl SqlStore {
         after_seq: i64,
         limit: u32,
     ) -> StoreResult<Vec<Event>> {
-        let mut conn = self.acquire().await?;
         let (from, until) = (from.timestamp_millis(), until.timestamp_millis());
         let after_seq = if after_seq <= 0 {
             let first: Option<i64> = sqlx::query(FIRST_SEQ)
                 .bind(from)
                 .bind(until)
-                .fetch_one(&mut *conn)
+                .fetch_one(&self.pool)
                 .await
                 .map_err(err)?
                 .try_get(0)
@@ -94,7 +93,6 @@ impl SqlStore {
         } else {
             after_seq
         };
-        drop(conn);
         let mut events = Vec::with_capacity(limit.min(10_000) as usize);
         // The page whole, then decoded: a row at a time, the reader and the driver's thread
         // hand over each row (2x the time of a plain read when the machine is idle). Through

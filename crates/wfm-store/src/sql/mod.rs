@@ -68,10 +68,7 @@ impl Store for SqlStore {
     }
 
     async fn close(&self) {
-        self.pool.close().await;
-        if let Some(pg) = &self.pg {
-            pg.close().await;
-        }
+        self.close_pools().await;
     }
 
     async fn create_site(&self, input: &SiteInput, actor: &Actor) -> StoreResult<Site> {
