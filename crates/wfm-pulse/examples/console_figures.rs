@@ -23,16 +23,13 @@
 //!    style and layout), and until the next frame, for the 1 s refresh and after events for
 //!    one group and for all 500; where the time goes (Performance.getMetrics, a CPU profile).
 
-#[path = "../tests/common/browser.rs"]
-mod browser;
-#[path = "../tests/common/mod.rs"]
+#[path = "../tests/api/common/mod.rs"]
 mod common;
 
 use std::collections::{BTreeSet, HashMap};
 use std::io::Read;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
-use browser::{Chrome, eval, type_into, until};
 use chromiumoxide::Page;
 use chromiumoxide::cdp::browser_protocol::network::{
     ClearBrowserCacheParams, ClearBrowserCookiesParams, SetCacheDisabledParams,
@@ -40,6 +37,7 @@ use chromiumoxide::cdp::browser_protocol::network::{
 use chromiumoxide::cdp::browser_protocol::performance::EnableParams as PerformanceEnable;
 use chromiumoxide::cdp::js_protocol::profiler;
 use common::TestServer;
+use common::browser::{Chrome, eval, type_into, until};
 use common::setup::{created, put_plan, without_alert_rules};
 use reqwest::Method;
 use serde_json::{Value, json};
@@ -760,7 +758,7 @@ async fn supervisor(s: &TestServer) {
 /// Signs the supervisor in from the form (the cookie then serves every tab).
 async fn sign_in(chrome: &Chrome, s: &TestServer) {
     let page = chrome.open(&format!("{}/", s.base)).await;
-    browser::sign_in(&page, "supervisor", PASSWORD).await;
+    common::browser::sign_in(&page, "supervisor", PASSWORD).await;
     let _ = page.close().await;
 }
 

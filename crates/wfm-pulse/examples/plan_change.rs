@@ -14,7 +14,7 @@
 //! day then) against the baseline, and the rebuild's own time: what every ingest POST
 //! waited for when the rebuild held the engine.
 
-#[path = "../tests/common/mod.rs"]
+#[path = "../tests/api/common/mod.rs"]
 mod common;
 
 use std::time::{Duration, Instant};

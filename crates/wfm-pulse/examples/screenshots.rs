@@ -8,7 +8,7 @@
 //!
 //! It needs Chromium (`apt-get install -y chromium`).
 
-#[path = "../tests/common/browser.rs"]
+#[path = "../tests/api/common/browser.rs"]
 mod browser;
 
 use std::path::Path;

@@ -3,7 +3,7 @@
 mod access;
 mod alerts;
 mod calculator;
-#[path = "../common/mod.rs"]
+#[path = "../api/common/mod.rs"]
 mod common;
 mod structure;
 

@@ -1,5 +1,5 @@
 //! Unit tests of the 1C ZUP simulator's state and rules, with a pinned "today" (the HTTP
-//! face is tested in tests/zup_sim.rs).
+//! face is tested in tests/api/zup_sim.rs).
 
 use chrono::{Datelike, NaiveDate};
 use serde_json::{Value, json};

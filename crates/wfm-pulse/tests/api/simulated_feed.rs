@@ -1,7 +1,7 @@
 //! The contact-center simulator against a real server: its feed is accepted whole, and the
 //! indicators count what it sent.
 
-mod common;
+use crate::common;
 
 use chrono::{Duration as Span, DurationRound, Utc};
 use common::center::group_figures;

@@ -173,11 +173,7 @@ async fn plan(sim: &Sim, agent: &str, day: NaiveDate, hours: i64) {
     assert_eq!((status, &body["result"]), (200, &json!("true")), "{body}");
 }
 
-#[path = "zup_sim/drills.rs"]
 mod drills;
-#[path = "zup_sim/personnel.rs"]
 mod personnel;
-#[path = "zup_sim/schedules.rs"]
 mod schedules;
-#[path = "zup_sim/timesheet.rs"]
 mod timesheet;

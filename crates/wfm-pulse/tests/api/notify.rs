@@ -3,8 +3,6 @@
 //! failing receivers that hold up nobody, e-mail to a local SMTP sink, SMS through a fake
 //! gateway, and channels that are not configured.
 
-mod common;
-
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
@@ -214,8 +212,6 @@ async fn receive(State(r): State<Arc<Inner>>, headers: HeaderMap, body: Bytes) -
     StatusCode::from_u16(code).unwrap()
 }
 
-#[path = "notify/webhook.rs"]
 mod webhook;
 
-#[path = "notify/channels.rs"]
 mod channels;

@@ -7,16 +7,11 @@
 //! The thresholds are made seconds through the registry's health policy; the scenario's
 //! minutes are tested in `wfm_core::health` in simulated time.
 
-mod common;
-#[path = "health/consistency.rs"]
+use crate::common;
 mod consistency;
-#[path = "health/feeds.rs"]
 mod feeds;
-#[path = "health/one_c.rs"]
 mod one_c;
-#[path = "health/quality.rs"]
 mod quality;
-#[path = "health/requeued.rs"]
 mod requeued;
 
 use std::time::{Duration, Instant};

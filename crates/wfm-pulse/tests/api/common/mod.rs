@@ -3,6 +3,7 @@
 #![allow(dead_code)]
 
 pub mod backend;
+pub mod browser;
 pub mod center;
 pub mod registry;
 pub mod setup;

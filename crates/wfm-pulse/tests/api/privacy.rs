@@ -9,14 +9,10 @@
 //! `privacy/notice.rs`; the permissions of the files holding personal data in
 //! `privacy/files.rs`.
 
-#[path = "privacy/binary.rs"]
 mod binary;
-mod common;
-#[path = "privacy/files.rs"]
+use crate::common;
 mod files;
-#[path = "privacy/notice.rs"]
 mod notice;
-#[path = "privacy/scan.rs"]
 mod scan;
 
 use chrono::{DateTime, Duration as Span, DurationRound, TimeZone, Utc};

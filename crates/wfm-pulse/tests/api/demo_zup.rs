@@ -2,7 +2,7 @@
 //! services, groups and operators (nothing created, nothing out of step), and a schedule
 //! upload sends every operator's shifts, its progress moving as 1C answers.
 
-mod common;
+use crate::common;
 
 use chrono::{Datelike, Months, Utc};
 use common::{TestServer, eventually};

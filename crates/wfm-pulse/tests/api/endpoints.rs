@@ -1,7 +1,7 @@
 //! API tests against a real server: health, OpenAPI, authentication, roles, rate limits,
 //! input validation, structure CRUD with audit, API keys, graceful shutdown.
 
-mod common;
+use crate::common;
 
 use common::{TestServer, read};
 use reqwest::Method;

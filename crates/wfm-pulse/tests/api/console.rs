@@ -8,9 +8,8 @@
 //! refused next to its field. The pages' own files are checked too: served with a strict CSP,
 //! small.
 
-#[path = "common/browser.rs"]
-mod browser;
-mod common;
+use crate::common;
+use common::browser;
 
 use browser::{Chrome, click, eval, type_into, until};
 use chromiumoxide::Page;

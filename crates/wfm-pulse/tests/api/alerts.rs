@@ -2,7 +2,7 @@
 //! audit, a breach notified by a signed webhook and by e-mail to a local SMTP sink, the
 //! delivery log, notification preferences, the accuracy report.
 
-mod common;
+use crate::common;
 
 use std::sync::{Arc, Mutex};
 

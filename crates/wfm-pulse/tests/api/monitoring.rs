@@ -1,7 +1,7 @@
 //! What supervisors act on: the live stream, calls to the workplace, past days' SLA
 //! compliance, and ingest that creates what it does not know when asked to.
 
-mod common;
+use crate::common;
 
 use std::time::{Duration, Instant};
 

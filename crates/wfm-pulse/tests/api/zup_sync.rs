@@ -3,14 +3,10 @@
 //! each documented refusal reaching the user, the outage drill, what spends a job's attempts,
 //! jobs surviving a restart, the endpoint map, the activity log and the trigger's validation.
 
-mod common;
-#[path = "zup_sync/outage.rs"]
+use crate::common;
 mod outage;
-#[path = "zup_sync/personnel.rs"]
 mod personnel;
-#[path = "zup_sync/resilience.rs"]
 mod resilience;
-#[path = "zup_sync/uploads.rs"]
 mod uploads;
 
 use std::time::{Duration, Instant};

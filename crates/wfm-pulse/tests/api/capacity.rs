@@ -2,7 +2,7 @@
 //! /proc and statvfs say at the moment of the call (the test server runs in this process,
 //! so /proc/self is the server), and /metrics counts exactly what was done.
 
-mod common;
+use crate::common;
 
 use std::collections::{BTreeMap, BTreeSet};
 

@@ -33,8 +33,7 @@
 //!   group 1 (N = 2 -> 3 on A = 1) 92.72, group 2 (N = 5 -> 4) 98.54. Nobody waits and
 //!   every operator is ready, so group 2 may give.
 
-mod common;
-#[path = "executive/day.rs"]
+use crate::common;
 mod day;
 
 use common::{TestServer, eventually};

@@ -5,7 +5,8 @@
 //! session on the server, settings and language are kept per person, and every step is
 //! audited without a password or its hash.
 
-mod common;
+use crate::common;
+use crate::on_both_backends;
 
 use common::TestServer;
 use common::backend::{Fingerprint, changed};

@@ -3,7 +3,7 @@
 //! 12 h allowed and one past it blocked until the site's labor rules allow it, the Erlang C figures equal to
 //! the calculator's, and bad input refused naming the field.
 
-mod common;
+use crate::common;
 
 use chrono::{DateTime, Duration, DurationRound, Utc};
 use common::TestServer;

@@ -4,7 +4,7 @@
 //! beyond the limit wait; a request refused before its body was read leaves the connection
 //! reusable.
 
-mod common;
+use crate::common;
 
 use std::time::Duration;
 

@@ -2,7 +2,7 @@
 //! granularity (each coarse bucket the exact sum of its 15-minute rows), the insights on a
 //! constructed pattern, validation, and a restart that keeps it all.
 
-mod common;
+use crate::common;
 
 use chrono::{DateTime, Duration as Span, DurationRound, Utc};
 use common::setup::{created, midday_zone, put_plan};

@@ -1,7 +1,7 @@
 //! The live pipeline end to end: plan and events in over HTTP, indicators out, replay equal
 //! to the live state, idempotent and validated ingest, ETag and compression.
 
-mod common;
+use crate::common;
 
 use chrono::{DateTime, Duration as Span, DurationRound, Utc};
 use common::center::{ago, group_figures, indicator, push, set_up};

@@ -6,8 +6,5 @@
 //! The PostgreSQL half of each test runs when `WFM_TEST_POSTGRES_URL` is set (`.ci/run` sets
 //! it): `WFM_TEST_POSTGRES_URL=postgres://postgres@127.0.0.1:5432/test cargo test --test hardening`.
 
-mod common;
-#[path = "hardening/fuzz.rs"]
 mod fuzz;
-#[path = "hardening/input.rs"]
 mod input;
