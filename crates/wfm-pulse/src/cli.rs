@@ -7,7 +7,7 @@ use std::sync::Arc;
 use clap::{Args, Parser, Subcommand};
 use wfm_store::model::Role;
 
-use crate::auth::token::TokenKeys;
+use crate::auth::token::{TokenKeys, local_token};
 use crate::calculator::{self, CalculatorInput};
 use crate::config::{self, Config, SETTINGS};
 use crate::{server, telemetry};
@@ -326,13 +326,6 @@ pub fn issue_token(c: &Config, args: &TokenArgs) -> Result<String, String> {
     let now = chrono::Utc::now().timestamp();
     let ttl = i64::try_from(args.ttl).map_err(|_| "ttl is too long".to_string())?;
     Ok(keys.issue(&args.subject, args.role, now, ttl))
-}
-
-/// A token made with the local JWT secret, for commands run beside the server.
-pub fn local_token(c: &Config, subject: &str, role: Role, ttl: i64) -> Result<String, String> {
-    let (secret, _) = config::jwt_secret(c)?;
-    let now = chrono::Utc::now().timestamp();
-    Ok(TokenKeys::new(&secret, None)?.issue(subject, role, now, ttl))
 }
 
 fn erlang(args: &ErlangArgs) -> Result<(), String> {

@@ -20,7 +20,6 @@ pub mod live;
 pub mod metrics;
 pub mod notify;
 pub mod plan;
-pub mod privacy;
 pub mod server;
 pub mod sim;
 pub mod telemetry;

@@ -113,8 +113,8 @@ async fn get_timetable(
     fresh::add_headers(
         &mut headers,
         &[
-            fresh::zup(&s, DataSource::Personnel).await?,
-            fresh::zup(&s, DataSource::ScheduleUpload).await?,
+            s.health.freshness(DataSource::Personnel).await?,
+            s.health.freshness(DataSource::ScheduleUpload).await?,
         ],
     );
     Ok((headers, Json(segments)))

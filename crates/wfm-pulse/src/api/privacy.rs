@@ -1,6 +1,6 @@
 //! Data protection: erasing a person's personal data on request (GDPR), and the record of
 //! each erasure. The erasure runs in the store, in one transaction, then scrubs this
-//! process's memory (`crate::privacy::erase`), so no view names the person any more.
+//! process's memory (`Jobs::erase`), so no view names the person any more.
 
 use axum::Json;
 use axum::extract::State;
@@ -47,15 +47,14 @@ async fn request_deletion(
     CorrelationId(c): CorrelationId,
     JsonBody(req): JsonBody<DeletionRequest>,
 ) -> ApiResult<(StatusCode, Json<PrivacyDeletion>)> {
-    let deletion = crate::privacy::erase(
-        &s.store,
-        &s.live,
-        &s.jobs,
-        &ErasureSubject::Agent(req.agent_id),
-        ErasureSource::Api,
-        &p.actor(&c),
-    )
-    .await?;
+    let deletion = s
+        .jobs
+        .erase(
+            &ErasureSubject::Agent(req.agent_id),
+            ErasureSource::Api,
+            &p.actor(&c),
+        )
+        .await?;
     Ok((StatusCode::CREATED, Json(deletion)))
 }
 

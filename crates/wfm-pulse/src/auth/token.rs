@@ -83,6 +83,18 @@ impl TokenKeys {
     }
 }
 
+/// A token made with the local JWT secret, for commands run beside the server.
+pub fn local_token(
+    c: &crate::config::Config,
+    subject: &str,
+    role: Role,
+    ttl: i64,
+) -> Result<String, String> {
+    let (secret, _) = crate::config::jwt_secret(c)?;
+    let now = chrono::Utc::now().timestamp();
+    Ok(TokenKeys::new(&secret, None)?.issue(subject, role, now, ttl))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -5,6 +5,7 @@
 
 pub mod analysis;
 pub mod report;
+pub mod requests;
 pub mod system;
 
 use std::collections::VecDeque;
@@ -19,7 +20,7 @@ use wfm_store::Store;
 use wfm_store::integration::JobState;
 
 use crate::live::Live;
-use crate::metrics::Requests;
+use requests::Requests;
 
 /// How often the sampler reads.
 pub const SAMPLE_EVERY: Duration = Duration::from_secs(5);

@@ -8,8 +8,8 @@ use wfm_core::capacity::Status;
 use wfm_core::capacity::assess::Recommendation;
 use wfm_core::capacity::cost::{CostModel, Headroom};
 
+use super::requests::RecentRequests;
 use super::system::DiskSpace;
-use crate::metrics::RecentRequests;
 
 /// The whole analysis.
 #[derive(Debug, Serialize, ToSchema)]

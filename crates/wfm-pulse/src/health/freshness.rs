@@ -10,7 +10,7 @@ use wfm_core::freshness::{DataSource, Freshness, assess};
 use wfm_store::StoreResult;
 use wfm_store::integration::{JobFilter, JobKind, JobState};
 
-use crate::http::AppState;
+use super::Health;
 use crate::integrations::zup::contract;
 
 /// The header naming each source's freshness: `source; as_of=...; age_seconds=...;
@@ -40,42 +40,40 @@ fn operation(source: DataSource) -> &'static str {
     }
 }
 
-/// The freshness of a 1C ZUP source now.
-pub async fn zup(s: &AppState, source: DataSource) -> StoreResult<Freshness> {
-    let successes = s.store.last_successes().await?;
-    let zup = || successes.iter().filter(|l| l.system == "zup");
-    let as_of = zup()
-        .find(|l| l.operation == operation(source))
-        .map(|l| l.at);
-    let answered = zup().map(|l| l.at).max();
-    let pending = if source == DataSource::ScheduleUpload {
-        // One read, so a job moving from queued to running is not counted twice.
-        s.store
-            .list_jobs(&JobFilter {
-                kind: Some(JobKind::ScheduleUpload),
-                limit: 1000,
-                ..JobFilter::default()
-            })
-            .await?
-            .iter()
-            .filter(|j| j.state != JobState::Succeeded)
-            .count() as u64
-    } else {
-        0
-    };
-    Ok(assess(
-        source,
-        as_of,
-        Utc::now(),
-        cycle(source),
-        s.health.zup_unavailable(answered),
-        pending,
-    ))
-}
-
-/// The contact center's freshness in the current snapshot.
-pub fn contact_center(s: &AppState) -> Freshness {
-    s.live.snapshot().realtime.freshness.clone()
+impl Health {
+    /// The freshness of a 1C ZUP source now.
+    pub async fn freshness(&self, source: DataSource) -> StoreResult<Freshness> {
+        let s = self;
+        let successes = s.store.last_successes().await?;
+        let zup = || successes.iter().filter(|l| l.system == "zup");
+        let as_of = zup()
+            .find(|l| l.operation == operation(source))
+            .map(|l| l.at);
+        let answered = zup().map(|l| l.at).max();
+        let pending = if source == DataSource::ScheduleUpload {
+            // One read, so a job moving from queued to running is not counted twice.
+            s.store
+                .list_jobs(&JobFilter {
+                    kind: Some(JobKind::ScheduleUpload),
+                    limit: 1000,
+                    ..JobFilter::default()
+                })
+                .await?
+                .iter()
+                .filter(|j| j.state != JobState::Succeeded)
+                .count() as u64
+        } else {
+            0
+        };
+        Ok(assess(
+            source,
+            as_of,
+            Utc::now(),
+            cycle(source),
+            s.zup_unavailable(answered),
+            pending,
+        ))
+    }
 }
 
 /// One `X-Data-Freshness` value.

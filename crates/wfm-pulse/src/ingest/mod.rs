@@ -12,6 +12,7 @@ use serde::Serialize;
 use utoipa::ToSchema;
 use wfm_core::event::{AgentId, AgentState, EventKind, GroupId};
 use wfm_store::live::NewEvent;
+use wfm_store::privacy::ErasedPerson;
 
 pub use check::{Checks, order_and_check};
 
@@ -62,6 +63,30 @@ pub struct RejectionSample {
     pub index: usize,
     pub field: Option<String>,
     pub message: String,
+}
+
+impl RejectionSample {
+    /// A rejection sample with the person scrubbed out: the login in its event id becomes the
+    /// pseudonym (as in the event log), any identifier in its message `[erased]`. None when it
+    /// does not name them.
+    pub fn scrubbed(&self, person: &ErasedPerson) -> Option<RejectionSample> {
+        let s = self;
+        let event_id = s
+            .event_id
+            .as_deref()
+            .and_then(|id| person.scrub_event_id(id));
+        let field = s.field.as_deref().and_then(|f| person.scrub_text(f));
+        let message = person.scrub_text(&s.message);
+        if event_id.is_none() && field.is_none() && message.is_none() {
+            return None;
+        }
+        Some(RejectionSample {
+            event_id: event_id.or_else(|| s.event_id.clone()),
+            field: field.or_else(|| s.field.clone()),
+            message: message.unwrap_or_else(|| s.message.clone()),
+            ..s.clone()
+        })
+    }
 }
 
 /// The answer to an ingest request.
@@ -229,5 +254,71 @@ impl Directory {
                 },
             },
         }))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn person() -> ErasedPerson {
+        ErasedPerson {
+            agent_id: Some(7),
+            uid: Some("uid-Qzx-1".into()),
+            logins: vec!["qz.login".into(), "7".into()],
+            identifiers: vec![
+                "uid-Qzx-1".into(),
+                "qz.login".into(),
+                "7".into(),
+                "TN-Qz77".into(),
+                "Qzxjvkpw Ywmtrlqb".into(),
+            ],
+            pseudonym: Some("erased-00ff".into()),
+        }
+    }
+
+    fn rejected(event_id: Option<&str>, message: &str) -> RejectionSample {
+        RejectionSample {
+            at: Utc::now(),
+            event_id: event_id.map(String::from),
+            index: 3,
+            field: Some("workerId".into()),
+            message: message.into(),
+        }
+    }
+
+    #[test]
+    fn samples_lose_the_login_in_event_ids_and_messages() {
+        let s = rejected(
+            Some("argus:CC:qz.login:Bogus:1700000000:1"),
+            r#"state code "Bogus" is not in the state map"#,
+        );
+        let out = s.scrubbed(&person()).unwrap();
+        assert_eq!(
+            out.event_id.as_deref(),
+            Some("argus:CC:erased-00ff:Bogus:1700000000:1")
+        );
+        assert_eq!((&out.message, out.index, out.at), (&s.message, 3, s.at));
+
+        let s = rejected(Some("argus:CC:7:Ready:1:1"), r#"no agent with login "7""#);
+        let out = s.scrubbed(&person()).unwrap();
+        assert_eq!(
+            out.event_id.as_deref(),
+            Some("argus:CC:erased-00ff:Ready:1:1")
+        );
+        assert_eq!(out.message, r#"no agent with login "[erased]""#);
+
+        let s = rejected(Some("e-qz.login-1"), "invalid type: qz.login");
+        let out = s.scrubbed(&person()).unwrap();
+        assert_eq!(
+            (out.event_id.as_deref(), out.message.as_str()),
+            (Some("e-[erased]-1"), "invalid type: [erased]")
+        );
+
+        let other = rejected(
+            Some("argus:CC:someone:Ready:1:1"),
+            "no agent with login \"someone\"",
+        );
+        assert_eq!(other.scrubbed(&person()), None);
     }
 }

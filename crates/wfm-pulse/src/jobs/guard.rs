@@ -17,6 +17,7 @@ use wfm_core::zup::consistency::Discrepancy;
 use wfm_core::zup::personnel::{Department, Employee};
 use wfm_store::health::{NewSyncHalt, SyncHalt};
 use wfm_store::model::Actor;
+use wfm_store::privacy::ErasedPerson;
 use wfm_store::{StoreError, StoreResult};
 
 use super::{Failure, Jobs, Run, personnel};
@@ -47,6 +48,41 @@ pub struct ConsistencyReport {
     pub halt: Option<SyncHalt>,
 }
 
+/// What an erased value reads, as in the store.
+const ERASED: &str = "[erased]";
+
+impl ConsistencyReport {
+    /// A consistency report with the person scrubbed out: their discrepancies keep their field
+    /// and lose every value (so the counts stay true), their personnel number in the duplicates
+    /// reads `[erased]`. None when it does not name them.
+    pub fn scrubbed(&self, person: &ErasedPerson) -> Option<ConsistencyReport> {
+        let r = self;
+        let mut out = r.clone();
+        let scrub = |v: &mut String| {
+            if let Some(new) = person.scrub_text(v) {
+                *v = new;
+            }
+        };
+        for d in &mut out.items {
+            if person.uid.as_deref() == Some(d.employee_id.as_str()) {
+                *d = Discrepancy {
+                    employee_id: ERASED.into(),
+                    field: d.field,
+                    wfm: d.wfm.as_ref().map(|_| ERASED.into()),
+                    zup: d.zup.as_ref().map(|_| ERASED.into()),
+                };
+            } else {
+                d.wfm.iter_mut().chain(d.zup.iter_mut()).for_each(scrub);
+            }
+        }
+        out.verdict.duplicate_tab_ns.iter_mut().for_each(scrub);
+        out.verdict.reason.iter_mut().for_each(scrub);
+        scrub(&mut out.trigger);
+        let changed = serde_json::to_value(&out).ok() != serde_json::to_value(r).ok();
+        changed.then_some(out)
+    }
+}
+
 /// Why personnel syncs are refused while halted, and what to do.
 pub fn halted_message(h: &SyncHalt) -> String {
     format!(
@@ -75,10 +111,7 @@ impl Jobs {
     /// Forgets an erased person: scrubs them out of the last consistency report.
     pub fn forget(&self, person: &wfm_store::privacy::ErasedPerson) {
         let mut last = self.last_check.lock().unwrap_or_else(|p| p.into_inner());
-        if let Some(scrubbed) = last
-            .as_ref()
-            .and_then(|r| crate::privacy::consistency(r, person))
-        {
+        if let Some(scrubbed) = last.as_ref().and_then(|r| r.scrubbed(person)) {
             *last = Some(scrubbed);
         }
     }
@@ -248,4 +281,76 @@ pub(super) async fn after_sync(
         .with_partial(partial));
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn person() -> ErasedPerson {
+        ErasedPerson {
+            agent_id: Some(7),
+            uid: Some("uid-Qzx-1".into()),
+            logins: vec!["qz.login".into(), "7".into()],
+            identifiers: vec![
+                "uid-Qzx-1".into(),
+                "qz.login".into(),
+                "7".into(),
+                "TN-Qz77".into(),
+                "Qzxjvkpw Ywmtrlqb".into(),
+            ],
+            pseudonym: Some("erased-00ff".into()),
+        }
+    }
+
+    #[test]
+    fn the_consistency_report_keeps_the_counts_and_loses_the_values() {
+        let mine = |field, wfm: &str, zup: &str| Discrepancy {
+            employee_id: "uid-Qzx-1".into(),
+            field,
+            wfm: Some(wfm.into()),
+            zup: Some(zup.into()),
+        };
+        let theirs = Discrepancy {
+            employee_id: "uid-other".into(),
+            field: "position",
+            wfm: Some("Operator".into()),
+            zup: None,
+        };
+        let report = ConsistencyReport {
+            checked_at: Utc::now(),
+            trigger: "on demand (user:ann)".into(),
+            verdict: ConsistencyVerdict {
+                employees_compared: 2,
+                employees_differing: 2,
+                differing_percent: 100.0,
+                duplicate_tab_ns: vec!["TN-Qz77".into(), "TN-9".into()],
+                corrupted: true,
+                reason: Some("2 of 2 employees differ".into()),
+            },
+            discrepancies: 3,
+            by_field: BTreeMap::from([("full_name", 1), ("tabN", 1), ("position", 1)]),
+            items: vec![
+                mine("full_name", "Qzxjvkpw Ywmtrlqb", "Qzxjvkpw Y."),
+                mine("tabN", "TN-Qz77", "TN-Qz78"),
+                theirs.clone(),
+            ],
+            accepted: false,
+            halt: None,
+        };
+        let out = report.scrubbed(&person()).unwrap();
+        let erased = |field| Discrepancy {
+            employee_id: ERASED.into(),
+            field,
+            wfm: Some(ERASED.into()),
+            zup: Some(ERASED.into()),
+        };
+        assert_eq!(out.items, vec![erased("full_name"), erased("tabN"), theirs]);
+        assert_eq!(out.verdict.duplicate_tab_ns, ["[erased]", "TN-9"]);
+        assert_eq!(
+            (out.discrepancies, &out.by_field, &out.verdict.reason),
+            (3, &report.by_field, &report.verdict.reason)
+        );
+        assert!(out.scrubbed(&person()).is_none(), "nothing left");
+    }
 }

@@ -4,6 +4,7 @@
 //! correlation id.
 
 pub mod daily;
+mod erasure;
 pub mod guard;
 mod norm;
 mod personnel;

@@ -107,10 +107,7 @@ async fn erase_requested(
         // The notice comes from 1C, not from whoever triggered the sync.
         let actor = Actor::system(run.actor().correlation_id);
         let subject = ErasureSubject::ZupEmployee(a.agent_id.clone());
-        let (store, live) = (run.store(), run.live());
-        match crate::privacy::erase(store, live, run.jobs, &subject, ErasureSource::Zup, &actor)
-            .await
-        {
+        match run.jobs.erase(&subject, ErasureSource::Zup, &actor).await {
             Ok(_) => erased += 1,
             // Erased meanwhile (another instance's sync).
             Err(StoreError::Conflict(_)) => {}

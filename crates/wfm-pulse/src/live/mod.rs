@@ -384,7 +384,7 @@ impl Live {
         {
             let mut samples = self.samples.lock().unwrap_or_else(|p| p.into_inner());
             for s in samples.values_mut().flat_map(|kept| kept.iter_mut()) {
-                if let Some(scrubbed) = crate::privacy::sample(s, person) {
+                if let Some(scrubbed) = s.scrubbed(person) {
                     *s = scrubbed;
                 }
             }

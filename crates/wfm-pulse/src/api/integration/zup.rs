@@ -16,7 +16,6 @@ use wfm_core::zup::calendar::ProductionCalendar;
 use wfm_store::integration::{NormHoursRow, StoredEmployee, TimesheetDay};
 
 use crate::auth::{Authorized, need};
-use crate::health::freshness as fresh;
 use crate::http::AppState;
 use crate::http::error::{ApiError, ApiResult, ErrorBody};
 use crate::http::extract::{Id, QueryParams, RawBody};
@@ -177,8 +176,8 @@ async fn employees(
     State(s): State<AppState>,
     _: Authorized<need::Manager>,
 ) -> ApiResult<Json<Employees>> {
-    let freshness = fresh::zup(&s, DataSource::Personnel).await?;
-    let vacation_freshness = fresh::zup(&s, DataSource::VacationBalances).await?;
+    let freshness = s.health.freshness(DataSource::Personnel).await?;
+    let vacation_freshness = s.health.freshness(DataSource::VacationBalances).await?;
     Ok(Json(Employees {
         items: s.store.zup_employees().await?,
         freshness,
@@ -210,7 +209,7 @@ async fn norm_hours(
     _: Authorized<need::Manager>,
     QueryParams(q): QueryParams<EmployeeQuery>,
 ) -> ApiResult<Json<NormHours>> {
-    let freshness = fresh::zup(&s, DataSource::NormHours).await?;
+    let freshness = s.health.freshness(DataSource::NormHours).await?;
     Ok(Json(NormHours {
         items: s.store.norm_hours(q.employee_id.as_deref()).await?,
         freshness,
@@ -245,7 +244,7 @@ async fn timesheet(
     if q.to < q.from {
         return Err(ApiError::bad("to", "must not be before from"));
     }
-    let freshness = fresh::zup(&s, DataSource::Timesheet).await?;
+    let freshness = s.health.freshness(DataSource::Timesheet).await?;
     Ok(Json(Timesheet {
         items: s
             .store

@@ -123,11 +123,11 @@ pub async fn run_demo(
     let address = listener.local_addr().map_err(|e| e.to_string())?;
     let base = format!("http://{}", reachable(address));
     let (stop, stopped) = tokio::sync::watch::channel(false);
-    let token = crate::cli::local_token(&config, "demo", Role::Admin, TOKEN_SECONDS)?;
+    let token = crate::auth::token::local_token(&config, "demo", Role::Admin, TOKEN_SECONDS)?;
     // Ingest takes the integration role only: the feed has a token of its own.
     let feed_api = Api::new(
         &base,
-        crate::cli::local_token(&config, "demo-feed", Role::Integration, TOKEN_SECONDS)?,
+        crate::auth::token::local_token(&config, "demo-feed", Role::Integration, TOKEN_SECONDS)?,
     );
 
     let now = Utc::now();
