@@ -10,7 +10,7 @@ use wfm_store::model::Role;
 use crate::auth::token::{TokenKeys, local_token};
 use crate::calculator::{self, CalculatorInput};
 use crate::config::{self, Config, SETTINGS};
-use crate::{server, telemetry};
+use crate::{app, telemetry};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -230,7 +230,7 @@ pub async fn run(cli: Cli) -> Result<(), String> {
         }
         Command::User(command) => {
             let c = load_config()?;
-            let store = server::open_store(&c).await?;
+            let store = app::open_store(&c).await?;
             store.migrate().await.map_err(|e| e.to_string())?;
             let done = crate::accounts::run(store.as_ref(), command).await;
             store.close().await;
@@ -239,7 +239,7 @@ pub async fn run(cli: Cli) -> Result<(), String> {
         Command::Migrate => {
             let c = load_config()?;
             telemetry::init(&c);
-            let store = server::open_store(&c).await?;
+            let store = app::open_store(&c).await?;
             let applied = store.migrate().await.map_err(|e| e.to_string())?;
             store.close().await;
             if applied.is_empty() {
@@ -312,7 +312,7 @@ pub async fn run(cli: Cli) -> Result<(), String> {
         Command::Serve => {
             let c = load_config()?;
             telemetry::init(&c);
-            server::run(Arc::new(c)).await
+            app::run(Arc::new(c)).await
         }
     }
 }

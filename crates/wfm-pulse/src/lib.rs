@@ -4,6 +4,7 @@
 pub mod accounts;
 pub mod alerts;
 pub mod api;
+pub mod app;
 pub mod auth;
 pub mod calculator;
 pub mod capacity;
@@ -20,7 +21,8 @@ pub mod live;
 pub mod metrics;
 pub mod notify;
 pub mod plan;
-pub mod server;
+pub mod retention;
 pub mod sim;
+pub mod state;
 pub mod telemetry;
 pub mod web;

@@ -18,7 +18,7 @@ use wfm_store::alerts::AlertFilter;
 use wfm_store::integration::JobState;
 
 use crate::capacity::requests::{BUCKETS_SECONDS, Requests, UNMATCHED};
-use crate::http::AppState;
+use crate::state::AppState;
 
 /// Records every request under its route template (`MatchedPath`); added as a layer of
 /// the whole router, so it sees the route that matched.

@@ -1,27 +1,22 @@
-//! System access and accountability: API keys (admin), the audit log (manager, read only:
-//! the log has no route that changes it) and the audit log's retention purge.
-
-use std::sync::Arc;
-use std::time::Duration;
+//! System access and accountability: API keys (admin) and the audit log (manager, read only:
+//! the log has no route that changes it; `retention` purges it).
 
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
-use tokio::sync::watch;
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
-use wfm_store::Store;
 use wfm_store::model::{ApiKey, AuditEntry, AuditFilter, NewApiKey, Role};
 
 use crate::auth::{Authorized, api_key, need};
-use crate::http::AppState;
 use crate::http::error::{ApiError, ApiResult, ErrorBody};
 use crate::http::extract::{Id, JsonBody, QueryParams};
 use crate::http::middleware::CorrelationId;
 use crate::http::page::{next_cursor, page_size};
+use crate::state::AppState;
 
 pub fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
@@ -168,49 +163,4 @@ async fn list_audit(
         .await?;
     let next_cursor = next_cursor(&items, limit, |x| x.id);
     Ok(Json(AuditPage { items, next_cursor }))
-}
-
-/// How often the retention purge runs.
-const PURGE_EVERY: Duration = Duration::from_secs(24 * 3600);
-
-/// The instant before which audit entries are past a retention of `days` at `now`.
-pub fn retention_cutoff(now: DateTime<Utc>, days: u32) -> DateTime<Utc> {
-    now - chrono::Duration::days(i64::from(days))
-}
-
-/// Purges the audit entries past the retention of `days`, at start and then daily, until
-/// `stop`; each purge is logged with its count.
-pub async fn run_retention(store: Arc<dyn Store>, days: u32, mut stop: watch::Receiver<bool>) {
-    while !*stop.borrow() {
-        let cutoff = retention_cutoff(Utc::now(), days);
-        match store.purge_audit(cutoff).await {
-            Ok(removed) => tracing::info!(
-                removed,
-                retention_days = days,
-                before = %cutoff,
-                "audit log retention purge"
-            ),
-            Err(e) => tracing::error!(error = %e, "audit log retention purge failed"),
-        }
-        tokio::select! {
-            _ = tokio::time::sleep(PURGE_EVERY) => {}
-            _ = stop.changed() => {}
-        }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use chrono::TimeZone;
-
-    #[test]
-    fn the_cutoff_is_the_retention_before_now() {
-        let now = Utc.with_ymd_and_hms(2033, 1, 1, 12, 0, 0).unwrap();
-        assert_eq!(
-            retention_cutoff(now, 2557),
-            Utc.with_ymd_and_hms(2026, 1, 1, 12, 0, 0).unwrap()
-        );
-        assert_eq!(retention_cutoff(now, 1), now - chrono::Duration::hours(24));
-    }
 }

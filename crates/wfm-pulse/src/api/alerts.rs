@@ -18,11 +18,11 @@ use wfm_store::alerts::{
 use wfm_store::model::FieldError;
 
 use crate::auth::{Authorized, Principal, need};
-use crate::http::AppState;
 use crate::http::error::{ApiError, ApiResult, ErrorBody};
 use crate::http::extract::{Id, JsonBody, QueryParams};
 use crate::http::middleware::CorrelationId;
 use crate::http::page::{next_cursor, page_size};
+use crate::state::AppState;
 
 pub fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()

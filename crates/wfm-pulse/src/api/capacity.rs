@@ -8,8 +8,8 @@ use utoipa_axum::routes;
 
 use crate::auth::{Authorized, need};
 use crate::capacity::report::CapacityAnalysis;
-use crate::http::AppState;
 use crate::http::error::ErrorBody;
+use crate::state::AppState;
 
 pub fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new().routes(routes!(analysis))

@@ -26,10 +26,10 @@ use wfm_store::priorities::GroupPriority;
 
 use crate::api::alerts::most_pressing_first;
 use crate::auth::{Authorized, need};
-use crate::http::AppState;
 use crate::http::error::{ApiError, ApiResult, ErrorBody};
 use crate::http::extract::JsonBody;
 use crate::http::middleware::CorrelationId;
+use crate::state::AppState;
 
 /// Open alerts shown on the dashboard.
 const ALERTS_SHOWN: usize = 10;

@@ -5,8 +5,8 @@ use axum::routing::get;
 use axum::{Json, Router};
 use serde_json::{Value, json};
 
-use crate::http::AppState;
 use crate::http::error::{ApiError, ApiResult};
+use crate::state::AppState;
 
 pub fn routes() -> Router<AppState> {
     Router::new()

@@ -21,9 +21,9 @@ use wfm_core::interval::IntervalGrid;
 use wfm_core::threshold::Indicator;
 
 use crate::auth::{Authorized, need};
-use crate::http::AppState;
 use crate::http::error::{ApiError, ApiResult, ErrorBody};
 use crate::http::extract::QueryParams;
+use crate::state::AppState;
 
 /// Longest range of days one request may cover.
 const MAX_DAYS: i64 = 366;

@@ -10,7 +10,6 @@ use utoipa_axum::routes;
 use wfm_store::live::StateCode;
 
 use crate::auth::{Authorized, need};
-use crate::http::AppState;
 use crate::http::error::{ApiError, ApiResult, ErrorBody};
 use crate::http::extract::{JsonBody, NUL_MESSAGE, RawBody, nul_in_json, nul_path};
 use crate::http::middleware::CorrelationId;
@@ -19,6 +18,7 @@ use crate::ingest::native::{NativeEvent, split_items};
 use crate::ingest::{IngestReport, Reason, Rejection, RejectionSample};
 use crate::live::Newcomers;
 use crate::live::activity::Feed;
+use crate::state::AppState;
 
 pub fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()

@@ -1,4 +1,5 @@
-//! The API's resources, one module per resource; `routes` joins the authenticated ones.
+//! The API's resources, one module per resource; `routes` joins the authenticated ones,
+//! `router` the whole.
 
 pub mod access;
 pub mod alerts;
@@ -14,12 +15,13 @@ pub mod people;
 pub mod plan;
 pub mod privacy;
 pub mod realtime;
+pub mod router;
 pub mod staffing;
 pub mod structure;
 
 use utoipa_axum::router::OpenApiRouter;
 
-use crate::http::AppState;
+use crate::state::AppState;
 
 /// Every authenticated route, with its OpenAPI description.
 pub fn routes() -> OpenApiRouter<AppState> {

@@ -21,12 +21,12 @@ use wfm_store::live::WorkplaceCall;
 
 use crate::auth::{Authorized, need};
 use crate::health::freshness as fresh;
-use crate::http::AppState;
 use crate::http::error::{ApiError, ApiResult, ErrorBody};
 use crate::http::extract::{Id, QueryParams};
 use crate::http::middleware::CorrelationId;
 use crate::live::engine::Engine;
 use crate::live::view::Published;
+use crate::state::AppState;
 
 pub fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()

@@ -15,11 +15,12 @@ use wfm_core::threshold::Indicator;
 use wfm_store::model::{Actor, Role};
 use wfm_store::people::{NewUser, Session, User, UserChange};
 
+use crate::auth::gate::{principal_of, signed_in};
 use crate::auth::{Authorized, api_key, need, password, session};
-use crate::http::AppState;
 use crate::http::error::{ApiError, ApiResult, ErrorBody};
 use crate::http::extract::{Id, JsonBody, no_nul};
-use crate::http::middleware::{CorrelationId, principal_of, signed_in};
+use crate::http::middleware::CorrelationId;
+use crate::state::AppState;
 
 /// Signing in and out: open to everyone (the session is what they give).
 pub fn session_routes() -> OpenApiRouter<AppState> {
@@ -151,7 +152,7 @@ fn locked(u: &User) -> ApiError {
 #[utoipa::path(get, path = "/api/v1/session", tag = "people",
     responses((status = 200, body = SessionView), (status = 401, body = ErrorBody)))]
 async fn current(State(s): State<AppState>, headers: HeaderMap) -> ApiResult<Json<SessionView>> {
-    match signed_in(&s, &headers).await? {
+    match signed_in(s.store.as_ref(), &headers).await? {
         Some(session) => Ok(Json(view(&session))),
         None => Err(ApiError::Unauthorized("not signed in".into())),
     }
@@ -165,7 +166,7 @@ async fn sign_out(
     CorrelationId(c): CorrelationId,
     headers: HeaderMap,
 ) -> ApiResult<Response> {
-    if let Some(open) = signed_in(&s, &headers).await? {
+    if let Some(open) = signed_in(s.store.as_ref(), &headers).await? {
         if !session::csrf_holds(&headers, &open.csrf_token) {
             return Err(ApiError::Forbidden(
                 "signing out from the console must carry the session's X-CSRF-Token header".into(),

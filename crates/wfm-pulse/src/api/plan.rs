@@ -14,11 +14,11 @@ use wfm_core::plan::{ForecastInterval, Segment};
 
 use crate::auth::{Authorized, need};
 use crate::health::freshness as fresh;
-use crate::http::AppState;
 use crate::http::error::{ApiError, ApiResult, ErrorBody};
 use crate::http::extract::{JsonBody, QueryParams};
 use crate::http::middleware::CorrelationId;
 use crate::plan::{ForecastUpload, Structure, TimetableUpload, check_forecast, check_timetable};
+use crate::state::AppState;
 
 pub fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()

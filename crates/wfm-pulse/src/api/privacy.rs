@@ -12,10 +12,10 @@ use utoipa_axum::routes;
 use wfm_store::privacy::{ErasureSource, ErasureSubject, PrivacyDeletion};
 
 use crate::auth::{Authorized, need};
-use crate::http::AppState;
 use crate::http::error::{ApiResult, ErrorBody};
 use crate::http::extract::{Id, JsonBody};
 use crate::http::middleware::CorrelationId;
+use crate::state::AppState;
 
 pub fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()

@@ -15,10 +15,10 @@ use wfm_core::live::Figures;
 use wfm_core::threshold::Indicator;
 
 use crate::auth::{Authorized, need};
-use crate::http::AppState;
 use crate::http::error::{ApiError, ApiResult, ErrorBody};
 use crate::http::extract::QueryParams;
 use crate::live::view::{Realtime, etag_of};
+use crate::state::AppState;
 
 pub fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new().routes(routes!(realtime))

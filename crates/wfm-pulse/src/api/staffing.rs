@@ -6,9 +6,9 @@ use utoipa_axum::routes;
 
 use crate::auth::{Authorized, need};
 use crate::calculator::{self, CalculatorInput, CalculatorReport};
-use crate::http::AppState;
 use crate::http::error::{ApiError, ApiResult, ErrorBody};
 use crate::http::extract::JsonBody;
+use crate::state::AppState;
 
 pub fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new().routes(routes!(erlang_c))

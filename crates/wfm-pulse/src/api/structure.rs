@@ -9,10 +9,10 @@ use utoipa_axum::routes;
 use wfm_store::model::*;
 
 use crate::auth::{Authorized, need};
-use crate::http::AppState;
 use crate::http::error::{ApiResult, ErrorBody};
 use crate::http::extract::{Id, JsonBody};
 use crate::http::middleware::CorrelationId;
+use crate::state::AppState;
 
 /// The five handlers of one resource. A macro, because the four resources differ only in
 /// names and types, and each handler must carry its own OpenAPI annotation.

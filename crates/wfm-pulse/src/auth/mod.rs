@@ -2,6 +2,7 @@
 //! each ends in a `Principal`.
 
 pub mod api_key;
+pub mod gate;
 pub mod password;
 pub mod session;
 pub mod token;

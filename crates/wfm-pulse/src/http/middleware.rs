@@ -1,21 +1,17 @@
 //! Request middleware: the edge every request passes (correlation id, tracing, draining,
-//! protective headers); authentication and rate limiting for the protected API.
+//! protective headers), and the correlation id as an extractor.
 
 use std::time::{Duration, Instant};
 
 use axum::extract::{FromRequestParts, Request, State};
 use axum::http::request::Parts;
-use axum::http::{HeaderMap, HeaderValue, Method, header};
+use axum::http::{HeaderValue, header};
 use axum::middleware::Next;
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use tracing::Instrument;
 
+use super::drain;
 use super::error::ApiError;
-use super::rate_limit::EndpointClass;
-use super::{AppState, drain};
-use wfm_store::people::Session;
-
-use crate::auth::{Principal, api_key, session};
 
 pub const CORRELATION_HEADER: &str = "x-correlation-id";
 
@@ -80,114 +76,6 @@ pub async fn edge(State(body_timeout): State<Duration>, req: Request, next: Next
     response
 }
 
-fn class_of(method: &Method, path: &str) -> EndpointClass {
-    if path.starts_with("/ccwfm/") || path.starts_with("/api/v1/events") {
-        EndpointClass::Ingest
-    } else if method == Method::GET || method == Method::HEAD {
-        EndpointClass::Read
-    } else {
-        EndpointClass::Write
-    }
-}
-
-/// Authenticates by `Authorization: Bearer <JWT>`, `X-API-Key` (or `Authorization: ApiKey
-/// <key>`) or the console's session cookie (whose writes must carry the CSRF token), then
-/// applies the caller's rate limit for this kind of endpoint.
-pub async fn authenticate(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
-    let (principal, session) = match identify(&state, req.method(), req.headers()).await {
-        Ok(found) => found,
-        Err(e) => return e.into_response(),
-    };
-    let class = class_of(req.method(), req.uri().path());
-    if let Err(retry_after_secs) = state.limiter.admit(&principal.name, class) {
-        tracing::warn!(principal = %principal.name, ?class, "rate limited");
-        return ApiError::RateLimited { retry_after_secs }.into_response();
-    }
-    tracing::Span::current().record("principal", principal.name.as_str());
-    req.extensions_mut().insert(principal);
-    if let Some(session) = session {
-        req.extensions_mut().insert(session);
-    }
-    next.run(req).await
-}
-
-async fn identify(
-    state: &AppState,
-    method: &Method,
-    headers: &HeaderMap,
-) -> Result<(Principal, Option<Session>), ApiError> {
-    let authorization = headers
-        .get(header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok());
-    let key = headers.get("x-api-key").and_then(|v| v.to_str().ok());
-    if let Some(token) = authorization.and_then(|a| a.strip_prefix("Bearer ")) {
-        return state
-            .keys
-            .verify(token.trim())
-            .map(|p| (p, None))
-            .map_err(ApiError::Unauthorized);
-    }
-    let key = key.or_else(|| authorization.and_then(|a| a.strip_prefix("ApiKey ")));
-    if let Some(secret) = key {
-        let found = state
-            .store
-            .find_api_key(&api_key::hash(secret.trim()))
-            .await?;
-        return found
-            .map(|k| {
-                let p = Principal {
-                    name: format!("key:{}", k.name),
-                    role: k.role,
-                };
-                (p, None)
-            })
-            .ok_or_else(|| ApiError::Unauthorized("the API key is unknown or revoked".into()));
-    }
-    match signed_in(state, headers).await? {
-        Some(s) if session::writes(method) && !session::csrf_holds(headers, &s.csrf_token) => {
-            Err(ApiError::Forbidden(
-                "a write from the console must carry the session's X-CSRF-Token header".into(),
-            ))
-        }
-        Some(s) => Ok((principal_of(&s), Some(s))),
-        None => Err(ApiError::Unauthorized(
-            "sign in, or send Authorization: Bearer <token> or X-API-Key: <key>".into(),
-        )),
-    }
-}
-
-/// The console session the request's cookie names, if it holds.
-pub async fn signed_in(state: &AppState, headers: &HeaderMap) -> Result<Option<Session>, ApiError> {
-    let Some(token) = session::token(headers) else {
-        return Ok(None);
-    };
-    let cutoff = session::idle_cutoff(chrono::Utc::now());
-    Ok(state
-        .store
-        .find_session(&api_key::hash(token), cutoff)
-        .await?)
-}
-
-/// Who a console session acts as: the same identity a token for the person would give.
-pub fn principal_of(session: &Session) -> Principal {
-    Principal {
-        name: format!("user:{}", session.user.name),
-        role: session.user.role,
-    }
-}
-
-impl<S: Send + Sync> FromRequestParts<S> for Principal {
-    type Rejection = ApiError;
-
-    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, ApiError> {
-        parts
-            .extensions
-            .get::<Principal>()
-            .cloned()
-            .ok_or_else(|| ApiError::Unauthorized("not authenticated".into()))
-    }
-}
-
 impl<S: Send + Sync> FromRequestParts<S> for CorrelationId {
     type Rejection = ApiError;
 
@@ -210,18 +98,5 @@ mod tests {
         assert!(!usable(""));
         assert!(!usable("has space"));
         assert!(!usable(&"x".repeat(129)));
-    }
-
-    #[test]
-    fn endpoint_classes() {
-        assert_eq!(
-            class_of(&Method::POST, "/ccwfm/api/rest/status"),
-            EndpointClass::Ingest
-        );
-        assert_eq!(class_of(&Method::GET, "/api/v1/sites"), EndpointClass::Read);
-        assert_eq!(
-            class_of(&Method::DELETE, "/api/v1/sites/1"),
-            EndpointClass::Write
-        );
     }
 }

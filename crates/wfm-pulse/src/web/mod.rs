@@ -9,8 +9,8 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use sha2::{Digest, Sha256};
 
-use crate::http::AppState;
 use crate::http::error::ApiError;
+use crate::state::AppState;
 
 /// What the pages may load and where they may send: only from here, no inline script or
 /// style, no framing.

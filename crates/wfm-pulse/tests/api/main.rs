@@ -14,6 +14,7 @@ mod executive;
 mod hardening;
 mod health;
 mod history;
+mod layout;
 mod live;
 mod monitoring;
 mod notify;

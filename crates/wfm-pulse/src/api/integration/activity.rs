@@ -11,10 +11,10 @@ use utoipa_axum::routes;
 use wfm_store::integration::{LogEntry, LogFilter};
 
 use crate::auth::{Authorized, need};
-use crate::http::AppState;
 use crate::http::error::{ApiError, ApiResult, ErrorBody};
 use crate::http::extract::QueryParams;
 use crate::http::page::{next_cursor, page_size};
+use crate::state::AppState;
 
 pub fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new().routes(routes!(activity))

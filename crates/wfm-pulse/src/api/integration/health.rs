@@ -14,13 +14,13 @@ use wfm_store::health::SyncHalt;
 
 use crate::auth::{Authorized, need};
 use crate::health::HealthReport;
-use crate::http::AppState;
 use crate::http::error::{ApiError, ApiResult, ErrorBody};
 use crate::http::extract::JsonBody;
 use crate::http::middleware::CorrelationId;
 use crate::ingest::{Reason, RejectionSample};
 use crate::jobs::guard::{ConsistencyReport, SYSTEM};
 use crate::live::view::ScopedFlag;
+use crate::state::AppState;
 
 pub fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()

@@ -10,7 +10,7 @@ mod zup;
 
 use utoipa_axum::router::OpenApiRouter;
 
-use crate::http::AppState;
+use crate::state::AppState;
 
 pub fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()

@@ -13,12 +13,12 @@ use utoipa_axum::routes;
 use wfm_store::integration::{Job, JobFilter, JobKind, JobState};
 
 use crate::auth::{Authorized, need};
-use crate::http::AppState;
 use crate::http::error::{ApiError, ApiResult, ErrorBody};
 use crate::http::extract::{Id, JsonBody, QueryParams};
 use crate::http::middleware::CorrelationId;
 use crate::http::page::{next_cursor, page_size};
 use crate::jobs::scope::Scope;
+use crate::state::AppState;
 
 pub fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()

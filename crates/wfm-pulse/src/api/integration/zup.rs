@@ -16,10 +16,10 @@ use wfm_core::zup::calendar::ProductionCalendar;
 use wfm_store::integration::{NormHoursRow, StoredEmployee, TimesheetDay};
 
 use crate::auth::{Authorized, need};
-use crate::http::AppState;
 use crate::http::error::{ApiError, ApiResult, ErrorBody};
 use crate::http::extract::{Id, QueryParams, RawBody};
 use crate::http::middleware::CorrelationId;
+use crate::state::AppState;
 
 pub fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()

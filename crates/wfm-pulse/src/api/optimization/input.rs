@@ -15,8 +15,8 @@ use wfm_core::plan::{Activity, Segment};
 use wfm_store::model::{Agent, Group};
 
 use super::SuggestRequest;
-use crate::http::AppState;
 use crate::http::error::ApiError;
+use crate::state::AppState;
 
 /// Segments of one operator closer than this belong to one shift (the gap is a break):
 /// TK RF art. 108 allows a meal break of up to 2 h.

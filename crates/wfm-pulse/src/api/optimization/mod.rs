@@ -18,10 +18,10 @@ use wfm_core::optimization::{self, Candidate, GroupFigures, Plan};
 use wfm_store::model::FieldError;
 
 use crate::auth::{Authorized, need};
-use crate::http::AppState;
 use crate::http::error::{ApiError, ApiResult, ErrorBody};
 use crate::http::extract::{Id, JsonBody};
 use crate::http::middleware::CorrelationId;
+use crate::state::AppState;
 
 pub fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()

@@ -18,9 +18,9 @@ use wfm_store::model::{Actor, Role};
 use wfm_store::people::{NewUser, UserChange};
 
 use crate::config::Config;
-use crate::http::AppState;
 use crate::http::rate_limit::Limits;
 use crate::sim::client::Api;
+use crate::state::AppState;
 
 pub use center::{SITE_NAME, intraday_shape};
 
@@ -115,7 +115,7 @@ pub async fn run_demo(
 ) -> Result<(), String> {
     let mut config = (*config).clone();
     config.rate_limit = demo_limits(config.rate_limit);
-    let state = crate::server::prepare(&config).await?;
+    let state = crate::app::prepare(&config).await?;
     // Taken now, so that a busy address fails at once; served once the demo is set up.
     let listener = tokio::net::TcpListener::bind(config.bind)
         .await
@@ -169,7 +169,7 @@ pub async fn run_demo(
 
     let server = {
         let mut stopped = stopped.clone();
-        tokio::spawn(crate::http::serve(listener, state.clone(), async move {
+        tokio::spawn(crate::app::serve(listener, state.clone(), async move {
             let _ = stopped.changed().await;
         }))
     };
@@ -202,7 +202,7 @@ pub async fn run_demo(
     let mut stopped_feed = stopped.clone();
     let feed_stop = async move {
         tokio::select! {
-            _ = crate::server::shutdown_signal() => {}
+            _ = crate::app::shutdown_signal() => {}
             _ = stopped_feed.changed() => {}
         }
     };
@@ -238,7 +238,7 @@ impl SetupServer {
         );
         let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
         let served = tokio::spawn(
-            axum::serve(listener, crate::http::router(state))
+            axum::serve(listener, crate::api::router::router(state))
                 .with_graceful_shutdown(async {
                     let _ = stopped.await;
                 })

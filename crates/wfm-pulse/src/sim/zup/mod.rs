@@ -327,7 +327,7 @@ pub async fn run(args: ZupArgs) -> Result<(), String> {
     println!("  password: {}", args.password);
     println!("  drills:   http://{address}/sim (behaviour, employees, documents, requests)");
     println!("  (Ctrl-C stops)");
-    sim.serve(listener, crate::server::shutdown_signal())
+    sim.serve(listener, crate::app::shutdown_signal())
         .await
         .map_err(|e| format!("the simulator failed: {e}"))
 }

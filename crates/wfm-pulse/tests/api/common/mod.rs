@@ -24,7 +24,7 @@ pub const SECRET: &str = "test-secret-test-secret-test-secret-0123";
 
 pub struct TestServer {
     pub base: String,
-    pub state: wfm_pulse::http::AppState,
+    pub state: wfm_pulse::state::AppState,
     pub client: reqwest::Client,
     database_url: String,
     keys: TokenKeys,
@@ -56,11 +56,11 @@ impl TestServer {
             env.insert(k.to_string(), v.to_string());
         }
         let config = Config::resolve(None, &|k| env.get(k).cloned()).unwrap();
-        let state = wfm_pulse::server::prepare(&config).await.unwrap();
+        let state = wfm_pulse::app::prepare(&config).await.unwrap();
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let base = format!("http://{}", listener.local_addr().unwrap());
         let (tx, rx) = oneshot::channel::<()>();
-        let handle = tokio::spawn(wfm_pulse::http::serve(listener, state.clone(), async {
+        let handle = tokio::spawn(wfm_pulse::app::serve(listener, state.clone(), async {
             let _ = rx.await;
         }));
         TestServer {

@@ -1,9 +1,9 @@
-//! Start-up and shutdown: open and migrate the store, load the keys, listen, serve until
-//! Ctrl-C or SIGTERM, then finish requests under way and close the store.
+//! The application's parts, assembled: the store opened and migrated, the keys loaded, the
+//! first start's defaults installed, the live engine loaded from the log, and the sync
+//! jobs, alerting, health and capacity parts made. Nothing here starts a background task.
 
 use std::sync::Arc;
 
-use tokio::net::TcpListener;
 use wfm_core::event::AgentState;
 use wfm_store::Store;
 use wfm_store::live::StateCode;
@@ -13,12 +13,12 @@ use crate::alerts::Alerting;
 use crate::auth::token::TokenKeys;
 use crate::config::{self, Config, NotifyConfig, SecretSource};
 use crate::http::rate_limit::RateLimiter;
-use crate::http::{self, App, AppState};
 use crate::integrations::registry::{self, SystemConfig};
 use crate::integrations::zup::client::ZupClient;
 use crate::jobs::Jobs;
 use crate::live::{IngestLimits, Live};
 use crate::notify::{Notifier, NotifySettings, SmtpSettings};
+use crate::state::{App, AppState};
 
 /// Opens the configured store, creating the data directory (for its owner only) for an
 /// embedded database.
@@ -75,7 +75,6 @@ pub async fn prepare(config: &Config) -> Result<AppState, String> {
     let live = Live::start(store.clone(), limits)
         .await
         .map_err(|e| format!("cannot load today's live state: {e}"))?;
-    tokio::spawn(live.clone().run_recorder(live.closing()));
     let zup = seed_registry(&store).await?;
     seed_calendars(&store).await?;
     let zup = Arc::new(ZupClient::new(zup, store.clone()));
@@ -265,46 +264,4 @@ async fn seed_state_map(store: &Arc<dyn Store>) -> Result<(), String> {
         .replace_state_codes(&codes, &Actor::system("first-start"))
         .await
         .map_err(|e| e.to_string())
-}
-
-/// Runs the server on the configured address until a shutdown signal.
-pub async fn run(config: Arc<Config>) -> Result<(), String> {
-    let state = prepare(&config).await?;
-    let store = state.store.clone();
-    let listener = TcpListener::bind(config.bind)
-        .await
-        .map_err(|e| format!("cannot listen on {}: {e}", config.bind))?;
-    tracing::info!(
-        address = %config.bind,
-        database = %config.database_url_masked(),
-        version = env!("CARGO_PKG_VERSION"),
-        "wfm-pulse listening"
-    );
-    let served = http::serve(listener, state, shutdown_signal()).await;
-    store.close().await;
-    tracing::info!("stopped");
-    served.map_err(|e| format!("server failed: {e}"))
-}
-
-/// Completes on Ctrl-C or SIGTERM.
-pub async fn shutdown_signal() {
-    let ctrl_c = async {
-        let _ = tokio::signal::ctrl_c().await;
-    };
-    #[cfg(unix)]
-    let terminate = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut s) => {
-                s.recv().await;
-            }
-            Err(_) => std::future::pending::<()>().await,
-        }
-    };
-    #[cfg(not(unix))]
-    let terminate = std::future::pending::<()>();
-    tokio::select! {
-        _ = ctrl_c => {},
-        _ = terminate => {},
-    }
-    tracing::info!("shutting down: finishing requests under way");
 }

@@ -1,0 +1,92 @@
+//! The whole router: the authenticated API behind its gate, sessions, health, metrics, the
+//! console, and the OpenAPI document; the layers every request passes.
+
+use axum::Router;
+use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::{Modify, OpenApi};
+use utoipa_axum::router::OpenApiRouter;
+
+use crate::auth::gate;
+use crate::http::error::{ApiError, ErrorBody, FieldErrorBody};
+use crate::http::{MAX_BODY_BYTES, middleware};
+use crate::state::AppState;
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "wfm-pulse",
+        description = "Real-time operations and integration service for contact-center workforce management."
+    ),
+    modifiers(&SecuritySchemes),
+    components(schemas(ErrorBody, FieldErrorBody))
+)]
+struct ApiDoc;
+
+struct SecuritySchemes;
+
+impl Modify for SecuritySchemes {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .bearer_format("JWT")
+                    .build(),
+            ),
+        );
+        components.add_security_scheme(
+            "api_key",
+            SecurityScheme::ApiKey(ApiKey::Header(ApiKeyValue::new("X-API-Key"))),
+        );
+    }
+}
+
+/// The whole application: public health and docs, and the authenticated API.
+pub fn router(state: AppState) -> Router {
+    let (protected, mut doc) = OpenApiRouter::with_openapi(ApiDoc::openapi())
+        .merge(super::routes())
+        .split_for_parts();
+    let (sessions, sessions_doc) = super::people::session_routes().split_for_parts();
+    doc.merge(sessions_doc);
+    // The document never changes while the process runs: serialize it once.
+    let doc = axum::body::Bytes::from(serde_json::to_vec(&doc).unwrap_or_default());
+    let protected = protected.layer(axum::middleware::from_fn_with_state(
+        state.gate(),
+        gate::authenticate,
+    ));
+    Router::new()
+        .merge(protected)
+        .merge(sessions)
+        .merge(super::health::routes())
+        .merge(crate::metrics::routes())
+        .merge(crate::web::routes())
+        .route(
+            "/api/v1/openapi.json",
+            axum::routing::get(move || {
+                let doc = doc.clone();
+                async move {
+                    (
+                        [(axum::http::header::CONTENT_TYPE, "application/json")],
+                        doc,
+                    )
+                }
+            }),
+        )
+        .fallback(|| async { ApiError::NotFound("no such endpoint".into()) })
+        // A day's timetable for thousands of operators is several megabytes.
+        .layer(axum::extract::DefaultBodyLimit::max(MAX_BODY_BYTES))
+        .layer(tower_http::compression::CompressionLayer::new())
+        // A body that stalls fails its read after this pause (the handler answers 408 and the
+        // connection closes) instead of holding the request forever.
+        .layer(axum::middleware::from_fn_with_state(
+            state.connections.body_timeout,
+            middleware::edge,
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            crate::metrics::record,
+        ))
+        .with_state(state)
+}
