@@ -43,6 +43,8 @@ pub enum Command {
     Erlang(ErlangArgs),
     /// Shows the effective configuration (secrets masked) and where each setting comes from.
     Config,
+    /// Prints the API's OpenAPI 3.1 document (the one `GET /api/v1/openapi.json` serves).
+    Openapi,
     /// Imports a forecast or timetable CSV through a running server, all or nothing.
     Import(ImportArgs),
     /// Runs the server on the configured (by default embedded) database with a demo contact
@@ -208,6 +210,14 @@ pub async fn run(cli: Cli) -> Result<(), String> {
     let load_config = || Config::load(cli.config.as_deref());
     match cli.command {
         Command::Erlang(args) => erlang(&args),
+        Command::Openapi => {
+            let doc = crate::api::router::document();
+            println!(
+                "{}",
+                serde_json::to_string_pretty(&doc).map_err(|e| e.to_string())?
+            );
+            Ok(())
+        }
         Command::Config => {
             let c = load_config()?;
             println!("{c:#?}");

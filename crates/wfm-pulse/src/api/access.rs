@@ -106,6 +106,7 @@ async fn revoke_key(
 /// Filters of the audit log; `from`/`to` bound the time (to exclusive), `cursor` is the
 /// `next_cursor` of the previous page.
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct AuditQuery {
     pub entity: Option<String>,

@@ -71,7 +71,7 @@ fn invalid(errors: Vec<(String, String)>) -> ApiError {
 /// Creates or replaces an alert rule, threshold or predictive (manager). Every field is
 /// checked (the metric exists, thresholds in range, durations and escalation levels in
 /// order, channels and recipients valid); the change is audited and used at once.
-#[utoipa::path(post, path = "/api/v1/performance/alerts/configure", tag = "alerts",
+#[utoipa::path(post, path = "/api/v1/performance/alerts/configure", operation_id = "create_rule", tag = "alerts",
     request_body = ConfigureRequest,
     responses((status = 201, body = StoredRule), (status = 200, body = StoredRule),
         (status = 400, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)),
@@ -119,6 +119,7 @@ async fn delete_rule(
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct AlertQuery {
     pub state: Option<AlertState>,
@@ -222,7 +223,7 @@ async fn get_alert(
 }
 
 /// Acknowledges a firing alert: escalation stops (supervisor). 409 unless firing.
-#[utoipa::path(post, path = "/api/v1/alerts/{id}/acknowledge", tag = "alerts", params(("id" = i64, Path)),
+#[utoipa::path(post, path = "/api/v1/alerts/{id}/acknowledge", operation_id = "acknowledge_alert", tag = "alerts", params(("id" = i64, Path)),
     responses((status = 200, body = Alert), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)),
     security(("bearer" = []), ("api_key" = [])))]
 async fn acknowledge(
@@ -236,7 +237,7 @@ async fn acknowledge(
 
 /// Resolves an open alert (supervisor); it fires again only once the figure has cleared
 /// and breached anew. 409 when resolved already.
-#[utoipa::path(post, path = "/api/v1/alerts/{id}/resolve", tag = "alerts", params(("id" = i64, Path)),
+#[utoipa::path(post, path = "/api/v1/alerts/{id}/resolve", operation_id = "resolve_alert", tag = "alerts", params(("id" = i64, Path)),
     responses((status = 200, body = Alert), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)),
     security(("bearer" = []), ("api_key" = [])))]
 async fn resolve(
@@ -249,6 +250,7 @@ async fn resolve(
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct AccuracyQuery {
     /// Targets from (default: a day ago).
@@ -268,7 +270,7 @@ pub struct AccuracyReport {
 }
 
 /// Hit rate, false alarms and misses of the predictions per kind (viewer).
-#[utoipa::path(get, path = "/api/v1/alerts/predictive/accuracy", tag = "alerts", params(AccuracyQuery),
+#[utoipa::path(get, path = "/api/v1/alerts/predictive/accuracy", operation_id = "get_prediction_accuracy", tag = "alerts", params(AccuracyQuery),
     responses((status = 200, body = AccuracyReport), (status = 400, body = ErrorBody)),
     security(("bearer" = []), ("api_key" = [])))]
 async fn prediction_accuracy(
@@ -360,7 +362,7 @@ fn subject(p: &Principal) -> &str {
 }
 
 /// The caller's notification preferences (404 until set).
-#[utoipa::path(get, path = "/api/v1/notifications/preferences", tag = "alerts",
+#[utoipa::path(get, path = "/api/v1/notifications/preferences", operation_id = "get_my_prefs", tag = "alerts",
     responses((status = 200, body = NotificationPrefs), (status = 404, body = ErrorBody)),
     security(("bearer" = []), ("api_key" = [])))]
 async fn my_prefs(
@@ -416,6 +418,7 @@ async fn put_prefs(
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct DeliveryQuery {
     pub alert_id: Option<i64>,
@@ -423,7 +426,7 @@ pub struct DeliveryQuery {
 }
 
 /// The notification delivery log, newest first (manager).
-#[utoipa::path(get, path = "/api/v1/notifications/deliveries", tag = "alerts", params(DeliveryQuery),
+#[utoipa::path(get, path = "/api/v1/notifications/deliveries", operation_id = "list_deliveries", tag = "alerts", params(DeliveryQuery),
     responses((status = 200, body = Vec<Delivery>)), security(("bearer" = []), ("api_key" = [])))]
 async fn deliveries(
     State(s): State<AppState>,

@@ -19,7 +19,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
 /// figures over the last 1, 5 and 15 minutes, each graded ok / warning / critical against
 /// its threshold, with the scaling recommendations (each naming its rule) and the headroom
 /// left at the measured cost per event.
-#[utoipa::path(get, path = "/api/v1/performance/capacity/analysis", tag = "performance",
+#[utoipa::path(get, path = "/api/v1/performance/capacity/analysis", operation_id = "get_capacity_analysis", tag = "performance",
     responses((status = 200, body = CapacityAnalysis), (status = 401, body = ErrorBody),
         (status = 403, body = ErrorBody)),
     security(("bearer" = []), ("api_key" = [])))]

@@ -121,7 +121,7 @@ async fn importance_of(s: &AppState) -> ApiResult<BTreeMap<GroupId, Importance>>
 /// All groups side by side with their six indicators, aggregates per service and for the
 /// whole operation (summed counts, weighted SL, ACD and AHT), the ten most pressing open
 /// alerts, benchmarking ranks and reallocation suggestions (viewer).
-#[utoipa::path(get, path = "/api/v1/performance/dashboard/executive", tag = "monitoring",
+#[utoipa::path(get, path = "/api/v1/performance/dashboard/executive", operation_id = "get_executive_dashboard", tag = "monitoring",
     responses((status = 200, body = ExecutiveDashboard)),
     security(("bearer" = []), ("api_key" = [])))]
 async fn dashboard(

@@ -36,6 +36,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
 
 /// What history to show.
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct HistoryQuery {
     /// service_level (default), operators_online, load_deviation, operator_requirement,
@@ -53,6 +54,7 @@ pub struct HistoryQuery {
 
 /// Which groups and days the insights cover.
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct InsightsQuery {
     /// Comma-separated group ids (default every group).
@@ -262,7 +264,7 @@ fn view(indicator: Indicator, buckets: Vec<Bucket>) -> Vec<HistoryBucket> {
 /// daily or weekly buckets (the site's time zone; weeks from Monday), per group and for
 /// the groups combined. Every value is computed from its bucket's summed components, which
 /// come along; a bucket without data is absent.
-#[utoipa::path(get, path = "/api/v1/performance/history", tag = "history",
+#[utoipa::path(get, path = "/api/v1/performance/history", operation_id = "get_history", tag = "history",
     params(HistoryQuery),
     responses((status = 200, body = History), (status = 400, body = ErrorBody)),
     security(("bearer" = []), ("api_key" = [])))]
@@ -333,7 +335,7 @@ async fn history(
 /// cells where the service level keeps missing target (on at least half of the observed
 /// days and at least twice, worst first), forecast accuracy per group (MAPE and bias over
 /// the intervals with a forecast), and adherence by operator (lowest first).
-#[utoipa::path(get, path = "/api/v1/performance/history/insights", tag = "history",
+#[utoipa::path(get, path = "/api/v1/performance/history/insights", operation_id = "get_history_insights", tag = "history",
     params(InsightsQuery),
     responses((status = 200, body = Insights), (status = 400, body = ErrorBody)),
     security(("bearer" = []), ("api_key" = [])))]

@@ -40,7 +40,7 @@ pub struct RejectionCount {
 
 /// How many ingested items were turned away since start, per feed and reason, with the
 /// newest of them.
-#[utoipa::path(get, path = "/api/v1/ingest/rejections", tag = "ingest",
+#[utoipa::path(get, path = "/api/v1/ingest/rejections", operation_id = "list_rejections", tag = "ingest",
     responses((status = 200, body = Vec<RejectionCount>)),
     security(("bearer" = []), ("api_key" = [])))]
 async fn rejections(
@@ -121,7 +121,7 @@ fn items_of(body: &[u8]) -> ApiResult<Vec<serde_json::Value>> {
 
 /// Operator status changes, exactly as the incumbent's contact-center contract sends them:
 /// one object or an array. Exits (`action` 0) are accepted and change nothing by themselves.
-#[utoipa::path(post, path = "/ccwfm/api/rest/status", tag = "ingest",
+#[utoipa::path(post, path = "/ccwfm/api/rest/status", operation_id = "push_status", tag = "ingest",
     request_body = StatusChange,
     responses((status = 200, body = IngestReport), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody)),
     security(("bearer" = []), ("api_key" = [])))]
@@ -164,7 +164,7 @@ async fn status_push(
 
 /// Call and operator events: a JSON array, one object, or NDJSON. Each event's `id` makes
 /// a re-delivery a duplicate; the reply says per item what happened.
-#[utoipa::path(post, path = "/api/v1/events", tag = "ingest",
+#[utoipa::path(post, path = "/api/v1/events", operation_id = "post_events", tag = "ingest",
     request_body(content = Vec<Object>, description = "Events tagged by `type`: call_offered, call_answered, call_abandoned, call_ended, wrap_up_ended, agent_state (see the README)"),
     responses((status = 200, body = IngestReport), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody)),
     security(("bearer" = []), ("api_key" = [])))]

@@ -76,7 +76,7 @@ async fn call_to_workplace(
 }
 
 /// Calls to the workplace of the last 24 hours, with response times.
-#[utoipa::path(get, path = "/api/v1/monitoring/workplace-calls", tag = "monitoring",
+#[utoipa::path(get, path = "/api/v1/monitoring/workplace-calls", operation_id = "list_workplace_calls", tag = "monitoring",
     responses((status = 200, body = Vec<WorkplaceCallView>)),
     security(("bearer" = []), ("api_key" = [])))]
 async fn workplace_calls(
@@ -153,6 +153,7 @@ pub fn breach_periods(intervals: &[IntervalFigures]) -> Vec<BreachPeriod> {
 
 /// Which day to report.
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct ComplianceQuery {
     /// A past local day (YYYY-MM-DD), rebuilt from the event log; default today.
@@ -162,7 +163,7 @@ pub struct ComplianceQuery {
 /// Service level per group and per interval (with target and breach flag), over the
 /// rolling window, speed of answer, abandonment, the queue now, and the breach periods:
 /// today from the live snapshot, or a past day (`?date=`) rebuilt from the event log.
-#[utoipa::path(get, path = "/api/v1/performance/sla/compliance", tag = "monitoring",
+#[utoipa::path(get, path = "/api/v1/performance/sla/compliance", operation_id = "get_sla_compliance", tag = "monitoring",
     params(ComplianceQuery),
     responses((status = 200, body = Compliance), (status = 400, body = ErrorBody)),
     security(("bearer" = []), ("api_key" = [])))]
@@ -235,6 +236,7 @@ async fn sla_compliance(
 
 /// Filters of the operator list.
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct OperatorQuery {
     /// Only operators counted for this group or planned on line work for it now (a
@@ -260,7 +262,7 @@ pub struct OperatorView {
 /// Operator statuses with schedule adherence, how late or how long absent, and time left
 /// on a break; ordered by operator. `X-Data-Freshness` tells how fresh the contact center's
 /// statuses are, `X-Data-Warning` warns when they are older than the feed's expected cycle.
-#[utoipa::path(get, path = "/api/v1/monitoring/operators", tag = "monitoring", params(OperatorQuery),
+#[utoipa::path(get, path = "/api/v1/monitoring/operators", operation_id = "list_operators", tag = "monitoring", params(OperatorQuery),
     responses((status = 200, body = Vec<OperatorView>,
         headers(("X-Data-Freshness" = String, description = "contact_center: as_of, age, expected cycle, stale"),
                 ("X-Data-Warning" = String, description = "when the statuses may be outdated"))),
@@ -334,7 +336,7 @@ struct Listening {
 /// the data freshness; the first event carries every group. A
 /// `call_to_workplace` event announces each call of an operator to the workplace, an
 /// `alert` event each alert as it fires, escalates, is acknowledged or resolves.
-#[utoipa::path(get, path = "/api/v1/performance/metrics/stream", tag = "monitoring",
+#[utoipa::path(get, path = "/api/v1/performance/metrics/stream", operation_id = "stream_metrics", tag = "monitoring",
     responses((status = 200, description = "text/event-stream of changed groups")),
     security(("bearer" = []), ("api_key" = [])))]
 async fn stream(

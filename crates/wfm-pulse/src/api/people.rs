@@ -149,7 +149,7 @@ fn locked(u: &User) -> ApiError {
 }
 
 /// The signed-in person (from the session cookie), or 401.
-#[utoipa::path(get, path = "/api/v1/session", tag = "people",
+#[utoipa::path(get, path = "/api/v1/session", operation_id = "get_session", tag = "people",
     responses((status = 200, body = SessionView), (status = 401, body = ErrorBody)))]
 async fn current(State(s): State<AppState>, headers: HeaderMap) -> ApiResult<Json<SessionView>> {
     match signed_in(s.store.as_ref(), &headers).await? {

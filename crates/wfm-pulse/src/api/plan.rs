@@ -28,6 +28,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
 
 /// A time range, [from, to).
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct Range {
     pub from: DateTime<Utc>,

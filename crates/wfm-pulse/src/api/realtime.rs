@@ -26,6 +26,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
 
 /// Filters: comma-separated group ids and indicator names.
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct RealtimeQuery {
     /// Only these groups, e.g. `3,7`.
@@ -79,7 +80,7 @@ fn keep_indicators(f: &mut Figures, wanted: &[Indicator]) {
 /// The six operational-control indicators per group and aggregated (per service, per site,
 /// and all groups), each with value, plan, deviation, color, trend, sparkline, update time
 /// and data freshness. Republished as soon as the events behind it are applied.
-#[utoipa::path(get, path = "/api/v1/performance/metrics/realtime", tag = "monitoring",
+#[utoipa::path(get, path = "/api/v1/performance/metrics/realtime", operation_id = "get_realtime", tag = "monitoring",
     params(RealtimeQuery),
     responses((status = 200, body = Realtime), (status = 304), (status = 400, body = ErrorBody)),
     security(("bearer" = []), ("api_key" = [])))]

@@ -43,13 +43,24 @@ impl Modify for SecuritySchemes {
     }
 }
 
-/// The whole application: public health and docs, and the authenticated API.
-pub fn router(state: AppState) -> Router {
+/// The authenticated routes and the sign-in routes, each with its part of the document.
+fn described() -> (Router<AppState>, Router<AppState>, utoipa::openapi::OpenApi) {
     let (protected, mut doc) = OpenApiRouter::with_openapi(ApiDoc::openapi())
         .merge(super::routes())
         .split_for_parts();
     let (sessions, sessions_doc) = super::people::session_routes().split_for_parts();
     doc.merge(sessions_doc);
+    (protected, sessions, doc)
+}
+
+/// The OpenAPI document of the whole API (`GET /api/v1/openapi.json`, `wfm-pulse openapi`).
+pub fn document() -> utoipa::openapi::OpenApi {
+    described().2
+}
+
+/// The whole application: public health and docs, and the authenticated API.
+pub fn router(state: AppState) -> Router {
+    let (protected, sessions, doc) = described();
     // The document never changes while the process runs: serialize it once.
     let doc = axum::body::Bytes::from(serde_json::to_vec(&doc).unwrap_or_default());
     let protected = protected.layer(axum::middleware::from_fn_with_state(

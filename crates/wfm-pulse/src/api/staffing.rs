@@ -15,7 +15,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
 }
 
 /// Agents needed for a load and service target by Erlang C, with the unrounded figures.
-#[utoipa::path(post, path = "/api/v1/staffing/erlang-c", tag = "staffing",
+#[utoipa::path(post, path = "/api/v1/staffing/erlang-c", operation_id = "calculate_erlang_c", tag = "staffing",
     request_body = CalculatorInput,
     responses((status = 200, body = CalculatorReport), (status = 400, body = ErrorBody)),
     security(("bearer" = []), ("api_key" = [])))]

@@ -23,7 +23,7 @@ macro_rules! resource {
             use super::*;
 
             #[doc = concat!("Lists all ", $tag, ".")]
-            #[utoipa::path(get, path = $collection, tag = $tag,
+            #[utoipa::path(get, path = $collection, tag = $tag, operation_id = stringify!($list),
                 responses((status = 200, body = Vec<$Record>), (status = 401, body = ErrorBody)),
                 security(("bearer" = []), ("api_key" = [])))]
             pub async fn list(State(s): State<AppState>, _: Authorized<need::Viewer>) -> ApiResult<Json<Vec<$Record>>> {
@@ -31,7 +31,7 @@ macro_rules! resource {
             }
 
             #[doc = concat!("Creates one of the ", $tag, " (manager).")]
-            #[utoipa::path(post, path = $collection, tag = $tag, request_body = $Input,
+            #[utoipa::path(post, path = $collection, tag = $tag, operation_id = stringify!($create), request_body = $Input,
                 responses((status = 201, body = $Record), (status = 400, body = ErrorBody),
                     (status = 403, body = ErrorBody), (status = 409, body = ErrorBody)),
                 security(("bearer" = []), ("api_key" = [])))]
@@ -48,7 +48,7 @@ macro_rules! resource {
             }
 
             #[doc = concat!("Reads one of the ", $tag, ".")]
-            #[utoipa::path(get, path = $item, tag = $tag, params(("id" = i64, Path)),
+            #[utoipa::path(get, path = $item, tag = $tag, operation_id = stringify!($get), params(("id" = i64, Path)),
                 responses((status = 200, body = $Record), (status = 404, body = ErrorBody)),
                 security(("bearer" = []), ("api_key" = [])))]
             pub async fn get(State(s): State<AppState>, _: Authorized<need::Viewer>, Id(id): Id) -> ApiResult<Json<$Record>> {
@@ -56,7 +56,7 @@ macro_rules! resource {
             }
 
             #[doc = concat!("Replaces one of the ", $tag, "; omitted settings take their defaults (manager).")]
-            #[utoipa::path(put, path = $item, tag = $tag, params(("id" = i64, Path)), request_body = $Input,
+            #[utoipa::path(put, path = $item, tag = $tag, operation_id = stringify!($update), params(("id" = i64, Path)), request_body = $Input,
                 responses((status = 200, body = $Record), (status = 400, body = ErrorBody),
                     (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)),
                 security(("bearer" = []), ("api_key" = [])))]
@@ -74,7 +74,7 @@ macro_rules! resource {
             }
 
             #[doc = concat!("Deletes one of the ", $tag, " unless other records still use it (manager).")]
-            #[utoipa::path(delete, path = $item, tag = $tag, params(("id" = i64, Path)),
+            #[utoipa::path(delete, path = $item, tag = $tag, operation_id = stringify!($delete), params(("id" = i64, Path)),
                 responses((status = 204), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)),
                 security(("bearer" = []), ("api_key" = [])))]
             pub async fn delete(

@@ -23,6 +23,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
 /// Filters of the log; `from`/`to` bound the time, `cursor` is the previous page's
 /// `next_cursor`.
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct ActivityQuery {
     pub system: Option<String>,
@@ -45,7 +46,7 @@ pub struct ActivityPage {
 }
 
 /// Integration calls and job steps, newest first (manager).
-#[utoipa::path(get, path = "/api/v1/integration/logs/activity", tag = "integration",
+#[utoipa::path(get, path = "/api/v1/integration/logs/activity", operation_id = "list_activity", tag = "integration",
     params(ActivityQuery),
     responses((status = 200, body = ActivityPage), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody)),
     security(("bearer" = []), ("api_key" = [])))]

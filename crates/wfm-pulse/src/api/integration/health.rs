@@ -35,7 +35,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
 /// the newest data and its freshness, expected against actual rates, success rates of the
 /// last hour and day, the circuit breaker, and each open problem with its cause. The
 /// overall status is the worst component's.
-#[utoipa::path(get, path = "/api/v1/integration/health/status", tag = "integration",
+#[utoipa::path(get, path = "/api/v1/integration/health/status", operation_id = "get_integration_health", tag = "integration",
     responses((status = 200, body = HealthReport), (status = 403, body = ErrorBody)),
     security(("bearer" = []), ("api_key" = [])))]
 async fn status(
@@ -72,7 +72,7 @@ pub struct DataQuality {
 /// Rejected input per source and reason, with samples (incomplete, unreasonable, out of
 /// order, unknown reference); derived values flagged; the last consistency check and the
 /// halt in force (manager).
-#[utoipa::path(get, path = "/api/v1/integration/quality", tag = "integration",
+#[utoipa::path(get, path = "/api/v1/integration/quality", operation_id = "get_quality", tag = "integration",
     responses((status = 200, body = DataQuality), (status = 403, body = ErrorBody)),
     security(("bearer" = []), ("api_key" = [])))]
 async fn quality(
@@ -105,7 +105,7 @@ pub fn rejected_input(s: &AppState) -> Vec<RejectedInput> {
 /// Compares WFM's personnel with 1C ZUP's now, as a personnel sync would, applying nothing
 /// (manager): the discrepancy list and the verdict. Corruption beyond the policy halts
 /// automatic synchronization. 503 when 1C ZUP is unavailable.
-#[utoipa::path(post, path = "/api/v1/integration/consistency/check", tag = "integration",
+#[utoipa::path(post, path = "/api/v1/integration/consistency/check", operation_id = "check_consistency", tag = "integration",
     responses((status = 200, body = ConsistencyReport), (status = 403, body = ErrorBody),
         (status = 503, body = ErrorBody)),
     security(("bearer" = []), ("api_key" = [])))]
@@ -134,7 +134,7 @@ pub struct ResumeRequest {
 }
 
 /// Lifts the halt of automatic synchronization (admin; audited). 409 when not halted.
-#[utoipa::path(post, path = "/api/v1/integration/sync/resume", tag = "integration",
+#[utoipa::path(post, path = "/api/v1/integration/sync/resume", operation_id = "resume_sync", tag = "integration",
     request_body = ResumeRequest,
     responses((status = 200, body = SyncHalt), (status = 400, body = ErrorBody),
         (status = 403, body = ErrorBody), (status = 409, body = ErrorBody)),
@@ -162,7 +162,7 @@ async fn resume(
 
 /// The halts of automatic synchronization with 1C ZUP and their resumptions, newest first
 /// (manager).
-#[utoipa::path(get, path = "/api/v1/integration/sync/halts", tag = "integration",
+#[utoipa::path(get, path = "/api/v1/integration/sync/halts", operation_id = "list_sync_halts", tag = "integration",
     responses((status = 200, body = Vec<SyncHalt>), (status = 403, body = ErrorBody)),
     security(("bearer" = []), ("api_key" = [])))]
 async fn halts(

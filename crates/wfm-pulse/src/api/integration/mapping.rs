@@ -49,7 +49,7 @@ pub struct EndpointMap {
 }
 
 /// The registry of integration systems and their endpoints (manager).
-#[utoipa::path(get, path = "/api/v1/integration/mapping/endpoints", tag = "integration",
+#[utoipa::path(get, path = "/api/v1/integration/mapping/endpoints", operation_id = "list_endpoints", tag = "integration",
     responses((status = 200, body = EndpointMap), (status = 403, body = ErrorBody)),
     security(("bearer" = []), ("api_key" = [])))]
 async fn list(
@@ -87,7 +87,7 @@ async fn list(
 
 /// Replaces one system's configuration (admin). A password given as the mask, or left out,
 /// keeps the stored one. The 1C ZUP client uses the new settings from its next call.
-#[utoipa::path(put, path = "/api/v1/integration/mapping/endpoints", tag = "integration",
+#[utoipa::path(put, path = "/api/v1/integration/mapping/endpoints", operation_id = "replace_endpoints", tag = "integration",
     request_body = SystemConfig,
     responses((status = 200, body = SystemConfig), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody)),
     security(("bearer" = []), ("api_key" = [])))]

@@ -51,7 +51,7 @@ pub struct Triggered {
 
 /// Enqueues a sync with 1C ZUP and answers at once (manager). 202 with the new job and a
 /// `Location`; 200 with the existing job for a repeated idempotency key.
-#[utoipa::path(post, path = "/api/v1/integration/sync/trigger", tag = "integration",
+#[utoipa::path(post, path = "/api/v1/integration/sync/trigger", operation_id = "trigger_sync", tag = "integration",
     request_body = TriggerRequest,
     responses((status = 202, body = Triggered), (status = 200, body = Triggered),
         (status = 400, body = ErrorBody), (status = 403, body = ErrorBody)),
@@ -104,6 +104,7 @@ async fn trigger(
 
 /// Filters of the job list; `cursor` is the `next_cursor` of the previous page.
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct JobQuery {
     pub state: Option<JobState>,
@@ -159,7 +160,7 @@ async fn get_job(
 }
 
 /// Puts a dead job back in the queue with fresh attempts (admin); 409 unless it is dead.
-#[utoipa::path(post, path = "/api/v1/integration/sync/jobs/{id}/requeue", tag = "integration",
+#[utoipa::path(post, path = "/api/v1/integration/sync/jobs/{id}/requeue", operation_id = "requeue_job", tag = "integration",
     params(("id" = i64, Path)),
     responses((status = 200, body = Job), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)),
     security(("bearer" = []), ("api_key" = [])))]

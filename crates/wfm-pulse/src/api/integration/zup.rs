@@ -169,7 +169,7 @@ pub struct Employees {
 }
 
 /// The 1C ZUP personnel as last synced, with its freshness (manager).
-#[utoipa::path(get, path = "/api/v1/integration/zup/employees", tag = "integration",
+#[utoipa::path(get, path = "/api/v1/integration/zup/employees", operation_id = "list_zup_employees", tag = "integration",
     responses((status = 200, body = Employees), (status = 403, body = ErrorBody)),
     security(("bearer" = []), ("api_key" = [])))]
 async fn employees(
@@ -186,6 +186,7 @@ async fn employees(
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct EmployeeQuery {
     /// 1C's employee UID.
@@ -201,7 +202,7 @@ pub struct NormHours {
 }
 
 /// Norm hours by the production calendar, per employee and period (manager).
-#[utoipa::path(get, path = "/api/v1/integration/zup/norm-hours", tag = "integration", params(EmployeeQuery),
+#[utoipa::path(get, path = "/api/v1/integration/zup/norm-hours", operation_id = "get_norm_hours", tag = "integration", params(EmployeeQuery),
     responses((status = 200, body = NormHours), (status = 403, body = ErrorBody)),
     security(("bearer" = []), ("api_key" = [])))]
 async fn norm_hours(
@@ -217,6 +218,7 @@ async fn norm_hours(
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct TimesheetQuery {
     pub from: NaiveDate,
@@ -233,7 +235,7 @@ pub struct Timesheet {
 }
 
 /// Time types per day from 1C ZUP's timesheet (manager).
-#[utoipa::path(get, path = "/api/v1/integration/zup/timesheet", tag = "integration", params(TimesheetQuery),
+#[utoipa::path(get, path = "/api/v1/integration/zup/timesheet", operation_id = "get_timesheet", tag = "integration", params(TimesheetQuery),
     responses((status = 200, body = Timesheet), (status = 400, body = ErrorBody)),
     security(("bearer" = []), ("api_key" = [])))]
 async fn timesheet(

@@ -139,7 +139,7 @@ fn check(req: &SuggestRequest) -> Result<(u32, f64), ApiError> {
 /// move (call a late or absent operator in, extend a shift, lend an operator to another
 /// group, move a break, call someone in) with its service level before and after, its
 /// cost and its labor check; and the plan gaining the most attainment per unit of cost.
-#[utoipa::path(post, path = "/api/v1/performance/optimization/suggest", tag = "optimization",
+#[utoipa::path(post, path = "/api/v1/performance/optimization/suggest", operation_id = "suggest_staffing", tag = "optimization",
     request_body = SuggestRequest,
     responses((status = 200, body = SuggestResponse), (status = 400, body = ErrorBody)),
     security(("bearer" = []), ("api_key" = [])))]
