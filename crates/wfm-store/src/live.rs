@@ -33,8 +33,9 @@ pub struct WorkplaceCall {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct StateCode {
+    #[schema(min_length = 1, max_length = 100, pattern = r"\S")]
     pub code: String,
     pub name: String,
-    #[schema(value_type = String, example = "ready")]
+    #[schema(value_type = String, example = "ready", pattern = "^(ready|on_contact|wrap_up|break|lunch|training|not_ready|logged_out)$")]
     pub state: AgentState,
 }

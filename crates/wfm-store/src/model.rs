@@ -67,6 +67,7 @@ pub struct Site {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SiteInput {
+    #[schema(min_length = 1, max_length = 200, pattern = r"\S")]
     pub name: String,
     #[serde(default = "default_time_zone")]
     pub time_zone: String,
@@ -116,6 +117,7 @@ pub struct Service {
 #[serde(deny_unknown_fields)]
 pub struct ServiceInput {
     pub site_id: i64,
+    #[schema(min_length = 1, max_length = 200, pattern = r"\S")]
     pub name: String,
 }
 
@@ -181,20 +183,27 @@ pub struct Group {
 #[serde(deny_unknown_fields)]
 pub struct GroupInput {
     pub service_id: i64,
+    #[schema(min_length = 1, max_length = 200, pattern = r"\S")]
     pub name: String,
     #[serde(default)]
+    #[schema(min_length = 1, max_length = 100, pattern = r"\S")]
     pub external_id: Option<String>,
     #[serde(default)]
     pub channel: Channel,
     #[serde(default = "default_sl_seconds")]
+    #[schema(maximum = 3600)]
     pub sl_seconds: u32,
     #[serde(default = "default_sl_percent")]
+    #[schema(exclusive_minimum = 0, exclusive_maximum = 100)]
     pub sl_percent: f64,
     #[serde(default = "default_max_occupancy")]
+    #[schema(exclusive_minimum = 0, maximum = 1)]
     pub max_occupancy: f64,
     #[serde(default)]
+    #[schema(maximum = 600)]
     pub short_abandon_seconds: u32,
     #[serde(default = "default_grace_seconds")]
+    #[schema(maximum = 3600)]
     pub grace_seconds: u32,
     #[serde(default)]
     #[schema(value_type = Object)]
@@ -286,9 +295,12 @@ pub struct Agent {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct AgentInput {
+    #[schema(min_length = 1, max_length = 100, pattern = r"\S")]
     pub external_id: String,
+    #[schema(min_length = 1, max_length = 300, pattern = r"\S")]
     pub full_name: String,
     #[serde(default)]
+    #[schema(min_length = 1, max_length = 50, pattern = r"\S")]
     pub personnel_number: Option<String>,
     pub site_id: i64,
     #[serde(default)]
@@ -426,9 +438,7 @@ pub struct AuditEntry {
     /// The record before and after, as the API showed it. A person's personal fields
     /// (an agent's login, name and personnel number) read `"[erased]"` once the person's
     /// data was erased.
-    #[schema(value_type = Option<Object>)]
     pub before: Option<serde_json::Value>,
-    #[schema(value_type = Option<Object>)]
     pub after: Option<serde_json::Value>,
     pub correlation_id: String,
 }

@@ -132,6 +132,7 @@ pub struct AlertQuery {
     pub from: Option<DateTime<Utc>>,
     pub to: Option<DateTime<Utc>>,
     pub cursor: Option<i64>,
+    #[param(minimum = 1, maximum = 1000)]
     pub limit: Option<u32>,
 }
 
@@ -422,6 +423,7 @@ async fn put_prefs(
 #[serde(deny_unknown_fields)]
 pub struct DeliveryQuery {
     pub alert_id: Option<i64>,
+    #[param(minimum = 1, maximum = 1000)]
     pub limit: Option<u32>,
 }
 

@@ -48,7 +48,7 @@ pub struct ExecutiveGroup {
     pub group_id: i64,
     pub name: String,
     pub service_id: i64,
-    #[schema(value_type = String)]
+    #[schema(value_type = String, pattern = "^(critical|high|normal|low)$")]
     pub importance: Importance,
     /// The worst color among the six indicators.
     #[schema(value_type = String)]
@@ -230,7 +230,7 @@ async fn dashboard(
 pub struct GroupImportance {
     pub group_id: i64,
     pub name: String,
-    #[schema(value_type = String)]
+    #[schema(value_type = String, pattern = "^(critical|high|normal|low)$")]
     pub importance: Importance,
     /// Who set it; `None` while it is the default.
     pub updated_by: Option<String>,
@@ -278,7 +278,7 @@ async fn list_priorities(
 pub struct PriorityInput {
     pub group_id: i64,
     /// `critical`, `high`, `normal` or `low`.
-    #[schema(value_type = String)]
+    #[schema(value_type = String, pattern = "^(critical|high|normal|low)$")]
     pub importance: Importance,
 }
 

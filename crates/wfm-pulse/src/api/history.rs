@@ -41,14 +41,21 @@ pub fn routes() -> OpenApiRouter<AppState> {
 pub struct HistoryQuery {
     /// service_level (default), operators_online, load_deviation, operator_requirement,
     /// acd or aht_trend.
+    #[param(
+        pattern = "^(service_level|operators_online|load_deviation|operator_requirement|acd|aht_trend)$"
+    )]
     pub indicator: Option<String>,
     /// Comma-separated group ids (default every group).
+    #[param(pattern = r"^(-?[0-9]{1,18}(,-?[0-9]{1,18})*)?$")]
     pub group_ids: Option<String>,
     /// First local day, YYYY-MM-DD (default `to`, or today).
+    #[param(value_type = Option<chrono::NaiveDate>)]
     pub from: Option<String>,
     /// Last local day, YYYY-MM-DD (default `from`, or today); at most 366 days in all.
+    #[param(value_type = Option<chrono::NaiveDate>)]
     pub to: Option<String>,
     /// 15min (default), hour, day or week (ISO, Monday first).
+    #[param(pattern = "^(15min|hour|day|week)$")]
     pub granularity: Option<String>,
 }
 
@@ -58,10 +65,13 @@ pub struct HistoryQuery {
 #[serde(deny_unknown_fields)]
 pub struct InsightsQuery {
     /// Comma-separated group ids (default every group).
+    #[param(pattern = r"^(-?[0-9]{1,18}(,-?[0-9]{1,18})*)?$")]
     pub group_ids: Option<String>,
     /// First local day, YYYY-MM-DD (default `to`, or today).
+    #[param(value_type = Option<chrono::NaiveDate>)]
     pub from: Option<String>,
     /// Last local day, YYYY-MM-DD (default `from`, or today); at most 366 days in all.
+    #[param(value_type = Option<chrono::NaiveDate>)]
     pub to: Option<String>,
 }
 

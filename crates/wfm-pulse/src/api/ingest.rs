@@ -271,7 +271,7 @@ async fn put_state_map(
     JsonBody(map): JsonBody<StateMap>,
 ) -> ApiResult<Json<StateMap>> {
     for (i, code) in map.codes.iter().enumerate() {
-        if code.code.trim().is_empty() || code.code.len() > 100 {
+        if code.code.trim().is_empty() || code.code.chars().count() > 100 {
             return Err(ApiError::bad(
                 format!("codes[{i}].code"),
                 "must be 1 to 100 characters",

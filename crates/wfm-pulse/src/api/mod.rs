@@ -4,6 +4,7 @@
 pub mod access;
 pub mod alerts;
 pub mod capacity;
+pub mod document;
 pub mod executive;
 pub mod health;
 pub mod history;

@@ -243,9 +243,13 @@ pub struct OperatorQuery {
     /// multi-skill operator working another group shows in both lists, counted in one).
     pub group: Option<i64>,
     /// Only operators in this state (ready, on_contact, ...).
+    #[param(pattern = "^(ready|on_contact|wrap_up|break|lunch|training|not_ready|logged_out)$")]
     pub state: Option<String>,
     /// Only operators with this adherence (on_schedule, late_login, absent, wrong_status,
     /// other_group, in_break, lunch, not_scheduled).
+    #[param(
+        pattern = "^(on_schedule|late_login|absent|wrong_status|other_group|in_break|lunch|not_scheduled)$"
+    )]
     pub adherence: Option<String>,
 }
 

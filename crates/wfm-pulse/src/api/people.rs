@@ -42,7 +42,9 @@ const LOCALES: [&str; 2] = ["ru", "en"];
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Credentials {
+    #[schema(min_length = 1, max_length = 100, pattern = r"\S")]
     pub name: String,
+    #[schema(min_length = 1, max_length = 256)]
     pub password: String,
 }
 
@@ -187,10 +189,12 @@ async fn sign_out(
 #[serde(deny_unknown_fields)]
 pub struct UserRequest {
     /// The sign-in name: letters, digits and `.`, `_`, `-`, `@`; at most 100.
+    #[schema(pattern = r"^[\w.@-]{1,100}$")]
     pub name: String,
     /// viewer, supervisor, manager or admin (integration is for systems).
     pub role: Role,
     /// At least 12 characters.
+    #[schema(min_length = 12, max_length = 256)]
     pub password: String,
     /// `ru` (default) or `en`.
     pub locale: Option<String>,
@@ -297,7 +301,8 @@ pub async fn new_user(
 #[utoipa::path(patch, path = "/api/v1/users/{id}", tag = "people", params(("id" = i64, Path)),
     request_body = UserPatch,
     responses((status = 200, body = User), (status = 400, body = ErrorBody),
-        (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)),
+        (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+        (status = 409, description = "the last administrator would lose the role", body = ErrorBody)),
     security(("bearer" = []), ("api_key" = [])))]
 async fn change_user(
     State(s): State<AppState>,
@@ -355,6 +360,7 @@ async fn change_user(
 pub struct Settings {
     /// `ru` or `en`.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(pattern = "^(ru|en)$")]
     pub locale: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub wallboard: Option<Wallboard>,
@@ -365,10 +371,24 @@ pub struct Settings {
 #[serde(deny_unknown_fields)]
 pub struct Wallboard {
     pub groups: Vec<i64>,
-    #[schema(value_type = Vec<String>)]
+    #[schema(value_type = Vec<IndicatorName>)]
     pub indicators: Vec<Indicator>,
     /// `grid` or `compact`.
+    #[schema(pattern = "^(grid|compact)$")]
     pub layout: String,
+}
+
+/// An indicator's name, as the API spells it (the schema of `wfm_core`'s `Indicator`).
+#[derive(ToSchema)]
+#[schema(rename_all = "snake_case")]
+#[allow(dead_code)]
+enum IndicatorName {
+    ServiceLevel,
+    OperatorsOnline,
+    LoadDeviation,
+    OperatorRequirement,
+    Acd,
+    AhtTrend,
 }
 
 fn own(session: Option<Extension<Session>>) -> Result<Session, ApiError> {

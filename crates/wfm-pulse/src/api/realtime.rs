@@ -30,8 +30,12 @@ pub fn routes() -> OpenApiRouter<AppState> {
 #[serde(deny_unknown_fields)]
 pub struct RealtimeQuery {
     /// Only these groups, e.g. `3,7`.
+    #[param(pattern = r"^ *(-?[0-9]{1,18} *)?(, *(-?[0-9]{1,18} *)?)*$")]
     pub groups: Option<String>,
     /// Only these indicators, e.g. `service_level,acd`.
+    #[param(
+        pattern = r"^ *((service_level|operators_online|load_deviation|operator_requirement|acd|aht_trend) *)?(, *((service_level|operators_online|load_deviation|operator_requirement|acd|aht_trend) *)?)*$"
+    )]
     pub indicators: Option<String>,
 }
 

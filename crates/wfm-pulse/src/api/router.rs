@@ -2,54 +2,21 @@
 //! console, and the OpenAPI document; the layers every request passes.
 
 use axum::Router;
-use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
-use utoipa::{Modify, OpenApi};
 use utoipa_axum::router::OpenApiRouter;
 
 use crate::auth::gate;
-use crate::http::error::{ApiError, ErrorBody, FieldErrorBody};
+use crate::http::error::ApiError;
 use crate::http::{MAX_BODY_BYTES, middleware};
 use crate::state::AppState;
 
-#[derive(OpenApi)]
-#[openapi(
-    info(
-        title = "wfm-pulse",
-        description = "Real-time operations and integration service for contact-center workforce management."
-    ),
-    modifiers(&SecuritySchemes),
-    components(schemas(ErrorBody, FieldErrorBody))
-)]
-struct ApiDoc;
-
-struct SecuritySchemes;
-
-impl Modify for SecuritySchemes {
-    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
-        let components = openapi.components.get_or_insert_with(Default::default);
-        components.add_security_scheme(
-            "bearer",
-            SecurityScheme::Http(
-                HttpBuilder::new()
-                    .scheme(HttpAuthScheme::Bearer)
-                    .bearer_format("JWT")
-                    .build(),
-            ),
-        );
-        components.add_security_scheme(
-            "api_key",
-            SecurityScheme::ApiKey(ApiKey::Header(ApiKeyValue::new("X-API-Key"))),
-        );
-    }
-}
-
 /// The authenticated routes and the sign-in routes, each with its part of the document.
 fn described() -> (Router<AppState>, Router<AppState>, utoipa::openapi::OpenApi) {
-    let (protected, mut doc) = OpenApiRouter::with_openapi(ApiDoc::openapi())
+    let (protected, mut doc) = OpenApiRouter::with_openapi(super::document::base())
         .merge(super::routes())
         .split_for_parts();
     let (sessions, sessions_doc) = super::people::session_routes().split_for_parts();
     doc.merge(sessions_doc);
+    super::document::complete(&mut doc);
     (protected, sessions, doc)
 }
 

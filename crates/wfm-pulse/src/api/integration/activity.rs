@@ -35,6 +35,7 @@ pub struct ActivityQuery {
     pub to: Option<DateTime<Utc>>,
     pub cursor: Option<i64>,
     /// Page size, 1 to 1000 (default 100).
+    #[param(minimum = 1, maximum = 1000)]
     pub limit: Option<u32>,
 }
 

@@ -126,6 +126,7 @@ async fn check(
 #[serde(deny_unknown_fields)]
 pub struct ResumeRequest {
     /// What was verified or corrected (kept with the halt and in the audit log).
+    #[schema(min_length = 1, max_length = 1000, pattern = r"\S")]
     pub note: String,
     /// Let the next personnel sync apply once even beyond the threshold (when 1C ZUP's
     /// data was found right, e.g. after a reorganization).

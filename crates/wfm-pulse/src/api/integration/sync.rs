@@ -112,6 +112,7 @@ pub struct JobQuery {
     pub correlation_id: Option<String>,
     pub cursor: Option<i64>,
     /// Page size, 1 to 1000 (default 100).
+    #[param(minimum = 1, maximum = 1000)]
     pub limit: Option<u32>,
 }
 
