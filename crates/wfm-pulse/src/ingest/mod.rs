@@ -258,10 +258,11 @@ impl Directory {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
-    fn person() -> ErasedPerson {
+    /// An erased person whose identifiers are unlike anything else in a test.
+    pub(crate) fn person() -> ErasedPerson {
         ErasedPerson {
             agent_id: Some(7),
             uid: Some("uid-Qzx-1".into()),

@@ -102,15 +102,12 @@ impl Jobs {
 
     /// The last consistency check since start, if any.
     pub fn last_consistency(&self) -> Option<ConsistencyReport> {
-        self.last_check
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .clone()
+        self.last_check.lock().clone()
     }
 
     /// Forgets an erased person: scrubs them out of the last consistency report.
     pub fn forget(&self, person: &wfm_store::privacy::ErasedPerson) {
-        let mut last = self.last_check.lock().unwrap_or_else(|p| p.into_inner());
+        let mut last = self.last_check.lock();
         if let Some(scrubbed) = last.as_ref().and_then(|r| r.scrubbed(person)) {
             *last = Some(scrubbed);
         }
@@ -194,7 +191,7 @@ impl Jobs {
             accepted,
             halt,
         };
-        *self.last_check.lock().unwrap_or_else(|p| p.into_inner()) = Some(report.clone());
+        *self.last_check.lock() = Some(report.clone());
         Ok(report)
     }
 
@@ -286,22 +283,7 @@ pub(super) async fn after_sync(
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn person() -> ErasedPerson {
-        ErasedPerson {
-            agent_id: Some(7),
-            uid: Some("uid-Qzx-1".into()),
-            logins: vec!["qz.login".into(), "7".into()],
-            identifiers: vec![
-                "uid-Qzx-1".into(),
-                "qz.login".into(),
-                "7".into(),
-                "TN-Qz77".into(),
-                "Qzxjvkpw Ywmtrlqb".into(),
-            ],
-            pseudonym: Some("erased-00ff".into()),
-        }
-    }
+    use crate::ingest::tests::person;
 
     #[test]
     fn the_consistency_report_keeps_the_counts_and_loses_the_values() {
