@@ -4,7 +4,6 @@
 
 pub mod assess;
 pub mod cost;
-pub mod proc;
 
 use serde::Serialize;
 

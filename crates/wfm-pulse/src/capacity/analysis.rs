@@ -4,12 +4,12 @@
 
 use std::time::Duration;
 
+use crate::capacity::proc::{
+    ASSUMED_LINK_MBPS, cpu_percent, is_loopback, link_utilization, process_percent, traffic,
+};
 use chrono::Utc;
 use wfm_core::capacity::assess::{self, Measures, Statuses};
 use wfm_core::capacity::cost::{self, CostModel, Headroom, Load};
-use wfm_core::capacity::proc::{
-    ASSUMED_LINK_MBPS, cpu_percent, is_loopback, link_utilization, process_percent, traffic,
-};
 use wfm_core::capacity::{self as core, Status, Threshold};
 use wfm_store::Backend;
 use wfm_store::integration::JobState;

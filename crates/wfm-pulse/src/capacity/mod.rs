@@ -4,18 +4,20 @@
 //! headroom. Every minute the sampler teaches the cost model what the minute's events cost.
 
 pub mod analysis;
+pub mod proc;
 pub mod report;
 pub mod requests;
 pub mod system;
 
+use parking_lot::Mutex;
 use std::collections::VecDeque;
 use std::path::PathBuf;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use crate::capacity::proc::{InterfaceBytes, MachineCpu, Memory, ProcessCpu};
 use tokio::sync::watch;
 use wfm_core::capacity::cost::CostModel;
-use wfm_core::capacity::proc::{InterfaceBytes, MachineCpu, Memory, ProcessCpu};
 use wfm_store::Store;
 use wfm_store::integration::JobState;
 
@@ -91,12 +93,12 @@ impl Capacity {
 
     /// The cost model as learned so far.
     pub fn cost_model(&self) -> CostModel {
-        self.cost.lock().unwrap_or_else(|p| p.into_inner()).0
+        self.cost.lock().0
     }
 
     /// Closes the learning window at `sample` once it is [`LEARN_EVERY`] long.
     fn learn_from(&self, sample: &Sample) {
-        let mut cost = self.cost.lock().unwrap_or_else(|p| p.into_inner());
+        let mut cost = self.cost.lock();
         let (model, start) = &mut *cost;
         match start {
             Some(s) if sample.at.saturating_duration_since(s.at) < LEARN_EVERY => {}
@@ -136,16 +138,11 @@ impl Capacity {
 
     /// The samples kept, oldest first.
     pub fn samples(&self) -> Vec<Sample> {
-        self.ring
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .iter()
-            .cloned()
-            .collect()
+        self.ring.lock().iter().cloned().collect()
     }
 
     fn keep(&self, sample: Sample) {
-        let mut ring = self.ring.lock().unwrap_or_else(|p| p.into_inner());
+        let mut ring = self.ring.lock();
         if ring.len() == KEPT {
             ring.pop_front();
         }

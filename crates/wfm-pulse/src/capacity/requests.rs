@@ -2,8 +2,8 @@
 //! start (the `/metrics` series) and a 15-minute ring of fine latency histograms (the
 //! capacity analysis's recent rates and percentiles). Labels come from fixed sets only.
 
+use parking_lot::Mutex;
 use std::collections::{HashMap, VecDeque};
-use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 use axum::http::Method;
@@ -93,7 +93,7 @@ impl Requests {
         let coarse = BUCKETS_SECONDS.partition_point(|b| *b < seconds);
         let fine = bucket_of(&self.bounds, elapsed.as_micros() as u64);
         let slot = self.started.elapsed().as_secs() / SLOT.as_secs();
-        let mut r = self.recorded.lock().unwrap_or_else(|p| p.into_inner());
+        let mut r = self.recorded.lock();
         let by_route = match r.series.get_mut(route) {
             Some(m) => m,
             None => r.series.entry(route.to_string()).or_default(),
@@ -126,7 +126,7 @@ impl Requests {
         let first = now.saturating_sub(window).as_secs() / SLOT.as_secs();
         let mut counts = vec![0u64; self.bounds.len() + 1];
         {
-            let r = self.recorded.lock().unwrap_or_else(|p| p.into_inner());
+            let r = self.recorded.lock();
             for slot in r.recent.iter().filter(|s| s.index >= first) {
                 for (c, n) in counts.iter_mut().zip(&slot.counts) {
                     *c += n;
@@ -148,7 +148,7 @@ impl Requests {
 
     /// Every series since start, sorted by route, method and status class.
     pub fn series(&self) -> Vec<(String, &'static str, u16, Series)> {
-        let r = self.recorded.lock().unwrap_or_else(|p| p.into_inner());
+        let r = self.recorded.lock();
         let mut out: Vec<_> = r
             .series
             .iter()

@@ -1,11 +1,9 @@
 //! Readers of the machine and this process: /proc, /sys/class/net and statvfs. A value
 //! that cannot be read (another OS, a restricted container) is `None`, never an error.
 
-use std::ffi::CString;
-use std::os::unix::ffi::OsStrExt;
 use std::path::Path;
 
-use wfm_core::capacity::proc::{
+use crate::capacity::proc::{
     self, InterfaceBytes, MachineCpu, Memory, ProcessCpu, parse_link_speed,
 };
 
@@ -66,9 +64,10 @@ pub fn process_now() -> ProcessNow {
 
 /// Clock ticks per second of the CPU counters (USER_HZ).
 pub fn ticks_per_second() -> f64 {
-    // SAFETY: sysconf only reads a configuration value; it has no pointer arguments.
-    let hz = unsafe { libc::sysconf(libc::_SC_CLK_TCK) };
-    if hz > 0 { hz as f64 } else { 100.0 }
+    match rustix::param::clock_ticks_per_second() {
+        0 => 100.0,
+        hz => hz as f64,
+    }
 }
 
 /// Space on a filesystem, in bytes, as `df` counts it.
@@ -83,18 +82,11 @@ pub struct DiskSpace {
 
 /// The space of the filesystem holding `path` (statvfs).
 pub fn disk_space(path: &Path) -> Option<DiskSpace> {
-    let c_path = CString::new(path.as_os_str().as_bytes()).ok()?;
-    // SAFETY: statvfs is plain old data, valid when zeroed; it is only an out-parameter.
-    let mut s: libc::statvfs = unsafe { std::mem::zeroed() };
-    // SAFETY: `c_path` is NUL-terminated and outlives the call; `s` is a valid, writable
-    // statvfs.
-    if unsafe { libc::statvfs(c_path.as_ptr(), &mut s) } != 0 {
-        return None;
-    }
-    let fragment = s.f_frsize as u64;
-    let size = s.f_blocks as u64 * fragment;
-    let free = s.f_bavail as u64 * fragment;
-    let used = (s.f_blocks as u64).saturating_sub(s.f_bfree as u64) * fragment;
+    let s = rustix::fs::statvfs(path).ok()?;
+    let fragment = s.f_frsize;
+    let size = s.f_blocks * fragment;
+    let free = s.f_bavail * fragment;
+    let used = s.f_blocks.saturating_sub(s.f_bfree) * fragment;
     let usable = used + free;
     Some(DiskSpace {
         size_bytes: size,

@@ -6,8 +6,9 @@
 
 pub mod freshness;
 
+use parking_lot::{Mutex, RwLock};
 use std::collections::BTreeMap;
-use std::sync::{Arc, Mutex, RwLock};
+use std::sync::Arc;
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
@@ -132,10 +133,7 @@ impl Health {
 
     /// The report last computed by the background task, if any yet.
     pub fn latest(&self) -> Option<Arc<HealthReport>> {
-        self.latest
-            .read()
-            .unwrap_or_else(|p| p.into_inner())
-            .clone()
+        self.latest.read().clone()
     }
 
     /// Whether 1C ZUP does not answer now: its probe failing with no call answered since
@@ -143,7 +141,7 @@ impl Health {
     /// circuit not closed.
     pub fn zup_unavailable(&self, answered: Option<DateTime<Utc>>) -> bool {
         let failing = {
-            let p = self.probe.lock().unwrap_or_else(|p| p.into_inner());
+            let p = self.probe.lock();
             p.failing_since
                 .is_some_and(|f| p.last_ok.max(answered).is_none_or(|ok| ok < f))
         };
@@ -240,7 +238,7 @@ impl Health {
             .filter(|r| r.system == SYSTEM && r.outcome == "success")
             .map(|r| r.newest_at)
             .max();
-        let probe = self.probe.lock().unwrap_or_else(|p| p.into_inner()).clone();
+        let probe = self.probe.lock().clone();
         let availability = Availability {
             last_ok: probe.last_ok.max(answered),
             failing_since: probe.failing_since,
@@ -306,7 +304,7 @@ impl Health {
         let outcome = self.jobs.zup.probe().await;
         let now = Utc::now();
         let changed = {
-            let mut p = self.probe.lock().unwrap_or_else(|p| p.into_inner());
+            let mut p = self.probe.lock();
             let was_failing = p.failing_since.is_some();
             match &outcome {
                 Ok(()) => {
@@ -378,7 +376,7 @@ impl Health {
             }
             match self.report(Utc::now()).await {
                 Ok(r) => {
-                    *self.latest.write().unwrap_or_else(|p| p.into_inner()) = Some(Arc::new(r));
+                    *self.latest.write() = Some(Arc::new(r));
                 }
                 Err(e) => tracing::warn!(error = %e, "integration health not computed"),
             }

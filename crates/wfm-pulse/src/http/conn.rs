@@ -165,18 +165,16 @@ async fn accept_failed(e: std::io::Error) {
 fn warn_if_open_files_short(max_connections: usize) {
     #[cfg(unix)]
     {
-        let mut limit = libc::rlimit {
-            rlim_cur: 0,
-            rlim_max: 0,
-        };
-        // SAFETY: `limit` is a valid, writable rlimit; getrlimit only writes it.
-        if unsafe { libc::getrlimit(libc::RLIMIT_NOFILE, &mut limit) } != 0 {
+        // None: unlimited.
+        let Some(open_files) =
+            rustix::process::getrlimit(rustix::process::Resource::Nofile).current
+        else {
             return;
-        }
-        let needed = max_connections.saturating_add(OTHER_FILES) as libc::rlim_t;
-        if limit.rlim_cur < needed {
+        };
+        let needed = max_connections.saturating_add(OTHER_FILES) as u64;
+        if open_files < needed {
             tracing::warn!(
-                open_files = limit.rlim_cur,
+                open_files,
                 max_connections,
                 "the open-file limit (ulimit -n) is below max_connections + {OTHER_FILES}: \
                  raise it or lower max_connections"

@@ -5,8 +5,9 @@
 //! rest of the body is read and dropped before the response goes out, up to a size and a
 //! time; past either, the response says `Connection: close` so the client does not reuse it.
 
+use parking_lot::{Mutex, MutexGuard};
 use std::pin::Pin;
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::Arc;
 use std::task::{Context, Poll};
 use std::time::Duration;
 
@@ -33,7 +34,7 @@ struct Unread {
 struct SharedBody(Arc<Mutex<Unread>>);
 
 fn lock(shared: &Mutex<Unread>) -> MutexGuard<'_, Unread> {
-    shared.lock().unwrap_or_else(|p| p.into_inner())
+    shared.lock()
 }
 
 impl HttpBody for SharedBody {

@@ -1,7 +1,7 @@
 //! Rate limits per principal and endpoint class: token buckets held in memory.
 
+use parking_lot::Mutex;
 use std::collections::HashMap;
-use std::sync::Mutex;
 use std::time::Instant;
 
 /// The kinds of endpoint that are limited separately.
@@ -70,7 +70,7 @@ impl RateLimiter {
         let rate = self.limits.rate(class);
         let burst = (rate * 2.0).max(1.0);
         let now = Instant::now();
-        let mut buckets = self.buckets.lock().unwrap_or_else(|p| p.into_inner());
+        let mut buckets = self.buckets.lock();
         // Idle principals are forgotten so the map cannot grow without bound.
         if buckets.len() > 10_000 {
             buckets.retain(|_, b| now.saturating_duration_since(b.at).as_secs() < 60);

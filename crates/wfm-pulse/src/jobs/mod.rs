@@ -44,7 +44,7 @@ pub struct Jobs {
     live: Arc<Live>,
     wake: Notify,
     /// The last consistency check since start.
-    last_check: std::sync::Mutex<Option<guard::ConsistencyReport>>,
+    last_check: parking_lot::Mutex<Option<guard::ConsistencyReport>>,
 }
 
 /// How 1C ZUP was unavailable to an attempt.
@@ -132,7 +132,7 @@ pub struct Run<'a> {
     /// The local day the job runs on, in the organization's zone.
     pub today: NaiveDate,
     pub tz: Tz,
-    last_progress: std::sync::Mutex<Option<Instant>>,
+    last_progress: parking_lot::Mutex<Option<Instant>>,
 }
 
 impl Run<'_> {
@@ -156,7 +156,7 @@ impl Run<'_> {
     /// the lease.
     pub async fn progress(&self, done: u64, total: u64) {
         let due = {
-            let mut last = self.last_progress.lock().unwrap_or_else(|p| p.into_inner());
+            let mut last = self.last_progress.lock();
             let due =
                 done >= total || last.is_none_or(|t| t.elapsed() >= Duration::from_millis(500));
             if due {
@@ -206,7 +206,7 @@ impl Jobs {
             zup,
             live,
             wake: Notify::new(),
-            last_check: std::sync::Mutex::new(None),
+            last_check: parking_lot::Mutex::new(None),
         }
     }
 
@@ -313,7 +313,7 @@ impl Jobs {
             },
             today: Utc::now().with_timezone(&tz).date_naive(),
             tz,
-            last_progress: std::sync::Mutex::new(None),
+            last_progress: parking_lot::Mutex::new(None),
         };
         self.log_step(job, "started", None, None).await;
         let outcome = match serde_json::from_value::<Scope>(job.scope.clone()) {

@@ -74,14 +74,11 @@ impl Live {
         rejections: Vec<Rejection>,
     ) -> Result<IngestReport, StoreError> {
         let (reply, report) = oneshot::channel();
-        self.queued
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .push(Queued {
-                candidates,
-                rejections,
-                reply,
-            });
+        self.queued.lock().push(Queued {
+            candidates,
+            rejections,
+            reply,
+        });
         // Committed by a task of its own: a caller who goes away (its client hung up)
         // abandons neither its own batch half-way nor the others of its group.
         let live = Arc::clone(self);
@@ -97,7 +94,7 @@ impl Live {
     /// after a batch was queued commits it; the tasks after it find nothing left.
     async fn commit_queued(&self) {
         let _turn = self.committing.lock().await;
-        let group = std::mem::take(&mut *self.queued.lock().unwrap_or_else(|p| p.into_inner()));
+        let group = std::mem::take(&mut *self.queued.lock());
         if group.is_empty() {
             return;
         }
@@ -190,7 +187,7 @@ impl Live {
             })
             .collect();
         {
-            let mut activity = self.activity.lock().unwrap_or_else(|p| p.into_inner());
+            let mut activity = self.activity.lock();
             for e in &stored {
                 activity.accepted(Feed::of(&e.kind), received, e.at);
             }
@@ -244,7 +241,7 @@ mod tests {
 
     async fn until_queued(live: &Live, n: usize) {
         let deadline = Instant::now() + Duration::from_secs(10);
-        while live.queued.lock().unwrap().len() < n {
+        while live.queued.lock().len() < n {
             assert!(Instant::now() < deadline, "{n} batches never queued");
             tokio::task::yield_now().await;
         }

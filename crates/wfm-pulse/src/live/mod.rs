@@ -12,9 +12,10 @@ pub mod rebuild;
 pub mod recorder;
 pub mod view;
 
+use parking_lot::RwLock;
 use std::collections::{BTreeMap, HashMap, VecDeque};
+use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicI64, AtomicU64, Ordering};
-use std::sync::{Arc, RwLock};
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
@@ -77,7 +78,7 @@ pub struct Live {
     /// Held to check a batch and to apply it (not across its commit).
     engine: Mutex<Engine>,
     /// Resolved batches waiting for the next group commit, in arrival order.
-    queued: std::sync::Mutex<Vec<commit::Queued>>,
+    queued: parking_lot::Mutex<Vec<commit::Queued>>,
     /// Held from a group's check to its apply: groups are committed and applied one at a
     /// time, so the engine sees events in commit order.
     committing: Mutex<()>,
@@ -94,7 +95,7 @@ pub struct Live {
     rebuilding: Mutex<()>,
     /// Events applied while a rebuild runs off to the side, for the rebuilt engine to apply
     /// those its replay did not read. Touched only with the engine lock held.
-    meanwhile: std::sync::Mutex<Option<Vec<Event>>>,
+    meanwhile: parking_lot::Mutex<Option<Vec<Event>>>,
     /// Wakes the rebuilder.
     restructure: Notify,
     /// What the rebuilds did since start.
@@ -112,15 +113,15 @@ pub struct Live {
     /// Set when the server shuts down: long-lived streams end so that shutdown completes.
     closing: watch::Sender<bool>,
     /// Calls to the workplace whose operator is not on line yet: (call id, agent id).
-    waiting_calls: std::sync::Mutex<Vec<(i64, i64)>>,
+    waiting_calls: parking_lot::Mutex<Vec<(i64, i64)>>,
     /// Calls to the workplace as they are made, for the live stream.
     notices: tokio::sync::broadcast::Sender<WorkplaceCall>,
     /// Rejected items since start, per source and reason.
-    rejections: std::sync::Mutex<BTreeMap<(&'static str, Reason), u64>>,
+    rejections: parking_lot::Mutex<BTreeMap<(&'static str, Reason), u64>>,
     /// The newest rejected items, per source and reason.
-    samples: std::sync::Mutex<BTreeMap<(&'static str, Reason), VecDeque<RejectionSample>>>,
+    samples: parking_lot::Mutex<BTreeMap<(&'static str, Reason), VecDeque<RejectionSample>>>,
     /// What each feed delivered lately, for its health.
-    activity: std::sync::Mutex<Activity>,
+    activity: parking_lot::Mutex<Activity>,
     /// How old the contact center's data may be before the snapshot warns (ms).
     freshness_cycle_ms: AtomicI64,
     /// Events committed and applied since start, and redeliveries turned away as duplicates.
@@ -162,7 +163,7 @@ impl Live {
             renamed: AtomicBool::new(false),
             naming: Mutex::new(()),
             rebuilding: Mutex::new(()),
-            meanwhile: std::sync::Mutex::new(None),
+            meanwhile: parking_lot::Mutex::new(None),
             restructure: Notify::new(),
             rebuilds: Rebuilds::default(),
             published: RwLock::new(published),
@@ -171,11 +172,11 @@ impl Live {
             version: watch::channel(0).0,
             publishing: Mutex::new(()),
             closing: watch::channel(false).0,
-            waiting_calls: std::sync::Mutex::new(waiting),
+            waiting_calls: parking_lot::Mutex::new(waiting),
             notices: tokio::sync::broadcast::channel(64).0,
             rejections: Default::default(),
             samples: Default::default(),
-            activity: std::sync::Mutex::new(activity),
+            activity: parking_lot::Mutex::new(activity),
             freshness_cycle_ms: AtomicI64::new(DEFAULT_FRESHNESS_CYCLE_MS),
             ingested: Default::default(),
         });
@@ -184,10 +185,7 @@ impl Live {
 
     /// The current snapshot; never waits on ingest.
     pub fn snapshot(&self) -> Arc<Published> {
-        self.published
-            .read()
-            .unwrap_or_else(|p| p.into_inner())
-            .clone()
+        self.published.read().clone()
     }
 
     /// A receiver that changes at every publication.
@@ -208,10 +206,7 @@ impl Live {
         actor: &Actor,
     ) -> Result<WorkplaceCall, StoreError> {
         let call = self.store.call_to_workplace(agent_id, actor).await?;
-        self.waiting_calls
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .push((call.id, agent_id));
+        self.waiting_calls.lock().push((call.id, agent_id));
         let _ = self.notices.send(call.clone());
         self.wake.notify_one();
         Ok(call)
@@ -231,7 +226,7 @@ impl Live {
                 .is_ok_and(|i| published.operators[i].state.is_on_line())
         };
         let answered: Vec<i64> = {
-            let mut waiting = self.waiting_calls.lock().unwrap_or_else(|p| p.into_inner());
+            let mut waiting = self.waiting_calls.lock();
             let answered = waiting
                 .iter()
                 .filter(|(_, a)| on_line(*a))
@@ -350,13 +345,13 @@ impl Live {
         }
         let now = Utc::now();
         {
-            let mut counts = self.rejections.lock().unwrap_or_else(|p| p.into_inner());
+            let mut counts = self.rejections.lock();
             for r in rejected {
                 *counts.entry((source, r.reason)).or_default() += 1;
             }
         }
         {
-            let mut samples = self.samples.lock().unwrap_or_else(|p| p.into_inner());
+            let mut samples = self.samples.lock();
             for r in rejected {
                 let kept = samples.entry((source, r.reason)).or_default();
                 if kept.len() == SAMPLES_KEPT {
@@ -371,7 +366,7 @@ impl Live {
                 });
             }
         }
-        let mut activity = self.activity.lock().unwrap_or_else(|p| p.into_inner());
+        let mut activity = self.activity.lock();
         for r in rejected {
             activity.rejected(feed_of(r.index), now);
         }
@@ -382,7 +377,7 @@ impl Live {
     /// so that no read after the erasure shows them.
     pub async fn forget(&self, person: &wfm_store::privacy::ErasedPerson) {
         {
-            let mut samples = self.samples.lock().unwrap_or_else(|p| p.into_inner());
+            let mut samples = self.samples.lock();
             for s in samples.values_mut().flat_map(|kept| kept.iter_mut()) {
                 if let Some(scrubbed) = s.scrubbed(person) {
                     *s = scrubbed;
@@ -403,7 +398,6 @@ impl Live {
     pub fn rejection_samples(&self) -> BTreeMap<(&'static str, Reason), Vec<RejectionSample>> {
         self.samples
             .lock()
-            .unwrap_or_else(|p| p.into_inner())
             .iter()
             .map(|(k, v)| (*k, v.iter().cloned().collect()))
             .collect()
@@ -419,7 +413,6 @@ impl Live {
     ) -> wfm_core::health::FeedObservation {
         self.activity
             .lock()
-            .unwrap_or_else(|p| p.into_inner())
             .observe(feed, now, thresholds, expected)
     }
 
@@ -431,10 +424,7 @@ impl Live {
 
     /// Rejected items since start, per source and reason.
     pub fn rejection_counts(&self) -> BTreeMap<(&'static str, Reason), u64> {
-        self.rejections
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .clone()
+        self.rejections.lock().clone()
     }
 
     /// What the engine's rebuilds did since start.
@@ -460,7 +450,7 @@ impl Live {
         drop(engine);
         let published = Arc::new(reading.publish(version));
         self.track_workplace_calls(&published).await?;
-        *self.published.write().unwrap_or_else(|p| p.into_inner()) = published;
+        *self.published.write() = published;
         self.version.send_replace(version);
         Ok(())
     }

@@ -60,17 +60,13 @@ impl Live {
                 self.renamed.store(true, Ordering::SeqCst);
                 return loaded.map(Arc::new);
             };
-            *self.directory.write().unwrap_or_else(|p| p.into_inner()) = Arc::new(loaded);
+            *self.directory.write() = Arc::new(loaded);
         }
-        Ok(self
-            .directory
-            .read()
-            .unwrap_or_else(|p| p.into_inner())
-            .clone())
+        Ok(self.directory.read().clone())
     }
 
-    pub(super) fn meanwhile(&self) -> std::sync::MutexGuard<'_, Option<Vec<Event>>> {
-        self.meanwhile.lock().unwrap_or_else(|p| p.into_inner())
+    pub(super) fn meanwhile(&self) -> parking_lot::MutexGuard<'_, Option<Vec<Event>>> {
+        self.meanwhile.lock()
     }
 
     /// Rebuilds the engine from the store off to the side and swaps it in. Ingest goes on

@@ -608,7 +608,7 @@ impl Script {
 
     /// One reading at (busy, total, process ticks, events, eth0 bytes received) so far.
     fn push(&mut self, busy: u64, total: u64, process: u64, events: u64, rx: u64) {
-        use wfm_core::capacity::proc::{CpuTimes, InterfaceBytes, MachineCpu, ProcessCpu};
+        use wfm_pulse::capacity::proc::{CpuTimes, InterfaceBytes, MachineCpu, ProcessCpu};
         let interface = |name: &str, received| InterfaceBytes {
             name: name.into(),
             received,

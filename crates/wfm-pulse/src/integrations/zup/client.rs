@@ -2,7 +2,8 @@
 //! a timeout, retries with backoff and jitter for transient failures only, a circuit breaker,
 //! the request's correlation id, and a row in the integration activity log for every attempt.
 
-use std::sync::{Arc, Mutex, RwLock};
+use parking_lot::{Mutex, RwLock};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use chrono::{NaiveDate, Utc};
@@ -136,7 +137,7 @@ impl ZupClient {
     /// Takes new settings (after a PUT of the endpoint mapping); a changed circuit policy
     /// starts a fresh breaker.
     pub fn reconfigure(&self, settings: SystemConfig) {
-        let mut current = self.settings.write().unwrap_or_else(|p| p.into_inner());
+        let mut current = self.settings.write();
         if current.circuit != settings.circuit {
             *self.breaker() = Breaker::new(
                 settings.circuit.failure_threshold,
@@ -147,10 +148,7 @@ impl ZupClient {
     }
 
     pub fn settings(&self) -> SystemConfig {
-        self.settings
-            .read()
-            .unwrap_or_else(|p| p.into_inner())
-            .clone()
+        self.settings.read().clone()
     }
 
     /// The breaker's state now, and the consecutive failures it counted.
@@ -160,8 +158,8 @@ impl ZupClient {
     }
 
     /// The breaker; a panic elsewhere while holding it leaves a usable state behind.
-    fn breaker(&self) -> std::sync::MutexGuard<'_, Breaker> {
-        self.breaker.lock().unwrap_or_else(|p| p.into_inner())
+    fn breaker(&self) -> parking_lot::MutexGuard<'_, Breaker> {
+        self.breaker.lock()
     }
 
     /// Asks 1C ZUP whether it answers, outside the retries, the circuit and the activity
@@ -263,7 +261,7 @@ impl ZupClient {
     }
 
     fn path(&self, endpoint: &str) -> Result<String, ZupError> {
-        let s = self.settings.read().unwrap_or_else(|p| p.into_inner());
+        let s = self.settings.read();
         match s.endpoint(endpoint) {
             Some(e) if e.enabled => Ok(e.path.clone()),
             _ => Err(ZupError::Disabled(endpoint.into())),
@@ -316,7 +314,6 @@ impl ZupClient {
         let direction = self
             .settings
             .read()
-            .unwrap_or_else(|p| p.into_inner())
             .endpoint(operation)
             .map_or("internal", |e| {
                 if e.direction == "outbound" {

@@ -14,9 +14,10 @@ mod timesheet;
 #[cfg(test)]
 mod tests;
 
+use parking_lot::Mutex;
 use std::future::Future;
 use std::net::SocketAddr;
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::Arc;
 
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
@@ -145,7 +146,7 @@ impl ZupSim {
     }
 
     fn with<R>(&self, f: impl FnOnce(&mut ZupState) -> R) -> R {
-        let mut state = self.state.lock().unwrap_or_else(PoisonError::into_inner);
+        let mut state = self.state.lock();
         f(&mut state)
     }
 
