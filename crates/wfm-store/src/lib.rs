@@ -19,7 +19,7 @@ use std::sync::Arc;
 
 pub use error::{StoreError, StoreResult};
 pub use sql::{SqlStore, sqlite_file};
-pub use store::{Backend, Store};
+pub use store::{Backend, Store, Structure};
 
 /// Opens the store at `url` (`sqlite://PATH` or `postgres://...`). Does not migrate.
 pub async fn open(url: &str) -> StoreResult<Arc<dyn Store>> {

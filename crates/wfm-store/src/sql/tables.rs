@@ -1,12 +1,18 @@
-//! How each kind of structure record maps onto its table.
+//! The structure (sites, services, groups, agents): how each kind of record maps onto its
+//! table, and the `Structure` area of the store over the generic table operations.
 
 use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
 use wfm_core::threshold::Thresholds;
 
+use async_trait::async_trait;
+
+use super::SqlStore;
 use super::table::{AnyQuery, Reference, Table, fetch_rows};
 use super::time::from_ms;
+use crate::error::StoreResult;
 use crate::model::*;
+use crate::store::Structure;
 
 fn small(row: &AnyRow, col: &str) -> Result<u32, sqlx::Error> {
     let v: i64 = row.try_get(col)?;
@@ -219,5 +225,77 @@ impl Table for Agent {
             }
         }
         Ok(agents)
+    }
+}
+
+#[async_trait]
+impl Structure for SqlStore {
+    async fn create_site(&self, input: &SiteInput, actor: &Actor) -> StoreResult<Site> {
+        self.create(input, actor).await
+    }
+    async fn get_site(&self, id: i64) -> StoreResult<Site> {
+        self.get(id).await
+    }
+    async fn list_sites(&self) -> StoreResult<Vec<Site>> {
+        self.list().await
+    }
+    async fn update_site(&self, id: i64, input: &SiteInput, actor: &Actor) -> StoreResult<Site> {
+        self.update(id, input, actor).await
+    }
+    async fn delete_site(&self, id: i64, actor: &Actor) -> StoreResult<()> {
+        self.delete::<Site>(id, actor).await
+    }
+
+    async fn create_service(&self, input: &ServiceInput, actor: &Actor) -> StoreResult<Service> {
+        self.create(input, actor).await
+    }
+    async fn get_service(&self, id: i64) -> StoreResult<Service> {
+        self.get(id).await
+    }
+    async fn list_services(&self) -> StoreResult<Vec<Service>> {
+        self.list().await
+    }
+    async fn update_service(
+        &self,
+        id: i64,
+        input: &ServiceInput,
+        actor: &Actor,
+    ) -> StoreResult<Service> {
+        self.update(id, input, actor).await
+    }
+    async fn delete_service(&self, id: i64, actor: &Actor) -> StoreResult<()> {
+        self.delete::<Service>(id, actor).await
+    }
+
+    async fn create_group(&self, input: &GroupInput, actor: &Actor) -> StoreResult<Group> {
+        self.create(input, actor).await
+    }
+    async fn get_group(&self, id: i64) -> StoreResult<Group> {
+        self.get(id).await
+    }
+    async fn list_groups(&self) -> StoreResult<Vec<Group>> {
+        self.list().await
+    }
+    async fn update_group(&self, id: i64, input: &GroupInput, actor: &Actor) -> StoreResult<Group> {
+        self.update(id, input, actor).await
+    }
+    async fn delete_group(&self, id: i64, actor: &Actor) -> StoreResult<()> {
+        self.delete::<Group>(id, actor).await
+    }
+
+    async fn create_agent(&self, input: &AgentInput, actor: &Actor) -> StoreResult<Agent> {
+        self.create(input, actor).await
+    }
+    async fn get_agent(&self, id: i64) -> StoreResult<Agent> {
+        self.get(id).await
+    }
+    async fn list_agents(&self) -> StoreResult<Vec<Agent>> {
+        self.list().await
+    }
+    async fn update_agent(&self, id: i64, input: &AgentInput, actor: &Actor) -> StoreResult<Agent> {
+        self.update(id, input, actor).await
+    }
+    async fn delete_agent(&self, id: i64, actor: &Actor) -> StoreResult<()> {
+        self.delete::<Agent>(id, actor).await
     }
 }
