@@ -19,7 +19,7 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqliteSynchronous};
 use sqlx::{Connection, Executor};
 use wfm_core::event::EventKind;
 use wfm_store::live::NewEvent;
-use wfm_store::{SqlStore, Store};
+use wfm_store::{EventLog, SqlStore, Store};
 
 /// Batch sizes and the rows each is measured over.
 const RUNS: [(usize, usize); 3] = [(10, 20_000), (1_000, 160_000), (5_000, 160_000)];

@@ -11,7 +11,7 @@ use chrono::{Duration, TimeZone, Utc};
 use sqlx::Row;
 use wfm_core::event::EventKind;
 use wfm_store::live::NewEvent;
-use wfm_store::{SqlStore, Store};
+use wfm_store::{EventLog, LiveInputs, SqlStore, Store};
 
 const PAGE: i64 = 10_000;
 

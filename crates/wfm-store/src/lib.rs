@@ -19,7 +19,11 @@ use std::sync::Arc;
 
 pub use error::{StoreError, StoreResult};
 pub use sql::{SqlStore, sqlite_file};
-pub use store::{Backend, Store, Structure};
+pub use store::{
+    AlertRules, Alerts, ApiKeys, AuditLog, Backend, Erasures, EventLog, Integration,
+    IntegrationHealth, IntervalHistory, JobQueue, Labor, LiveInputs, Notifications, People,
+    PersonnelSync, Predictions, Priorities, Store, Structure, ZupHours, ZupPersonnel,
+};
 
 /// Opens the store at `url` (`sqlite://PATH` or `postgres://...`). Does not migrate.
 pub async fn open(url: &str) -> StoreResult<Arc<dyn Store>> {

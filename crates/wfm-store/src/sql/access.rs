@@ -1,11 +1,13 @@
 //! API keys of systems: stored as SHA-256 hashes, revoked rather than deleted.
 
+use async_trait::async_trait;
 use sqlx::Row;
 use sqlx::any::AnyRow;
 
 use super::{SqlStore, audit, time};
 use crate::error::{StoreError, StoreResult};
 use crate::model::{Actor, ApiKey, NewApiKey, Role};
+use crate::store::ApiKeys;
 
 fn from_row(row: &AnyRow) -> Result<ApiKey, sqlx::Error> {
     let role: String = row.try_get("role")?;
@@ -25,29 +27,9 @@ fn err(e: sqlx::Error) -> StoreError {
     StoreError::from_sqlx(e, "api key")
 }
 
-impl SqlStore {
-    /// Keys ordered by id: all of them, or the live one with this hash.
-    pub(crate) async fn api_keys(&self, live_hash: Option<&str>) -> StoreResult<Vec<ApiKey>> {
-        let mut conn = self.acquire().await?;
-        let rows = sqlx::query(
-            "SELECT * FROM api_keys WHERE $1 IS NULL OR (key_hash = $1 AND revoked_at IS NULL) \
-             ORDER BY id",
-        )
-        .bind(live_hash)
-        .fetch_all(&mut *conn)
-        .await
-        .map_err(err)?;
-        rows.iter()
-            .map(from_row)
-            .collect::<Result<_, _>>()
-            .map_err(err)
-    }
-
-    pub(crate) async fn insert_api_key(
-        &self,
-        key: &NewApiKey,
-        actor: &Actor,
-    ) -> StoreResult<ApiKey> {
+#[async_trait]
+impl ApiKeys for SqlStore {
+    async fn create_api_key(&self, key: &NewApiKey, actor: &Actor) -> StoreResult<ApiKey> {
         let mut tx = self.begin_write().await?;
         let row = sqlx::query(
             "INSERT INTO api_keys (name, role, prefix, key_hash, created_at) \
@@ -76,7 +58,7 @@ impl SqlStore {
         Ok(created)
     }
 
-    pub(crate) async fn revoke(&self, id: i64, actor: &Actor) -> StoreResult<ApiKey> {
+    async fn revoke_api_key(&self, id: i64, actor: &Actor) -> StoreResult<ApiKey> {
         let mut tx = self.begin_write().await?;
         let fetch = |id: i64| sqlx::query("SELECT * FROM api_keys WHERE id = $1").bind(id);
         let before = match fetch(id).fetch_optional(&mut *tx).await.map_err(err)? {
@@ -111,5 +93,32 @@ impl SqlStore {
         .await?;
         tx.commit().await.map_err(err)?;
         Ok(after)
+    }
+
+    async fn list_api_keys(&self) -> StoreResult<Vec<ApiKey>> {
+        self.api_keys(None).await
+    }
+
+    async fn find_api_key(&self, key_hash: &str) -> StoreResult<Option<ApiKey>> {
+        Ok(self.api_keys(Some(key_hash)).await?.into_iter().next())
+    }
+}
+
+impl SqlStore {
+    /// Keys ordered by id: all of them, or the live one with this hash.
+    pub(crate) async fn api_keys(&self, live_hash: Option<&str>) -> StoreResult<Vec<ApiKey>> {
+        let mut conn = self.acquire().await?;
+        let rows = sqlx::query(
+            "SELECT * FROM api_keys WHERE $1 IS NULL OR (key_hash = $1 AND revoked_at IS NULL) \
+             ORDER BY id",
+        )
+        .bind(live_hash)
+        .fetch_all(&mut *conn)
+        .await
+        .map_err(err)?;
+        rows.iter()
+            .map(from_row)
+            .collect::<Result<_, _>>()
+            .map_err(err)
     }
 }

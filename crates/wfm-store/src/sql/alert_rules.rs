@@ -1,6 +1,7 @@
 //! Alert rules: named, switchable definitions (the service's JSON), created, replaced and
 //! deleted with audit entries like the generic records.
 
+use async_trait::async_trait;
 use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
 
@@ -8,6 +9,7 @@ use super::{SqlStore, audit, codec, time};
 use crate::alerts::StoredRule;
 use crate::error::{StoreError, StoreResult, is_unique_violation};
 use crate::model::Actor;
+use crate::store::AlertRules;
 
 const ENTITY: &str = "alert_rule";
 
@@ -62,8 +64,9 @@ pub(crate) async fn exists(conn: &mut AnyConnection, id: i64) -> StoreResult<boo
         .is_some())
 }
 
-impl SqlStore {
-    pub(crate) async fn insert_rule(
+#[async_trait]
+impl AlertRules for SqlStore {
+    async fn create_rule(
         &self,
         name: &str,
         enabled: bool,
@@ -90,7 +93,7 @@ impl SqlStore {
         Ok(created)
     }
 
-    pub(crate) async fn replace_rule(
+    async fn update_rule(
         &self,
         id: i64,
         name: &str,
@@ -129,7 +132,7 @@ impl SqlStore {
     }
 
     /// Deletes a rule; its alerts keep their `rule_id`, for history.
-    pub(crate) async fn remove_rule(&self, id: i64, actor: &Actor) -> StoreResult<()> {
+    async fn delete_rule(&self, id: i64, actor: &Actor) -> StoreResult<()> {
         let mut tx = self.begin_write().await?;
         let row = sqlx::query("DELETE FROM alert_rules WHERE id = $1 RETURNING *")
             .bind(id)
@@ -152,7 +155,7 @@ impl SqlStore {
     }
 
     /// Every rule, by id.
-    pub(crate) async fn rules(&self) -> StoreResult<Vec<StoredRule>> {
+    async fn list_rules(&self) -> StoreResult<Vec<StoredRule>> {
         let mut conn = self.acquire().await?;
         let rows = sqlx::query("SELECT * FROM alert_rules ORDER BY id")
             .fetch_all(&mut *conn)

@@ -2,6 +2,7 @@
 //! unique index), acknowledging, resolving and escalating, each with its timeline entry in
 //! the same transaction.
 
+use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use serde_json::json;
 use sqlx::any::AnyRow;
@@ -11,6 +12,7 @@ use super::{SqlStore, alert_rules, audit, codec, time};
 use crate::alerts::{Alert, AlertEvent, AlertFilter, AlertState, NewAlert};
 use crate::error::{StoreError, StoreResult, is_unique_violation};
 use crate::model::Actor;
+use crate::store::Alerts;
 
 /// The actor of what the service does by itself; its resolutions are not audited.
 const SYSTEM: &str = "system";
@@ -126,10 +128,11 @@ async fn add_event(conn: &mut AnyConnection, alert_id: i64, e: &AlertEvent) -> S
     Ok(())
 }
 
-impl SqlStore {
+#[async_trait]
+impl Alerts for SqlStore {
     /// Opens an alert at level 1 with its `fired` entry. The rule must exist; a second open
     /// alert for the rule and scope is refused here, and by the index when writers race.
-    pub(crate) async fn insert_alert(&self, a: &NewAlert) -> StoreResult<Alert> {
+    async fn open_alert(&self, a: &NewAlert) -> StoreResult<Alert> {
         let mut tx = self.begin_write().await?;
         let Some(alert) = open_in(&mut tx, a).await? else {
             let open: Option<i64> = sqlx::query(
@@ -150,10 +153,7 @@ impl SqlStore {
     /// Opens several alerts in one transaction (a storm of them costs one commit); `None`
     /// where the rule already has an open alert for the scope. When writers race on the
     /// same alert, the batch fails as a whole and the alerts are opened one by one.
-    pub(crate) async fn insert_alerts(
-        &self,
-        alerts: &[NewAlert],
-    ) -> StoreResult<Vec<Option<Alert>>> {
+    async fn open_alerts(&self, alerts: &[NewAlert]) -> StoreResult<Vec<Option<Alert>>> {
         let mut tx = self.begin_write().await?;
         let mut out = Vec::with_capacity(alerts.len());
         let mut raced = false;
@@ -174,7 +174,7 @@ impl SqlStore {
         drop(tx);
         let mut out = Vec::with_capacity(alerts.len());
         for a in alerts {
-            match self.insert_alert(a).await {
+            match self.open_alert(a).await {
                 Ok(alert) => out.push(Some(alert)),
                 Err(StoreError::Conflict(_)) => out.push(None),
                 Err(e) => return Err(e),
@@ -184,10 +184,7 @@ impl SqlStore {
     }
 
     /// Appends timeline entries of several alerts in one transaction.
-    pub(crate) async fn insert_alert_events(
-        &self,
-        events: &[(i64, AlertEvent)],
-    ) -> StoreResult<()> {
+    async fn add_alert_events(&self, events: &[(i64, AlertEvent)]) -> StoreResult<()> {
         let mut tx = self.begin_write().await?;
         for (id, e) in events {
             if !exists(&mut tx, *id).await? {
@@ -196,6 +193,203 @@ impl SqlStore {
             add_event(&mut tx, *id, e).await?;
         }
         tx.commit().await.map_err(err)
+    }
+
+    async fn get_alert(&self, id: i64) -> StoreResult<Alert> {
+        let mut conn = self.acquire().await?;
+        fetch(&mut conn, id).await?.ok_or_else(|| not_found(id))
+    }
+
+    /// Alerts matching every given filter: open ones first, then newest fired first.
+    async fn list_alerts(&self, f: &AlertFilter) -> StoreResult<Vec<Alert>> {
+        let mut conn = self.acquire().await?;
+        let rows = sqlx::query(
+            "SELECT * FROM alerts WHERE ($1 IS NULL OR state = $1) \
+             AND ($2 = 0 OR state <> 'resolved') AND ($3 IS NULL OR group_id = $3) \
+             AND ($4 IS NULL OR rule_id = $4) AND ($5 IS NULL OR kind = $5) \
+             AND ($6 IS NULL OR fired_at >= $6) AND ($7 IS NULL OR fired_at < $7) \
+             AND ($8 IS NULL OR id < $8) \
+             ORDER BY CASE WHEN state = 'resolved' THEN 1 ELSE 0 END, fired_at DESC, id DESC \
+             LIMIT $9",
+        )
+        .bind(f.state.map(AlertState::as_str))
+        .bind(i64::from(f.open_only))
+        .bind(f.group_id)
+        .bind(f.rule_id)
+        .bind(f.kind.as_deref())
+        .bind(f.from.map(|t| t.timestamp_millis()))
+        .bind(f.to.map(|t| t.timestamp_millis()))
+        .bind(f.before_id)
+        .bind(i64::from(f.limit.clamp(1, 1000)))
+        .fetch_all(&mut *conn)
+        .await
+        .map_err(err)?;
+        rows.iter()
+            .map(from_row)
+            .collect::<Result<_, _>>()
+            .map_err(err)
+    }
+
+    /// Firing -> acknowledged by `actor`, with a timeline entry and an audit entry.
+    async fn acknowledge_alert(
+        &self,
+        id: i64,
+        actor: &Actor,
+        at: DateTime<Utc>,
+    ) -> StoreResult<Alert> {
+        const RULE: &str = "only a firing alert can be acknowledged";
+        let mut tx = self.begin_write().await?;
+        let before = fetch(&mut tx, id).await?.ok_or_else(|| not_found(id))?;
+        if before.state != AlertState::Firing {
+            return Err(refused(id, before.state, RULE));
+        }
+        // The state is checked again in the update: PostgreSQL does not serialize the read.
+        let row = sqlx::query(
+            "UPDATE alerts SET state = 'acknowledged', acknowledged_at = $1, \
+             acknowledged_by = $2, updated_at = $3 WHERE id = $4 AND state = 'firing' RETURNING *",
+        )
+        .bind(at.timestamp_millis())
+        .bind(&actor.name)
+        .bind(time::now_ms())
+        .bind(id)
+        .fetch_optional(&mut *tx)
+        .await
+        .map_err(err)?
+        .ok_or_else(|| changed(id, RULE))?;
+        let after = from_row(&row).map_err(err)?;
+        let event = AlertEvent {
+            at,
+            event: "acknowledged".into(),
+            actor: actor.name.clone(),
+            level: Some(after.level),
+            details: json!({}),
+        };
+        add_event(&mut tx, id, &event).await?;
+        let entity_id = id.to_string();
+        audit::record(
+            &mut tx,
+            actor,
+            "acknowledge",
+            "alert",
+            &entity_id,
+            Some(&before),
+            Some(&after),
+        )
+        .await?;
+        tx.commit().await.map_err(err)?;
+        Ok(after)
+    }
+
+    /// Firing or acknowledged -> resolved by `actor` (`system` when the condition cleared),
+    /// with a timeline entry; audited when a person or another system resolves it.
+    async fn resolve_alert(&self, id: i64, actor: &Actor, at: DateTime<Utc>) -> StoreResult<Alert> {
+        const RULE: &str = "only an open alert can be resolved";
+        let mut tx = self.begin_write().await?;
+        let before = fetch(&mut tx, id).await?.ok_or_else(|| not_found(id))?;
+        if before.state == AlertState::Resolved {
+            return Err(refused(id, before.state, RULE));
+        }
+        let row = sqlx::query(
+            "UPDATE alerts SET state = 'resolved', resolved_at = $1, resolved_by = $2, \
+             updated_at = $3 WHERE id = $4 AND state <> 'resolved' RETURNING *",
+        )
+        .bind(at.timestamp_millis())
+        .bind(&actor.name)
+        .bind(time::now_ms())
+        .bind(id)
+        .fetch_optional(&mut *tx)
+        .await
+        .map_err(err)?
+        .ok_or_else(|| changed(id, RULE))?;
+        let after = from_row(&row).map_err(err)?;
+        let event = AlertEvent {
+            at,
+            event: "resolved".into(),
+            actor: actor.name.clone(),
+            level: Some(after.level),
+            details: json!({}),
+        };
+        add_event(&mut tx, id, &event).await?;
+        if actor.name != SYSTEM {
+            let entity_id = id.to_string();
+            audit::record(
+                &mut tx,
+                actor,
+                "resolve",
+                "alert",
+                &entity_id,
+                Some(&before),
+                Some(&after),
+            )
+            .await?;
+        }
+        tx.commit().await.map_err(err)?;
+        Ok(after)
+    }
+
+    /// Raises an open alert's level to `level` (never lowers it); the `escalated` entry
+    /// carries `level` as asked and `details`.
+    async fn escalate_alert(
+        &self,
+        id: i64,
+        level: u32,
+        at: DateTime<Utc>,
+        details: &serde_json::Value,
+    ) -> StoreResult<Alert> {
+        let mut tx = self.begin_write().await?;
+        let row = sqlx::query(
+            "UPDATE alerts SET level = CASE WHEN level < $1 THEN $1 ELSE level END, \
+             updated_at = $2 WHERE id = $3 AND state <> 'resolved' RETURNING *",
+        )
+        .bind(i64::from(level))
+        .bind(time::now_ms())
+        .bind(id)
+        .fetch_optional(&mut *tx)
+        .await
+        .map_err(err)?;
+        let Some(row) = row else {
+            return Err(match fetch(&mut tx, id).await? {
+                None => not_found(id),
+                Some(a) => refused(id, a.state, "only an open alert can be escalated"),
+            });
+        };
+        let after = from_row(&row).map_err(err)?;
+        let event = AlertEvent {
+            at,
+            event: "escalated".into(),
+            actor: SYSTEM.into(),
+            level: Some(level),
+            details: details.clone(),
+        };
+        add_event(&mut tx, id, &event).await?;
+        tx.commit().await.map_err(err)?;
+        Ok(after)
+    }
+
+    async fn add_alert_event(&self, alert_id: i64, event: &AlertEvent) -> StoreResult<()> {
+        let mut tx = self.begin_write().await?;
+        if !exists(&mut tx, alert_id).await? {
+            return Err(not_found(alert_id));
+        }
+        add_event(&mut tx, alert_id, event).await?;
+        tx.commit().await.map_err(err)
+    }
+
+    /// An alert's timeline by time, entries of the same instant in the order written.
+    async fn alert_events(&self, alert_id: i64) -> StoreResult<Vec<AlertEvent>> {
+        let mut conn = self.acquire().await?;
+        if !exists(&mut conn, alert_id).await? {
+            return Err(not_found(alert_id));
+        }
+        let rows = sqlx::query("SELECT * FROM alert_events WHERE alert_id = $1 ORDER BY at, id")
+            .bind(alert_id)
+            .fetch_all(&mut *conn)
+            .await
+            .map_err(err)?;
+        rows.iter()
+            .map(event_from_row)
+            .collect::<Result<_, _>>()
+            .map_err(err)
     }
 }
 
@@ -260,213 +454,5 @@ async fn open_in(tx: &mut AnyConnection, a: &NewAlert) -> StoreResult<Option<Ale
         };
         add_event(&mut *tx, alert.id, &fired).await?;
         Ok(Some(alert))
-    }
-}
-
-impl SqlStore {
-    pub(crate) async fn alert(&self, id: i64) -> StoreResult<Alert> {
-        let mut conn = self.acquire().await?;
-        fetch(&mut conn, id).await?.ok_or_else(|| not_found(id))
-    }
-
-    /// Alerts matching every given filter: open ones first, then newest fired first.
-    pub(crate) async fn alerts(&self, f: &AlertFilter) -> StoreResult<Vec<Alert>> {
-        let mut conn = self.acquire().await?;
-        let rows = sqlx::query(
-            "SELECT * FROM alerts WHERE ($1 IS NULL OR state = $1) \
-             AND ($2 = 0 OR state <> 'resolved') AND ($3 IS NULL OR group_id = $3) \
-             AND ($4 IS NULL OR rule_id = $4) AND ($5 IS NULL OR kind = $5) \
-             AND ($6 IS NULL OR fired_at >= $6) AND ($7 IS NULL OR fired_at < $7) \
-             AND ($8 IS NULL OR id < $8) \
-             ORDER BY CASE WHEN state = 'resolved' THEN 1 ELSE 0 END, fired_at DESC, id DESC \
-             LIMIT $9",
-        )
-        .bind(f.state.map(AlertState::as_str))
-        .bind(i64::from(f.open_only))
-        .bind(f.group_id)
-        .bind(f.rule_id)
-        .bind(f.kind.as_deref())
-        .bind(f.from.map(|t| t.timestamp_millis()))
-        .bind(f.to.map(|t| t.timestamp_millis()))
-        .bind(f.before_id)
-        .bind(i64::from(f.limit.clamp(1, 1000)))
-        .fetch_all(&mut *conn)
-        .await
-        .map_err(err)?;
-        rows.iter()
-            .map(from_row)
-            .collect::<Result<_, _>>()
-            .map_err(err)
-    }
-
-    /// Firing -> acknowledged by `actor`, with a timeline entry and an audit entry.
-    pub(crate) async fn acknowledge(
-        &self,
-        id: i64,
-        actor: &Actor,
-        at: DateTime<Utc>,
-    ) -> StoreResult<Alert> {
-        const RULE: &str = "only a firing alert can be acknowledged";
-        let mut tx = self.begin_write().await?;
-        let before = fetch(&mut tx, id).await?.ok_or_else(|| not_found(id))?;
-        if before.state != AlertState::Firing {
-            return Err(refused(id, before.state, RULE));
-        }
-        // The state is checked again in the update: PostgreSQL does not serialize the read.
-        let row = sqlx::query(
-            "UPDATE alerts SET state = 'acknowledged', acknowledged_at = $1, \
-             acknowledged_by = $2, updated_at = $3 WHERE id = $4 AND state = 'firing' RETURNING *",
-        )
-        .bind(at.timestamp_millis())
-        .bind(&actor.name)
-        .bind(time::now_ms())
-        .bind(id)
-        .fetch_optional(&mut *tx)
-        .await
-        .map_err(err)?
-        .ok_or_else(|| changed(id, RULE))?;
-        let after = from_row(&row).map_err(err)?;
-        let event = AlertEvent {
-            at,
-            event: "acknowledged".into(),
-            actor: actor.name.clone(),
-            level: Some(after.level),
-            details: json!({}),
-        };
-        add_event(&mut tx, id, &event).await?;
-        let entity_id = id.to_string();
-        audit::record(
-            &mut tx,
-            actor,
-            "acknowledge",
-            "alert",
-            &entity_id,
-            Some(&before),
-            Some(&after),
-        )
-        .await?;
-        tx.commit().await.map_err(err)?;
-        Ok(after)
-    }
-
-    /// Firing or acknowledged -> resolved by `actor` (`system` when the condition cleared),
-    /// with a timeline entry; audited when a person or another system resolves it.
-    pub(crate) async fn resolve(
-        &self,
-        id: i64,
-        actor: &Actor,
-        at: DateTime<Utc>,
-    ) -> StoreResult<Alert> {
-        const RULE: &str = "only an open alert can be resolved";
-        let mut tx = self.begin_write().await?;
-        let before = fetch(&mut tx, id).await?.ok_or_else(|| not_found(id))?;
-        if before.state == AlertState::Resolved {
-            return Err(refused(id, before.state, RULE));
-        }
-        let row = sqlx::query(
-            "UPDATE alerts SET state = 'resolved', resolved_at = $1, resolved_by = $2, \
-             updated_at = $3 WHERE id = $4 AND state <> 'resolved' RETURNING *",
-        )
-        .bind(at.timestamp_millis())
-        .bind(&actor.name)
-        .bind(time::now_ms())
-        .bind(id)
-        .fetch_optional(&mut *tx)
-        .await
-        .map_err(err)?
-        .ok_or_else(|| changed(id, RULE))?;
-        let after = from_row(&row).map_err(err)?;
-        let event = AlertEvent {
-            at,
-            event: "resolved".into(),
-            actor: actor.name.clone(),
-            level: Some(after.level),
-            details: json!({}),
-        };
-        add_event(&mut tx, id, &event).await?;
-        if actor.name != SYSTEM {
-            let entity_id = id.to_string();
-            audit::record(
-                &mut tx,
-                actor,
-                "resolve",
-                "alert",
-                &entity_id,
-                Some(&before),
-                Some(&after),
-            )
-            .await?;
-        }
-        tx.commit().await.map_err(err)?;
-        Ok(after)
-    }
-
-    /// Raises an open alert's level to `level` (never lowers it); the `escalated` entry
-    /// carries `level` as asked and `details`.
-    pub(crate) async fn escalate(
-        &self,
-        id: i64,
-        level: u32,
-        at: DateTime<Utc>,
-        details: &serde_json::Value,
-    ) -> StoreResult<Alert> {
-        let mut tx = self.begin_write().await?;
-        let row = sqlx::query(
-            "UPDATE alerts SET level = CASE WHEN level < $1 THEN $1 ELSE level END, \
-             updated_at = $2 WHERE id = $3 AND state <> 'resolved' RETURNING *",
-        )
-        .bind(i64::from(level))
-        .bind(time::now_ms())
-        .bind(id)
-        .fetch_optional(&mut *tx)
-        .await
-        .map_err(err)?;
-        let Some(row) = row else {
-            return Err(match fetch(&mut tx, id).await? {
-                None => not_found(id),
-                Some(a) => refused(id, a.state, "only an open alert can be escalated"),
-            });
-        };
-        let after = from_row(&row).map_err(err)?;
-        let event = AlertEvent {
-            at,
-            event: "escalated".into(),
-            actor: SYSTEM.into(),
-            level: Some(level),
-            details: details.clone(),
-        };
-        add_event(&mut tx, id, &event).await?;
-        tx.commit().await.map_err(err)?;
-        Ok(after)
-    }
-
-    pub(crate) async fn insert_alert_event(
-        &self,
-        alert_id: i64,
-        event: &AlertEvent,
-    ) -> StoreResult<()> {
-        let mut tx = self.begin_write().await?;
-        if !exists(&mut tx, alert_id).await? {
-            return Err(not_found(alert_id));
-        }
-        add_event(&mut tx, alert_id, event).await?;
-        tx.commit().await.map_err(err)
-    }
-
-    /// An alert's timeline by time, entries of the same instant in the order written.
-    pub(crate) async fn timeline(&self, alert_id: i64) -> StoreResult<Vec<AlertEvent>> {
-        let mut conn = self.acquire().await?;
-        if !exists(&mut conn, alert_id).await? {
-            return Err(not_found(alert_id));
-        }
-        let rows = sqlx::query("SELECT * FROM alert_events WHERE alert_id = $1 ORDER BY at, id")
-            .bind(alert_id)
-            .fetch_all(&mut *conn)
-            .await
-            .map_err(err)?;
-        rows.iter()
-            .map(event_from_row)
-            .collect::<Result<_, _>>()
-            .map_err(err)
     }
 }

@@ -9,6 +9,7 @@
 //! with numbers drawn beforehand, and falls back to one `INSERT ... ON CONFLICT` over
 //! arrays when an id is stored already.
 
+use async_trait::async_trait;
 use std::collections::HashMap;
 
 use sqlx::any::AnyArguments;
@@ -20,6 +21,7 @@ use super::{SqlStore, time};
 use crate::error::{StoreError, StoreResult, is_unique_violation};
 use crate::live::NewEvent;
 use crate::store::Backend;
+use crate::store::EventLog;
 
 /// SQLite rows per INSERT: 5 anonymous `?` each (bound by position), far below SQLite's
 /// 32,766. A batch is whole statements of this size and one of the rest; sqlx keeps each
@@ -59,11 +61,12 @@ fn body(e: &NewEvent) -> StoreResult<String> {
         .map_err(|e| StoreError::Other(format!("event cannot be written: {e}")))
 }
 
-impl SqlStore {
+#[async_trait]
+impl EventLog for SqlStore {
     /// Appends in one transaction; a duplicate `event_id` (stored before, or earlier in the
     /// batch) is skipped (None), the others get their sequence number, in batch order.
     /// Nothing is visible before the commit.
-    pub(crate) async fn append(&self, events: &[NewEvent]) -> StoreResult<Vec<Option<i64>>> {
+    async fn append_events(&self, events: &[NewEvent]) -> StoreResult<Vec<Option<i64>>> {
         let mut first: HashMap<&str, usize> = HashMap::with_capacity(events.len());
         let fresh: Vec<&NewEvent> = (0..events.len())
             .filter(|&i| *first.entry(events[i].event_id.as_str()).or_insert(i) == i)
@@ -89,7 +92,9 @@ impl SqlStore {
         }
         Ok(seqs)
     }
+}
 
+impl SqlStore {
     /// Inserts new events on SQLite, skipping those stored already, and commits; returns
     /// the numbers of those added.
     async fn append_sqlite(

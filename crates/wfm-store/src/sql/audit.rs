@@ -3,6 +3,7 @@
 //! entries older than the retention; the database refuses updates outright (0006_privacy).
 //! A person's personal fields are stored encrypted with the person's key (`person_keys`).
 
+use async_trait::async_trait;
 use std::collections::HashSet;
 
 use chrono::{DateTime, Utc};
@@ -14,6 +15,7 @@ use sqlx::{AnyConnection, Row};
 use super::{SqlStore, person_keys, time};
 use crate::error::{StoreError, StoreResult};
 use crate::model::{Actor, AuditEntry, AuditFilter};
+use crate::store::AuditLog;
 
 /// One audit entry to append, its records as the API shows them.
 pub(crate) struct Change {
@@ -204,8 +206,9 @@ fn from_row(row: &AnyRow) -> Result<AuditEntry, sqlx::Error> {
     })
 }
 
-impl SqlStore {
-    pub(crate) async fn audit_entries(&self, f: &AuditFilter) -> StoreResult<Vec<AuditEntry>> {
+#[async_trait]
+impl AuditLog for SqlStore {
+    async fn list_audit(&self, f: &AuditFilter) -> StoreResult<Vec<AuditEntry>> {
         // Each filter is `$n IS NULL OR column = $n`, so one statement serves every combination.
         let sql = "SELECT * FROM audit_log WHERE \
              ($1 IS NULL OR entity = $1) AND ($2 IS NULL OR entity_id = $2) \
@@ -251,7 +254,7 @@ impl SqlStore {
 
     /// The retention purge: deletes the entries recorded before `before`, and only those.
     /// The only statement anywhere that removes audit entries.
-    pub(crate) async fn purge(&self, before: DateTime<Utc>) -> StoreResult<u64> {
+    async fn purge_audit(&self, before: DateTime<Utc>) -> StoreResult<u64> {
         let mut tx = self.begin_write().await?;
         let removed = sqlx::query("DELETE FROM audit_log WHERE at < $1")
             .bind(before.timestamp_millis())

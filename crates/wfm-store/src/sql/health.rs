@@ -3,6 +3,7 @@
 //! halts of automatic synchronization (one in force per system, held by a partial unique
 //! index; halting and resuming audited).
 
+use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use serde_json::json;
 use sqlx::Row;
@@ -12,6 +13,7 @@ use super::{SqlStore, audit, codec, time};
 use crate::error::{StoreError, StoreResult, is_unique_violation};
 use crate::health::{EventActivity, NewSyncHalt, OperationOutcome, SyncHalt};
 use crate::model::Actor;
+use crate::store::IntegrationHealth;
 
 /// How an operator state change starts in the log (the event kind's tag comes first).
 const STATUS_BODY: &str = "{\"type\":\"agent_state_changed\"%";
@@ -55,10 +57,11 @@ fn audit_view(h: &SyncHalt) -> serde_json::Value {
     })
 }
 
-impl SqlStore {
+#[async_trait]
+impl IntegrationHealth for SqlStore {
     /// Accepted events received at or after `since`, per kind class (`status`, `call`)
     /// and bucket of `bucket_ms` of receipt time, by class and bucket.
-    pub(crate) async fn activity(
+    async fn event_activity(
         &self,
         since: DateTime<Utc>,
         bucket_ms: i64,
@@ -95,7 +98,7 @@ impl SqlStore {
 
     /// Log rows at or after `day_since` per system, operation and outcome, with those at or
     /// after `hour_since` counted apart.
-    pub(crate) async fn outcomes(
+    async fn integration_outcomes(
         &self,
         day_since: DateTime<Utc>,
         hour_since: DateTime<Utc>,
@@ -128,7 +131,7 @@ impl SqlStore {
     }
 
     /// The halt in force for `system`.
-    pub(crate) async fn halt_in_force(&self, system: &str) -> StoreResult<Option<SyncHalt>> {
+    async fn sync_halt(&self, system: &str) -> StoreResult<Option<SyncHalt>> {
         let mut conn = self.acquire().await?;
         sqlx::query("SELECT * FROM sync_halts WHERE system = $1 AND resumed_at IS NULL")
             .bind(system)
@@ -142,11 +145,7 @@ impl SqlStore {
 
     /// Halts `system`'s automatic sync (audited); the halt already in force and `false`
     /// when there is one.
-    pub(crate) async fn halt(
-        &self,
-        h: &NewSyncHalt,
-        actor: &Actor,
-    ) -> StoreResult<(SyncHalt, bool)> {
+    async fn halt_sync(&self, h: &NewSyncHalt, actor: &Actor) -> StoreResult<(SyncHalt, bool)> {
         let mut tx = self.begin_write().await?;
         let existing =
             sqlx::query("SELECT * FROM sync_halts WHERE system = $1 AND resumed_at IS NULL")
@@ -176,7 +175,7 @@ impl SqlStore {
             // Another instance halted it between the read and the write.
             Err(e) if is_unique_violation(&e) => {
                 drop(tx);
-                return match self.halt_in_force(&h.system).await? {
+                return match self.sync_halt(&h.system).await? {
                     Some(existing) => Ok((existing, false)),
                     None => Err(StoreError::Conflict(format!(
                         "the halt of {} changed meanwhile: try again",
@@ -202,7 +201,7 @@ impl SqlStore {
     }
 
     /// Lifts the halt in force (audited, with the admin's note); Conflict when none is.
-    pub(crate) async fn resume(
+    async fn resume_sync(
         &self,
         system: &str,
         note: &str,
@@ -255,7 +254,7 @@ impl SqlStore {
     }
 
     /// Takes the acceptance of the latest halt, if its resumption gave one not taken yet.
-    pub(crate) async fn take_acceptance(&self, system: &str) -> StoreResult<bool> {
+    async fn take_sync_acceptance(&self, system: &str) -> StoreResult<bool> {
         let mut tx = self.begin_write().await?;
         let taken = sqlx::query(
             "UPDATE sync_halts SET accept_used_at = $2 WHERE id = \
@@ -274,7 +273,7 @@ impl SqlStore {
     }
 
     /// `system`'s halts, newest first.
-    pub(crate) async fn halts(&self, system: &str, limit: u32) -> StoreResult<Vec<SyncHalt>> {
+    async fn sync_halts(&self, system: &str, limit: u32) -> StoreResult<Vec<SyncHalt>> {
         let mut conn = self.acquire().await?;
         let rows =
             sqlx::query("SELECT * FROM sync_halts WHERE system = $1 ORDER BY id DESC LIMIT $2")

@@ -1,6 +1,7 @@
 //! The integration activity log, the registry of integration systems and the stored
 //! production calendars.
 
+use async_trait::async_trait;
 use serde_json::json;
 use sqlx::Row;
 use sqlx::any::AnyRow;
@@ -11,6 +12,7 @@ use crate::integration::{
     IntegrationSystem, LastSuccess, LogEntry, LogFilter, NewLogEntry, StoredCalendar,
 };
 use crate::model::Actor;
+use crate::store::Integration;
 
 /// Log rows per INSERT statement (12 parameters each): SQLite's cost of a statement grows
 /// with the square of its `$n` parameters, so statements stay at a few hundred.
@@ -66,9 +68,10 @@ fn calendar_view(year: i32, xml: &str) -> serde_json::Value {
     json!({"year": year, "bytes": xml.len()})
 }
 
-impl SqlStore {
+#[async_trait]
+impl Integration for SqlStore {
     /// Appends log rows in one transaction, several rows per statement.
-    pub(crate) async fn append_log(&self, entries: &[NewLogEntry]) -> StoreResult<()> {
+    async fn append_integration_log(&self, entries: &[NewLogEntry]) -> StoreResult<()> {
         if entries.is_empty() {
             return Ok(());
         }
@@ -101,7 +104,7 @@ impl SqlStore {
     }
 
     /// Log rows matching every given filter, newest first.
-    pub(crate) async fn log_entries(&self, f: &LogFilter) -> StoreResult<Vec<LogEntry>> {
+    async fn integration_log(&self, f: &LogFilter) -> StoreResult<Vec<LogEntry>> {
         let mut conn = self.acquire().await?;
         let rows = sqlx::query(
             "SELECT * FROM integration_log WHERE ($1 IS NULL OR system = $1) \
@@ -129,7 +132,7 @@ impl SqlStore {
     }
 
     /// The newest success per system and operation, by system and operation.
-    pub(crate) async fn successes(&self) -> StoreResult<Vec<LastSuccess>> {
+    async fn last_successes(&self) -> StoreResult<Vec<LastSuccess>> {
         let mut conn = self.acquire().await?;
         let rows = sqlx::query(
             "SELECT system, operation, MAX(at) AS at FROM integration_log \
@@ -150,7 +153,7 @@ impl SqlStore {
             .map_err(err)
     }
 
-    pub(crate) async fn systems(&self) -> StoreResult<Vec<IntegrationSystem>> {
+    async fn integration_systems(&self) -> StoreResult<Vec<IntegrationSystem>> {
         let mut conn = self.acquire().await?;
         let rows = sqlx::query("SELECT * FROM integration_systems ORDER BY system")
             .fetch_all(&mut *conn)
@@ -164,7 +167,7 @@ impl SqlStore {
 
     /// Creates or replaces a system's configuration; the audit entry carries the masked
     /// views (the previous one as `before`), never the configuration itself.
-    pub(crate) async fn put_system(
+    async fn put_integration_system(
         &self,
         system: &str,
         config: &serde_json::Value,
@@ -214,7 +217,7 @@ impl SqlStore {
     }
 
     /// Creates or replaces one year's calendar; the audit entry shows its size, not its text.
-    pub(crate) async fn store_calendar(
+    async fn put_calendar(
         &self,
         year: i32,
         xml: &str,
@@ -258,7 +261,7 @@ impl SqlStore {
         Ok(stored)
     }
 
-    pub(crate) async fn stored_calendars(&self) -> StoreResult<Vec<StoredCalendar>> {
+    async fn calendars(&self) -> StoreResult<Vec<StoredCalendar>> {
         let mut conn = self.acquire().await?;
         let rows = sqlx::query("SELECT * FROM production_calendars ORDER BY year")
             .fetch_all(&mut *conn)
@@ -270,7 +273,7 @@ impl SqlStore {
             .map_err(err)
     }
 
-    pub(crate) async fn remove_calendar(&self, year: i32, actor: &Actor) -> StoreResult<()> {
+    async fn delete_calendar(&self, year: i32, actor: &Actor) -> StoreResult<()> {
         let err = |e| StoreError::from_sqlx(e, "production calendar");
         let mut tx = self.begin_write().await?;
         let row = sqlx::query("DELETE FROM production_calendars WHERE year = $1 RETURNING *")

@@ -2,6 +2,7 @@
 //! operator, upserted in batches (one transaction, so a batch lands whole) and read by
 //! range for a set of groups or operators.
 
+use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use sqlx::Row;
 use sqlx::any::AnyRow;
@@ -9,6 +10,7 @@ use sqlx::any::AnyRow;
 use super::{SqlStore, codec, time};
 use crate::error::{StoreError, StoreResult};
 use crate::history::{AdherenceRecord, IntervalRecord};
+use crate::store::IntervalHistory;
 
 /// Ids per `IN (...)` list: well under either backend's limit on bound parameters.
 const IDS_PER_QUERY: usize = 500;
@@ -64,9 +66,10 @@ fn placeholders(first: usize, n: usize) -> String {
         .join(", ")
 }
 
-impl SqlStore {
+#[async_trait]
+impl IntervalHistory for SqlStore {
     /// Inserts or replaces the records of a batch, in one transaction.
-    pub(crate) async fn upsert_stats(
+    async fn upsert_interval_stats(
         &self,
         groups: &[IntervalRecord],
         operators: &[AdherenceRecord],
@@ -134,7 +137,7 @@ impl SqlStore {
     }
 
     /// Interval records of `group_ids` starting in [from, to), by group and start.
-    pub(crate) async fn stats_between(
+    async fn interval_stats(
         &self,
         group_ids: &[i64],
         from: DateTime<Utc>,
@@ -167,7 +170,7 @@ impl SqlStore {
 
     /// Adherence records starting in [from, to), of `agent_ids` (of everyone when empty),
     /// by operator and start.
-    pub(crate) async fn adherence_between(
+    async fn adherence_stats(
         &self,
         agent_ids: &[i64],
         from: DateTime<Utc>,

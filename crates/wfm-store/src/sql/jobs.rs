@@ -2,6 +2,7 @@
 //! key, safe with several workers on either backend), progress, finish (a wait for the
 //! partner gives its attempt back), requeue, and counts of jobs by state and by how they ended.
 
+use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
@@ -10,6 +11,7 @@ use super::{SqlStore, audit, codec, time};
 use crate::error::{StoreError, StoreResult};
 use crate::integration::{FinishedJobs, Job, JobFilter, JobKind, JobOutcome, JobState, NewJob};
 use crate::model::Actor;
+use crate::store::JobQueue;
 
 /// Whether a `sync_jobs` row may be claimed at `$1` (ms): due, or held by a lease that ran
 /// out; and its queue key has no older job still to finish nor another job running under a
@@ -111,10 +113,11 @@ fn json_text(v: &serde_json::Value) -> StoreResult<String> {
     serde_json::to_string(v).map_err(|e| StoreError::Other(e.to_string()))
 }
 
-impl SqlStore {
+#[async_trait]
+impl JobQueue for SqlStore {
     /// Inserts a queued job (audited), or returns the job an earlier enqueue with the same
     /// idempotency key made.
-    pub(crate) async fn insert_job(&self, job: &NewJob, actor: &Actor) -> StoreResult<(Job, bool)> {
+    async fn enqueue_job(&self, job: &NewJob, actor: &Actor) -> StoreResult<(Job, bool)> {
         let mut tx = self.begin_write().await?;
         if let Some(key) = &job.idempotency_key {
             if let Some(existing) = by_idempotency_key(&mut tx, key).await? {
@@ -170,7 +173,7 @@ impl SqlStore {
     /// Claims the oldest runnable job: selects candidates, then takes one with a
     /// compare-and-set update that re-checks the same condition, so of several workers
     /// racing for a job exactly one wins.
-    pub(crate) async fn claim(
+    async fn claim_job(
         &self,
         worker: &str,
         now: DateTime<Utc>,
@@ -221,7 +224,7 @@ impl SqlStore {
     }
 
     /// Records progress and extends the lease of a job `worker` holds.
-    pub(crate) async fn progress(
+    async fn job_progress(
         &self,
         id: i64,
         worker: &str,
@@ -256,12 +259,7 @@ impl SqlStore {
     /// Ends `worker`'s attempt with its outcome; the lease is released either way. The claim
     /// counted the attempt; a wait gives it back (the read above holds while the update
     /// below finds the job still `worker`'s).
-    pub(crate) async fn finish(
-        &self,
-        id: i64,
-        worker: &str,
-        outcome: &JobOutcome,
-    ) -> StoreResult<Job> {
+    async fn finish_job(&self, id: i64, worker: &str, outcome: &JobOutcome) -> StoreResult<Job> {
         let mut tx = self.begin_write().await?;
         let current = fetch(&mut tx, id).await?.ok_or_else(|| not_found(id))?;
         if current.state != JobState::Running || current.lease_owner.as_deref() != Some(worker) {
@@ -333,13 +331,13 @@ impl SqlStore {
         Ok(job)
     }
 
-    pub(crate) async fn job(&self, id: i64) -> StoreResult<Job> {
+    async fn get_job(&self, id: i64) -> StoreResult<Job> {
         let mut conn = self.acquire().await?;
         fetch(&mut conn, id).await?.ok_or_else(|| not_found(id))
     }
 
     /// Jobs matching the filter, newest first.
-    pub(crate) async fn jobs(&self, f: &JobFilter) -> StoreResult<Vec<Job>> {
+    async fn list_jobs(&self, f: &JobFilter) -> StoreResult<Vec<Job>> {
         let mut conn = self.acquire().await?;
         let rows = sqlx::query(
             "SELECT * FROM sync_jobs WHERE ($1 IS NULL OR state = $1) AND ($2 IS NULL OR kind = $2) \
@@ -361,7 +359,7 @@ impl SqlStore {
     }
 
     /// Puts a dead job back in the queue, attempts reset, last error kept (audited).
-    pub(crate) async fn requeue(&self, id: i64, actor: &Actor) -> StoreResult<Job> {
+    async fn requeue_job(&self, id: i64, actor: &Actor) -> StoreResult<Job> {
         let mut tx = self.begin_write().await?;
         let before = fetch(&mut tx, id).await?.ok_or_else(|| not_found(id))?;
         if before.state != JobState::Dead {
@@ -398,7 +396,7 @@ impl SqlStore {
     }
 
     /// Jobs per state, in the order of `JobState::ALL`; states with none left out.
-    pub(crate) async fn counts_by_state(&self) -> StoreResult<Vec<(JobState, u64)>> {
+    async fn job_counts(&self) -> StoreResult<Vec<(JobState, u64)>> {
         let mut conn = self.acquire().await?;
         let rows = sqlx::query("SELECT state, COUNT(*) AS n FROM sync_jobs GROUP BY state")
             .fetch_all(&mut *conn)
@@ -418,7 +416,7 @@ impl SqlStore {
     /// Jobs ended at or after `day_since` per kind and final state, those ended at or after
     /// `hour_since` counted apart. The job row holds how a job ended last (a requeue clears
     /// `finished_at`), so each job counts once, unlike the log's steps.
-    pub(crate) async fn finished_counts(
+    async fn finished_jobs(
         &self,
         day_since: DateTime<Utc>,
         hour_since: DateTime<Utc>,

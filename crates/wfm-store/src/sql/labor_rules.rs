@@ -1,6 +1,7 @@
 //! Labor rules: one row per site whose rules were set, the rules as JSON (fields added
 //! later take their defaults when read), replaced in place and audited before and after.
 
+use async_trait::async_trait;
 use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
 use wfm_core::labor::LaborRules;
@@ -9,6 +10,7 @@ use super::{SqlStore, audit, table, time};
 use crate::error::{StoreError, StoreResult};
 use crate::labor::SiteLaborRules;
 use crate::model::Actor;
+use crate::store::Labor;
 
 fn err(e: sqlx::Error) -> StoreError {
     StoreError::from_sqlx(e, "labor rules")
@@ -36,18 +38,16 @@ async fn stored(conn: &mut AnyConnection, site_id: i64) -> StoreResult<Option<Si
     row.as_ref().map(from_row).transpose().map_err(err)
 }
 
-impl SqlStore {
+#[async_trait]
+impl Labor for SqlStore {
     /// A site's stored rules; `None` when it uses the defaults.
-    pub(crate) async fn site_labor_rules(
-        &self,
-        site_id: i64,
-    ) -> StoreResult<Option<SiteLaborRules>> {
+    async fn labor_rules(&self, site_id: i64) -> StoreResult<Option<SiteLaborRules>> {
         let mut conn = self.acquire().await?;
         stored(&mut conn, site_id).await
     }
 
     /// Replaces a site's rules; `NotFound` when the site does not exist.
-    pub(crate) async fn set_labor_rules(
+    async fn put_labor_rules(
         &self,
         site_id: i64,
         rules: &LaborRules,

@@ -1,6 +1,7 @@
 //! The event log's replay in commit order (the append is in `append`), the state-code map,
 //! and the plan (forecast and timetable), each replaced as a whole range at a time.
 
+use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use serde_json::json;
 use sqlx::Row;
@@ -11,6 +12,7 @@ use wfm_core::plan::{Activity, ForecastInterval, Segment};
 use super::table::AnyQuery;
 use super::{SqlStore, audit, codec, time};
 use crate::error::{StoreError, StoreResult};
+use crate::store::LiveInputs;
 
 /// The first event of a span, from the time index (covering on SQLite: `at` then the key).
 const FIRST_SEQ: &str = "SELECT MIN(seq) FROM events WHERE at >= $1 AND at < $2";
@@ -69,10 +71,11 @@ fn activity_from(text: &str, group: Option<i64>) -> Result<Activity, StoreError>
     })
 }
 
-impl SqlStore {
+#[async_trait]
+impl LiveInputs for SqlStore {
     /// Events that happened in [from, until), with `seq` above `after_seq`, in commit order.
     /// A first page (`after_seq` 0) starts at the span's first event.
-    pub(crate) async fn events_in(
+    async fn events_between(
         &self,
         from: DateTime<Utc>,
         until: DateTime<Utc>,
@@ -121,7 +124,7 @@ impl SqlStore {
         Ok(events)
     }
 
-    pub(crate) async fn codes(&self) -> StoreResult<Vec<StateCode>> {
+    async fn state_codes(&self) -> StoreResult<Vec<StateCode>> {
         let mut conn = self.acquire().await?;
         let rows = sqlx::query("SELECT code, name, state FROM state_codes ORDER BY code")
             .fetch_all(&mut *conn)
@@ -140,8 +143,8 @@ impl SqlStore {
             .collect()
     }
 
-    pub(crate) async fn set_codes(&self, codes: &[StateCode], actor: &Actor) -> StoreResult<()> {
-        let before = self.codes().await?;
+    async fn replace_state_codes(&self, codes: &[StateCode], actor: &Actor) -> StoreResult<()> {
+        let before = self.state_codes().await?;
         let mut tx = self.begin_write().await?;
         sqlx::query("DELETE FROM state_codes")
             .execute(&mut *tx)
@@ -174,11 +177,7 @@ impl SqlStore {
     }
 
     /// Replaces, per group, the forecast intervals overlapping the new rows' span.
-    pub(crate) async fn put_forecast(
-        &self,
-        rows: &[ForecastInterval],
-        actor: &Actor,
-    ) -> StoreResult<()> {
+    async fn replace_forecast(&self, rows: &[ForecastInterval], actor: &Actor) -> StoreResult<()> {
         let owners = rows.iter().map(|r| (r.group_id, r.start, r.end));
         self.replace_plan("forecast", "group_id", owners, rows, actor, |r| {
             sqlx::query(
@@ -196,6 +195,123 @@ impl SqlStore {
         .await
     }
 
+    async fn forecast(
+        &self,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+    ) -> StoreResult<Vec<ForecastInterval>> {
+        let rows = self.overlapping("forecast", "group_id", from, to).await?;
+        rows.iter()
+            .map(|r| -> Result<ForecastInterval, sqlx::Error> {
+                Ok(ForecastInterval {
+                    group_id: r.try_get("group_id")?,
+                    start: time::from_ms(r.try_get("start_at")?)?,
+                    end: time::from_ms(r.try_get("end_at")?)?,
+                    calls: r.try_get("calls")?,
+                    aht_seconds: r.try_get("aht_seconds")?,
+                    acd_percent: r.try_get("acd_percent")?,
+                    operators: r.try_get("operators")?,
+                })
+            })
+            .collect::<Result<_, _>>()
+            .map_err(err)
+    }
+
+    /// Replaces, per agent, the timetable segments overlapping the new rows' span.
+    async fn replace_timetable(&self, rows: &[Segment], actor: &Actor) -> StoreResult<()> {
+        let owners = rows.iter().map(|r| (r.agent_id, r.start, r.end));
+        self.replace_plan("timetable", "agent_id", owners, rows, actor, |r| {
+            let (activity, group) = activity_text(r.activity);
+            sqlx::query(
+                "INSERT INTO timetable (agent_id, start_at, end_at, activity, group_id) \
+                 VALUES ($1, $2, $3, $4, $5)",
+            )
+            .bind(r.agent_id)
+            .bind(r.start.timestamp_millis())
+            .bind(r.end.timestamp_millis())
+            .bind(activity)
+            .bind(group)
+        })
+        .await
+    }
+
+    async fn timetable(&self, from: DateTime<Utc>, to: DateTime<Utc>) -> StoreResult<Vec<Segment>> {
+        let rows = self.overlapping("timetable", "agent_id", from, to).await?;
+        rows.iter()
+            .map(|r| {
+                let activity: String = r.try_get("activity").map_err(err)?;
+                let group: Option<i64> = r.try_get("group_id").map_err(err)?;
+                Ok(Segment {
+                    agent_id: r.try_get("agent_id").map_err(err)?,
+                    start: time::from_ms(r.try_get("start_at").map_err(err)?).map_err(err)?,
+                    end: time::from_ms(r.try_get("end_at").map_err(err)?).map_err(err)?,
+                    activity: activity_from(&activity, group)?,
+                })
+            })
+            .collect()
+    }
+
+    /// Records a call of an operator to the workplace, with its audit entry.
+    async fn call_to_workplace(&self, agent_id: i64, actor: &Actor) -> StoreResult<WorkplaceCall> {
+        let mut tx = self.begin_write().await?;
+        let row = sqlx::query(
+            "INSERT INTO workplace_calls (agent_id, requested_by, requested_at, correlation_id) \
+             VALUES ($1, $2, $3, $4) RETURNING *",
+        )
+        .bind(agent_id)
+        .bind(&actor.name)
+        .bind(time::now_ms())
+        .bind(&actor.correlation_id)
+        .fetch_one(&mut *tx)
+        .await
+        .map_err(|e| StoreError::from_sqlx(e, "workplace call"))?;
+        let call = workplace_call(&row).map_err(err)?;
+        let id = call.id.to_string();
+        audit::record(
+            &mut tx,
+            actor,
+            "create",
+            "workplace_call",
+            &id,
+            None,
+            Some(&call),
+        )
+        .await?;
+        tx.commit().await.map_err(err)?;
+        Ok(call)
+    }
+
+    /// Calls requested since `from`, oldest first.
+    async fn workplace_calls(&self, from: DateTime<Utc>) -> StoreResult<Vec<WorkplaceCall>> {
+        let mut conn = self.acquire().await?;
+        let rows =
+            sqlx::query("SELECT * FROM workplace_calls WHERE requested_at >= $1 ORDER BY id")
+                .bind(from.timestamp_millis())
+                .fetch_all(&mut *conn)
+                .await
+                .map_err(err)?;
+        rows.iter()
+            .map(workplace_call)
+            .collect::<Result<_, _>>()
+            .map_err(err)
+    }
+
+    /// Notes when the called operator got on line (once).
+    async fn workplace_call_answered(&self, id: i64, at: DateTime<Utc>) -> StoreResult<()> {
+        let mut tx = self.begin_write().await?;
+        sqlx::query(
+            "UPDATE workplace_calls SET on_line_at = $1 WHERE id = $2 AND on_line_at IS NULL",
+        )
+        .bind(at.timestamp_millis())
+        .bind(id)
+        .execute(&mut *tx)
+        .await
+        .map_err(err)?;
+        tx.commit().await.map_err(err)
+    }
+}
+
+impl SqlStore {
     /// Deletes, per owner (group or agent), the rows of `table` overlapping the span the
     /// new rows cover, inserts the new rows, and records the replacement in the audit log.
     async fn replace_plan<R: Sync>(
@@ -264,66 +380,6 @@ impl SqlStore {
             .await
             .map_err(err)
     }
-
-    pub(crate) async fn get_forecast(
-        &self,
-        from: DateTime<Utc>,
-        to: DateTime<Utc>,
-    ) -> StoreResult<Vec<ForecastInterval>> {
-        let rows = self.overlapping("forecast", "group_id", from, to).await?;
-        rows.iter()
-            .map(|r| -> Result<ForecastInterval, sqlx::Error> {
-                Ok(ForecastInterval {
-                    group_id: r.try_get("group_id")?,
-                    start: time::from_ms(r.try_get("start_at")?)?,
-                    end: time::from_ms(r.try_get("end_at")?)?,
-                    calls: r.try_get("calls")?,
-                    aht_seconds: r.try_get("aht_seconds")?,
-                    acd_percent: r.try_get("acd_percent")?,
-                    operators: r.try_get("operators")?,
-                })
-            })
-            .collect::<Result<_, _>>()
-            .map_err(err)
-    }
-
-    /// Replaces, per agent, the timetable segments overlapping the new rows' span.
-    pub(crate) async fn put_timetable(&self, rows: &[Segment], actor: &Actor) -> StoreResult<()> {
-        let owners = rows.iter().map(|r| (r.agent_id, r.start, r.end));
-        self.replace_plan("timetable", "agent_id", owners, rows, actor, |r| {
-            let (activity, group) = activity_text(r.activity);
-            sqlx::query(
-                "INSERT INTO timetable (agent_id, start_at, end_at, activity, group_id) \
-                 VALUES ($1, $2, $3, $4, $5)",
-            )
-            .bind(r.agent_id)
-            .bind(r.start.timestamp_millis())
-            .bind(r.end.timestamp_millis())
-            .bind(activity)
-            .bind(group)
-        })
-        .await
-    }
-
-    pub(crate) async fn get_timetable(
-        &self,
-        from: DateTime<Utc>,
-        to: DateTime<Utc>,
-    ) -> StoreResult<Vec<Segment>> {
-        let rows = self.overlapping("timetable", "agent_id", from, to).await?;
-        rows.iter()
-            .map(|r| {
-                let activity: String = r.try_get("activity").map_err(err)?;
-                let group: Option<i64> = r.try_get("group_id").map_err(err)?;
-                Ok(Segment {
-                    agent_id: r.try_get("agent_id").map_err(err)?,
-                    start: time::from_ms(r.try_get("start_at").map_err(err)?).map_err(err)?,
-                    end: time::from_ms(r.try_get("end_at").map_err(err)?).map_err(err)?,
-                    activity: activity_from(&activity, group)?,
-                })
-            })
-            .collect()
-    }
 }
 
 /// Per owner (group or agent): the earliest start and latest end, in ms.
@@ -347,78 +403,6 @@ fn workplace_call(r: &AnyRow) -> Result<WorkplaceCall, sqlx::Error> {
         correlation_id: r.try_get("correlation_id")?,
         on_line_at: time::opt_from_ms(r.try_get("on_line_at")?)?,
     })
-}
-
-impl SqlStore {
-    /// Records a call of an operator to the workplace, with its audit entry.
-    pub(crate) async fn call_to_workplace(
-        &self,
-        agent_id: i64,
-        actor: &Actor,
-    ) -> StoreResult<WorkplaceCall> {
-        let mut tx = self.begin_write().await?;
-        let row = sqlx::query(
-            "INSERT INTO workplace_calls (agent_id, requested_by, requested_at, correlation_id) \
-             VALUES ($1, $2, $3, $4) RETURNING *",
-        )
-        .bind(agent_id)
-        .bind(&actor.name)
-        .bind(time::now_ms())
-        .bind(&actor.correlation_id)
-        .fetch_one(&mut *tx)
-        .await
-        .map_err(|e| StoreError::from_sqlx(e, "workplace call"))?;
-        let call = workplace_call(&row).map_err(err)?;
-        let id = call.id.to_string();
-        audit::record(
-            &mut tx,
-            actor,
-            "create",
-            "workplace_call",
-            &id,
-            None,
-            Some(&call),
-        )
-        .await?;
-        tx.commit().await.map_err(err)?;
-        Ok(call)
-    }
-
-    /// Calls requested since `from`, oldest first.
-    pub(crate) async fn workplace_calls_since(
-        &self,
-        from: DateTime<Utc>,
-    ) -> StoreResult<Vec<WorkplaceCall>> {
-        let mut conn = self.acquire().await?;
-        let rows =
-            sqlx::query("SELECT * FROM workplace_calls WHERE requested_at >= $1 ORDER BY id")
-                .bind(from.timestamp_millis())
-                .fetch_all(&mut *conn)
-                .await
-                .map_err(err)?;
-        rows.iter()
-            .map(workplace_call)
-            .collect::<Result<_, _>>()
-            .map_err(err)
-    }
-
-    /// Notes when the called operator got on line (once).
-    pub(crate) async fn workplace_call_answered(
-        &self,
-        id: i64,
-        at: DateTime<Utc>,
-    ) -> StoreResult<()> {
-        let mut tx = self.begin_write().await?;
-        sqlx::query(
-            "UPDATE workplace_calls SET on_line_at = $1 WHERE id = $2 AND on_line_at IS NULL",
-        )
-        .bind(at.timestamp_millis())
-        .bind(id)
-        .execute(&mut *tx)
-        .await
-        .map_err(err)?;
-        tx.commit().await.map_err(err)
-    }
 }
 
 #[cfg(test)]

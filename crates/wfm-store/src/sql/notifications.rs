@@ -1,6 +1,7 @@
 //! Notification deliveries (one per recipient and channel, with the outcome of its attempts)
 //! and each user's notification preferences.
 
+use async_trait::async_trait;
 use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
 
@@ -8,6 +9,7 @@ use super::{SqlStore, audit, time};
 use crate::alerts::{Delivery, NotificationPrefs};
 use crate::error::{StoreError, StoreResult};
 use crate::model::Actor;
+use crate::store::Notifications;
 
 fn err(e: sqlx::Error) -> StoreError {
     StoreError::from_sqlx(e, "notification delivery")
@@ -54,9 +56,10 @@ async fn stored_prefs(
     .transpose()
 }
 
-impl SqlStore {
+#[async_trait]
+impl Notifications for SqlStore {
     /// Records a pending delivery; the alert, when given, must exist.
-    pub(crate) async fn insert_delivery(
+    async fn create_delivery(
         &self,
         alert_id: Option<i64>,
         channel: &str,
@@ -92,7 +95,7 @@ impl SqlStore {
         Ok(delivery)
     }
 
-    pub(crate) async fn record_delivery(
+    async fn update_delivery(
         &self,
         id: i64,
         status: &str,
@@ -123,7 +126,7 @@ impl SqlStore {
     }
 
     /// Deliveries of one alert or all, newest first.
-    pub(crate) async fn deliveries(
+    async fn list_deliveries(
         &self,
         alert_id: Option<i64>,
         limit: u32,
@@ -144,13 +147,13 @@ impl SqlStore {
             .map_err(err)
     }
 
-    pub(crate) async fn prefs(&self, user: &str) -> StoreResult<Option<NotificationPrefs>> {
+    async fn notification_prefs(&self, user: &str) -> StoreResult<Option<NotificationPrefs>> {
         let mut conn = self.acquire().await?;
         stored_prefs(&mut conn, user).await
     }
 
     /// Creates or replaces a user's preferences; the audit entry shows them before and after.
-    pub(crate) async fn store_prefs(
+    async fn put_notification_prefs(
         &self,
         user: &str,
         prefs: &NotificationPrefs,
@@ -185,7 +188,7 @@ impl SqlStore {
     }
 
     /// Every user's preferences, by user.
-    pub(crate) async fn every_prefs(&self) -> StoreResult<Vec<(String, NotificationPrefs)>> {
+    async fn all_notification_prefs(&self) -> StoreResult<Vec<(String, NotificationPrefs)>> {
         let mut conn = self.acquire().await?;
         let rows =
             sqlx::query("SELECT user_name, prefs FROM notification_prefs ORDER BY user_name")

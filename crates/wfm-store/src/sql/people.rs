@@ -2,6 +2,7 @@
 //! Every change to an account is audited; a session is audited when it opens and closes,
 //! not each time it is used.
 
+use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use serde_json::Value;
 use sqlx::any::AnyRow;
@@ -11,6 +12,7 @@ use super::{SqlStore, audit, time};
 use crate::error::{StoreError, StoreResult};
 use crate::model::{Actor, Role};
 use crate::people::{Failure, NewUser, Session, User, UserChange};
+use crate::store::People;
 
 fn err(e: sqlx::Error) -> StoreError {
     StoreError::from_sqlx(e, "user")
@@ -49,8 +51,9 @@ async fn user(conn: &mut AnyConnection, id: i64) -> StoreResult<User> {
     }
 }
 
-impl SqlStore {
-    pub(crate) async fn insert_user(&self, new: &NewUser, actor: &Actor) -> StoreResult<User> {
+#[async_trait]
+impl People for SqlStore {
+    async fn create_user(&self, new: &NewUser, actor: &Actor) -> StoreResult<User> {
         let mut tx = self.begin_write().await?;
         let row = sqlx::query(&format!(
             "INSERT INTO users (name, role, password_hash, locale, settings, failed_attempts, \
@@ -77,30 +80,9 @@ impl SqlStore {
         Ok(created)
     }
 
-    /// Accounts by name: all of them, or the one named `name`.
-    pub(crate) async fn users(&self, name: Option<&str>) -> StoreResult<Vec<User>> {
-        let mut conn = self.acquire().await?;
-        let rows = sqlx::query(&format!(
-            "SELECT {USER_COLUMNS} FROM users WHERE $1 IS NULL OR name = $1 ORDER BY name"
-        ))
-        .bind(name)
-        .fetch_all(&mut *conn)
-        .await
-        .map_err(err)?;
-        rows.iter()
-            .map(user_from)
-            .collect::<Result<_, _>>()
-            .map_err(err)
-    }
-
     /// Applies `change`; a new password or role ends the person's sessions, so whoever
     /// held one signs in again under the new terms.
-    pub(crate) async fn change_user(
-        &self,
-        id: i64,
-        change: &UserChange,
-        actor: &Actor,
-    ) -> StoreResult<User> {
+    async fn change_user(&self, id: i64, change: &UserChange, actor: &Actor) -> StoreResult<User> {
         let mut tx = self.begin_write().await?;
         let before = user(&mut tx, id).await?;
         let (statement, value, action): (&str, Option<String>, &str) = match change {
@@ -142,7 +124,7 @@ impl SqlStore {
 
     /// Counts a wrong password; the `lock_after`th in a row locks the account until
     /// `lock_until` and starts the count again.
-    pub(crate) async fn fail_sign_in(
+    async fn fail_sign_in(
         &self,
         id: i64,
         lock_after: i64,
@@ -178,7 +160,7 @@ impl SqlStore {
 
     /// Opens a session for a person whose password was right: the count of wrong passwords
     /// starts again, and the person's sessions idle since before `idle_cutoff` go.
-    pub(crate) async fn open_session(
+    async fn open_session(
         &self,
         user_id: i64,
         token_hash: &str,
@@ -220,7 +202,7 @@ impl SqlStore {
     /// The session with this hash unless it has been idle since before `idle_cutoff` (an
     /// idle session is deleted when found). Marks it used when it was last used more than
     /// a minute ago: often enough for an idle timeout, rarely enough not to write per request.
-    pub(crate) async fn find_session(
+    async fn find_session(
         &self,
         token_hash: &str,
         idle_cutoff: DateTime<Utc>,
@@ -260,18 +242,8 @@ impl SqlStore {
         }))
     }
 
-    async fn delete_session(&self, token_hash: &str) -> StoreResult<u64> {
-        let mut conn = self.acquire().await?;
-        let done = sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
-            .bind(token_hash)
-            .execute(&mut *conn)
-            .await
-            .map_err(err)?;
-        Ok(done.rows_affected())
-    }
-
     /// Ends a session (signing out); false when there was none.
-    pub(crate) async fn close_session(
+    async fn close_session(
         &self,
         token_hash: &str,
         user_id: i64,
@@ -293,7 +265,7 @@ impl SqlStore {
     }
 
     /// A person's saved settings (`{}` when none).
-    pub(crate) async fn settings_of(&self, user_id: i64) -> StoreResult<Value> {
+    async fn user_settings(&self, user_id: i64) -> StoreResult<Value> {
         let mut conn = self.acquire().await?;
         let text: Option<String> = sqlx::query_scalar("SELECT settings FROM users WHERE id = $1")
             .bind(user_id)
@@ -308,7 +280,7 @@ impl SqlStore {
     }
 
     /// Replaces a person's settings, audited.
-    pub(crate) async fn set_settings(
+    async fn put_user_settings(
         &self,
         user_id: i64,
         settings: &Value,
@@ -347,6 +319,42 @@ impl SqlStore {
         .await?;
         tx.commit().await.map_err(err)?;
         Ok(settings.clone())
+    }
+
+    async fn list_users(&self) -> StoreResult<Vec<crate::people::User>> {
+        self.users(None).await
+    }
+
+    async fn find_user(&self, name: &str) -> StoreResult<Option<crate::people::User>> {
+        Ok(self.users(Some(name)).await?.into_iter().next())
+    }
+}
+
+impl SqlStore {
+    /// Accounts by name: all of them, or the one named `name`.
+    pub(crate) async fn users(&self, name: Option<&str>) -> StoreResult<Vec<User>> {
+        let mut conn = self.acquire().await?;
+        let rows = sqlx::query(&format!(
+            "SELECT {USER_COLUMNS} FROM users WHERE $1 IS NULL OR name = $1 ORDER BY name"
+        ))
+        .bind(name)
+        .fetch_all(&mut *conn)
+        .await
+        .map_err(err)?;
+        rows.iter()
+            .map(user_from)
+            .collect::<Result<_, _>>()
+            .map_err(err)
+    }
+
+    async fn delete_session(&self, token_hash: &str) -> StoreResult<u64> {
+        let mut conn = self.acquire().await?;
+        let done = sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
+            .bind(token_hash)
+            .execute(&mut *conn)
+            .await
+            .map_err(err)?;
+        Ok(done.rows_affected())
     }
 }
 

@@ -4,6 +4,7 @@
 //! multi-row statements, so a large answer applies in seconds and an unchanged one writes
 //! next to nothing. Employees whose personal data was erased (tombstoned) are left out.
 
+use async_trait::async_trait;
 use std::collections::{HashMap, HashSet};
 
 use sqlx::{AnyConnection, Row};
@@ -16,6 +17,7 @@ use super::{SqlStore, codec, departments, privacy, time};
 use crate::error::{StoreError, StoreResult};
 use crate::integration::{PersonnelImport, PersonnelResult};
 use crate::model::{Actor, Agent, AgentInput, Site, Skill};
+use crate::store::PersonnelSync;
 
 /// Agents per INSERT statement (8 parameters each). SQLite looks `$n` parameters up by
 /// name in a list, so a statement's cost grows with the square of its parameters: a few
@@ -357,9 +359,10 @@ async fn apply(
     Ok(result)
 }
 
-impl SqlStore {
+#[async_trait]
+impl PersonnelSync for SqlStore {
     /// Applies a 1C personnel answer in one write transaction; any failure writes nothing.
-    pub(crate) async fn personnel(
+    async fn apply_personnel(
         &self,
         import: &PersonnelImport,
         actor: &Actor,

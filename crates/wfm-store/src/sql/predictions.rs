@@ -1,6 +1,7 @@
 //! Predictions, kept by kind, group and target instant so that the outcome can be written
 //! onto the prediction once the target has passed.
 
+use async_trait::async_trait;
 use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
@@ -10,6 +11,7 @@ use sqlx::any::AnyRow;
 use super::{SqlStore, codec, time};
 use crate::alerts::Prediction;
 use crate::error::{StoreError, StoreResult};
+use crate::store::Predictions;
 
 /// Rows per INSERT statement: 9 parameters each.
 const CHUNK: usize = 40;
@@ -33,10 +35,11 @@ fn from_row(row: &AnyRow) -> Result<Prediction, sqlx::Error> {
     })
 }
 
-impl SqlStore {
+#[async_trait]
+impl Predictions for SqlStore {
     /// Creates or replaces predictions in one transaction; of rows with the same key in one
     /// call the last wins (PostgreSQL refuses to update a row twice in one statement).
-    pub(crate) async fn upsert_predictions(&self, rows: &[Prediction]) -> StoreResult<()> {
+    async fn put_predictions(&self, rows: &[Prediction]) -> StoreResult<()> {
         let mut last: HashMap<(&str, i64, i64), usize> = HashMap::new();
         for (i, p) in rows.iter().enumerate() {
             last.insert((&p.kind, p.group_id, p.target_at.timestamp_millis()), i);
@@ -77,7 +80,7 @@ impl SqlStore {
     }
 
     /// Predictions whose target is in [from, to), by target, kind and group.
-    pub(crate) async fn predictions_between(
+    async fn predictions(
         &self,
         from: DateTime<Utc>,
         to: DateTime<Utc>,

@@ -1,6 +1,7 @@
 //! Group priorities: one row per group whose importance was set, replaced in place and
 //! audited with the value before and after.
 
+use async_trait::async_trait;
 use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
 use wfm_core::executive::Importance;
@@ -9,6 +10,7 @@ use super::{SqlStore, audit, table, time};
 use crate::error::{StoreError, StoreResult};
 use crate::model::Actor;
 use crate::priorities::GroupPriority;
+use crate::store::Priorities;
 
 fn err(e: sqlx::Error) -> StoreError {
     StoreError::from_sqlx(e, "group priority")
@@ -38,9 +40,10 @@ async fn stored(conn: &mut AnyConnection, group_id: i64) -> StoreResult<Option<G
     row.as_ref().map(from_row).transpose().map_err(err)
 }
 
-impl SqlStore {
+#[async_trait]
+impl Priorities for SqlStore {
     /// Sets a group's importance; `NotFound` when the group does not exist.
-    pub(crate) async fn set_priority(
+    async fn set_group_priority(
         &self,
         group_id: i64,
         importance: Importance,
@@ -85,7 +88,7 @@ impl SqlStore {
     }
 
     /// Every stored priority, by group id.
-    pub(crate) async fn priorities(&self) -> StoreResult<Vec<GroupPriority>> {
+    async fn group_priorities(&self) -> StoreResult<Vec<GroupPriority>> {
         let mut conn = self.acquire().await?;
         let rows = sqlx::query(
             "SELECT group_id, importance, updated_by, updated_at FROM group_priorities \

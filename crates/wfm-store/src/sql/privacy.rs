@@ -6,6 +6,7 @@
 //! integration log errors, status-push event ids) is scrubbed. The erasure is recorded and
 //! audited with the categories erased, never the data.
 
+use async_trait::async_trait;
 use std::collections::{BTreeSet, HashSet};
 
 use rand::RngCore;
@@ -25,6 +26,7 @@ use crate::privacy::{
     DeletionState, ErasedPerson, Erasure, ErasureSource, ErasureSubject, PrivacyDeletion, category,
 };
 use crate::store::Backend;
+use crate::store::Erasures;
 
 /// PostgreSQL advisory lock taken by personnel syncs and erasures, so that a sync that read
 /// the agents before an erasure cannot write the person's data back after it.
@@ -354,10 +356,11 @@ async fn erase_in(
     })
 }
 
-impl SqlStore {
+#[async_trait]
+impl Erasures for SqlStore {
     /// Erases the subject's personal data in one transaction (see the module), or records
     /// the failed attempt and returns its error.
-    pub(crate) async fn erase(
+    async fn erase_person(
         &self,
         subject: &ErasureSubject,
         source: ErasureSource,
@@ -385,6 +388,56 @@ impl SqlStore {
         }
     }
 
+    async fn get_privacy_deletion(&self, id: i64) -> StoreResult<PrivacyDeletion> {
+        let mut conn = self.acquire().await?;
+        sqlx::query("SELECT * FROM privacy_deletions WHERE id = $1")
+            .bind(id)
+            .fetch_optional(&mut *conn)
+            .await
+            .map_err(err)?
+            .map(|r| from_row(&r).map_err(err))
+            .transpose()?
+            .ok_or(StoreError::NotFound {
+                entity: "privacy deletion",
+                id: id.to_string(),
+            })
+    }
+
+    /// Which of `ids` (1C UIDs) were erased.
+    async fn erased_zup_employees(&self, ids: &[String]) -> StoreResult<Vec<String>> {
+        let mut conn = self.acquire().await?;
+        let mut erased = Vec::new();
+        for chunk in ids.chunks(CHUNK) {
+            let hashes: Vec<String> = chunk.iter().map(|id| tombstone(id)).collect();
+            let sql = format!(
+                "SELECT uid_sha256 FROM erased_employees WHERE uid_sha256 IN ({})",
+                codec::list(1, hashes.len())
+            );
+            let mut query = sqlx::query(&sql);
+            for h in &hashes {
+                query = query.bind(h);
+            }
+            let found: HashSet<String> = query
+                .fetch_all(&mut *conn)
+                .await
+                .map_err(err)?
+                .iter()
+                .map(|r| r.try_get("uid_sha256"))
+                .collect::<Result<_, _>>()
+                .map_err(err)?;
+            erased.extend(
+                chunk
+                    .iter()
+                    .zip(&hashes)
+                    .filter(|(_, h)| found.contains(*h))
+                    .map(|(id, _)| id.clone()),
+            );
+        }
+        Ok(erased)
+    }
+}
+
+impl SqlStore {
     /// SQLite: copies the write-ahead log into the database file and truncates it, so the
     /// erased values' old pages do not linger in the log (`secure_delete` zeroes them in the
     /// file). Best effort: a reader holding old pages only delays it to the next checkpoint.
@@ -419,53 +472,5 @@ impl SqlStore {
         .bind(&actor.correlation_id)
         .execute(&self.pool)
         .await;
-    }
-
-    pub(crate) async fn deletion(&self, id: i64) -> StoreResult<PrivacyDeletion> {
-        let mut conn = self.acquire().await?;
-        sqlx::query("SELECT * FROM privacy_deletions WHERE id = $1")
-            .bind(id)
-            .fetch_optional(&mut *conn)
-            .await
-            .map_err(err)?
-            .map(|r| from_row(&r).map_err(err))
-            .transpose()?
-            .ok_or(StoreError::NotFound {
-                entity: "privacy deletion",
-                id: id.to_string(),
-            })
-    }
-
-    /// Which of `ids` (1C UIDs) were erased.
-    pub(crate) async fn erased_uids(&self, ids: &[String]) -> StoreResult<Vec<String>> {
-        let mut conn = self.acquire().await?;
-        let mut erased = Vec::new();
-        for chunk in ids.chunks(CHUNK) {
-            let hashes: Vec<String> = chunk.iter().map(|id| tombstone(id)).collect();
-            let sql = format!(
-                "SELECT uid_sha256 FROM erased_employees WHERE uid_sha256 IN ({})",
-                codec::list(1, hashes.len())
-            );
-            let mut query = sqlx::query(&sql);
-            for h in &hashes {
-                query = query.bind(h);
-            }
-            let found: HashSet<String> = query
-                .fetch_all(&mut *conn)
-                .await
-                .map_err(err)?
-                .iter()
-                .map(|r| r.try_get("uid_sha256"))
-                .collect::<Result<_, _>>()
-                .map_err(err)?;
-            erased.extend(
-                chunk
-                    .iter()
-                    .zip(&hashes)
-                    .filter(|(_, h)| found.contains(*h))
-                    .map(|(id, _)| id.clone()),
-            );
-        }
-        Ok(erased)
     }
 }

@@ -1,6 +1,7 @@
 //! The 1C ZUP personnel as stored (employees, departments, positions): rows in column form,
 //! loaded whole and written in multi-row statements by a personnel sync, and read back.
 
+use async_trait::async_trait;
 use std::collections::HashMap;
 
 use sqlx::any::AnyRow;
@@ -11,6 +12,7 @@ use super::table::AnyQuery;
 use super::{SqlStore, codec, time};
 use crate::error::{StoreError, StoreResult};
 use crate::integration::{StoredDepartment, StoredEmployee};
+use crate::store::ZupPersonnel;
 
 /// Rows per multi-row statement: at most 22 parameters a row, well under both limits.
 const CHUNK: usize = 15;
@@ -355,9 +357,10 @@ fn stored_employee(r: &AnyRow) -> Result<StoredEmployee, sqlx::Error> {
     })
 }
 
-impl SqlStore {
+#[async_trait]
+impl ZupPersonnel for SqlStore {
     /// Every stored 1C employee, by id.
-    pub(crate) async fn employees(&self) -> StoreResult<Vec<StoredEmployee>> {
+    async fn zup_employees(&self) -> StoreResult<Vec<StoredEmployee>> {
         let mut conn = self.acquire().await?;
         let rows = sqlx::query("SELECT * FROM zup_employees ORDER BY id")
             .fetch_all(&mut *conn)
@@ -370,7 +373,7 @@ impl SqlStore {
     }
 
     /// Every stored 1C department, by id.
-    pub(crate) async fn departments(&self) -> StoreResult<Vec<StoredDepartment>> {
+    async fn zup_departments(&self) -> StoreResult<Vec<StoredDepartment>> {
         let mut conn = self.acquire().await?;
         let rows = sqlx::query("SELECT * FROM zup_departments ORDER BY id")
             .fetch_all(&mut *conn)

@@ -1,6 +1,7 @@
 //! Norm hours and timesheet days from 1C ZUP: stored in bulk (one audit entry a batch) and
 //! read back by employee and date.
 
+use async_trait::async_trait;
 use std::collections::{BTreeMap, HashMap};
 
 use chrono::NaiveDate;
@@ -12,6 +13,7 @@ use super::{SqlStore, audit, codec};
 use crate::error::StoreResult;
 use crate::integration::{NormHoursRow, TimesheetDay};
 use crate::model::Actor;
+use crate::store::ZupHours;
 
 /// Rows per multi-row statement (5 parameters each; a few hundred parameters a statement,
 /// as SQLite's cost grows with their square).
@@ -19,14 +21,11 @@ const CHUNK: usize = 100;
 /// Employees per `IN` list when clearing a span.
 const IDS_CHUNK: usize = 500;
 
-impl SqlStore {
+#[async_trait]
+impl ZupHours for SqlStore {
     /// Upserts norm hours by (employee, mode, start); a key repeated in the batch keeps its
     /// last row.
-    pub(crate) async fn store_norm_hours(
-        &self,
-        rows: &[NormHoursRow],
-        actor: &Actor,
-    ) -> StoreResult<()> {
+    async fn put_norm_hours(&self, rows: &[NormHoursRow], actor: &Actor) -> StoreResult<()> {
         // One statement may not touch a key twice (PostgreSQL refuses), so repeats go first.
         let mut unique: BTreeMap<(&str, &str, NaiveDate), &NormHoursRow> = BTreeMap::new();
         for r in rows {
@@ -67,10 +66,7 @@ impl SqlStore {
     }
 
     /// Norm hours of one employee or all, by employee, start and mode.
-    pub(crate) async fn stored_norm_hours(
-        &self,
-        employee_id: Option<&str>,
-    ) -> StoreResult<Vec<NormHoursRow>> {
+    async fn norm_hours(&self, employee_id: Option<&str>) -> StoreResult<Vec<NormHoursRow>> {
         let mut conn = self.acquire().await?;
         let rows = sqlx::query(
             "SELECT * FROM zup_norm_hours WHERE $1 IS NULL OR employee_id = $1 \
@@ -96,11 +92,7 @@ impl SqlStore {
 
     /// Replaces, per employee in `rows`, the days between its rows' first and last date,
     /// then stores the rows; a day and time type repeated in the batch keeps its last row.
-    pub(crate) async fn store_timesheet(
-        &self,
-        rows: &[TimesheetDay],
-        actor: &Actor,
-    ) -> StoreResult<()> {
+    async fn put_timesheet(&self, rows: &[TimesheetDay], actor: &Actor) -> StoreResult<()> {
         let mut unique: BTreeMap<(&str, NaiveDate, &str), &TimesheetDay> = BTreeMap::new();
         let mut spans: HashMap<&str, (NaiveDate, NaiveDate)> = HashMap::new();
         for r in rows {
@@ -162,7 +154,7 @@ impl SqlStore {
     }
 
     /// Timesheet days in [from, to], of one employee or all, by employee, day and time type.
-    pub(crate) async fn stored_timesheet(
+    async fn timesheet(
         &self,
         employee_id: Option<&str>,
         from: NaiveDate,
