@@ -173,7 +173,7 @@ impl From<StoreError> for ApiError {
                 ApiError::bad(field, format!("refers to a {entity} that does not exist"))
             }
             StoreError::Conflict(why) => ApiError::Conflict(why),
-            StoreError::Other(why) => {
+            StoreError::Other { message: why, .. } => {
                 tracing::error!(error = %why, "store failure");
                 ApiError::Unavailable("the database is unavailable".into())
             }

@@ -114,7 +114,7 @@ impl From<ZupError> for Failure {
 impl From<StoreError> for Failure {
     fn from(e: StoreError) -> Self {
         Failure {
-            transient: matches!(e, StoreError::Other(_)),
+            transient: matches!(e, StoreError::Other { .. }),
             message: e.to_string(),
             retry_in: None,
             partial: None,

@@ -84,8 +84,8 @@ impl Live {
         let live = Arc::clone(self);
         tokio::spawn(async move { live.commit_queued().await });
         report.await.unwrap_or_else(|_| {
-            Err(StoreError::Other(
-                "ingest stopped before the batch was committed".into(),
+            Err(StoreError::other(
+                "ingest stopped before the batch was committed",
             ))
         })
     }

@@ -194,7 +194,7 @@ impl Engine {
         while let Some(reading) = next.take() {
             let page = reading
                 .await
-                .map_err(|e| StoreError::Other(format!("the replay's read stopped: {e}")))??;
+                .map_err(|e| StoreError::caused_with("the replay's read stopped", e))??;
             if page.len() == REPLAY_PAGE as usize
                 && let Some(last) = page.last()
             {

@@ -52,13 +52,13 @@ fn err(e: sqlx::Error) -> StoreError {
 }
 
 fn unreadable(e: serde_json::Error) -> StoreError {
-    StoreError::Other(format!("stored record cannot be read: {e}"))
+    StoreError::caused_with("stored record cannot be read", e)
 }
 
 /// An event's body as stored: its kind in JSON.
 fn body(e: &NewEvent) -> StoreResult<String> {
     serde_json::to_string(&e.kind)
-        .map_err(|e| StoreError::Other(format!("event cannot be written: {e}")))
+        .map_err(|e| StoreError::caused_with("event cannot be written", e))
 }
 
 #[async_trait]

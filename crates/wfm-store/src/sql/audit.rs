@@ -29,7 +29,7 @@ pub(crate) struct Change {
 fn to_value<T: Serialize + ?Sized>(v: Option<&T>) -> StoreResult<Option<Value>> {
     v.map(serde_json::to_value)
         .transpose()
-        .map_err(|e| StoreError::Other(e.to_string()))
+        .map_err(StoreError::caused)
 }
 
 impl Change {
@@ -128,7 +128,7 @@ async fn append(
         }
         serde_json::to_string(&v)
             .map(Some)
-            .map_err(|e| StoreError::Other(e.to_string()))
+            .map_err(StoreError::caused)
     };
     for chunk in entries.chunks(BATCH) {
         let stored: Vec<(Option<String>, Option<String>)> = chunk
@@ -233,7 +233,7 @@ impl AuditLog for SqlStore {
             .iter()
             .map(from_row)
             .collect::<Result<_, _>>()
-            .map_err(|e| StoreError::Other(e.to_string()))?;
+            .map_err(StoreError::caused)?;
         let mut people = HashSet::new();
         for e in &entries {
             for v in [&e.before, &e.after].into_iter().flatten() {

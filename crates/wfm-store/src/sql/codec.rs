@@ -79,7 +79,7 @@ pub(crate) fn json(row: &AnyRow, col: &str) -> Result<serde_json::Value, sqlx::E
 
 /// A JSON value as stored text.
 pub(crate) fn json_text(v: &serde_json::Value) -> Result<String, crate::error::StoreError> {
-    serde_json::to_string(v).map_err(|e| crate::error::StoreError::Other(e.to_string()))
+    serde_json::to_string(v).map_err(crate::error::StoreError::caused)
 }
 
 pub(crate) fn opt_json(row: &AnyRow, col: &str) -> Result<Option<serde_json::Value>, sqlx::Error> {

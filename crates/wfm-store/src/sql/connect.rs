@@ -79,8 +79,8 @@ impl SqlStore {
         } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
             Backend::Postgres
         } else {
-            return Err(StoreError::Other(
-                "database URL must start with sqlite:// or postgres://".into(),
+            return Err(StoreError::other(
+                "database URL must start with sqlite:// or postgres://",
             ));
         };
         let options = |connections: u32| {
@@ -106,12 +106,12 @@ impl SqlStore {
             }
             Backend::Postgres => options(16).connect(url).await.map(|p| (p.clone(), p)),
         }
-        .map_err(|e| StoreError::Other(format!("cannot open the database: {e}")))?;
+        .map_err(|e| StoreError::caused_with("cannot open the database", e))?;
         if backend == Backend::Sqlite {
             sqlx::query("PRAGMA journal_mode = WAL")
                 .execute(&pool)
                 .await
-                .map_err(|e| StoreError::Other(e.to_string()))?;
+                .map_err(StoreError::caused)?;
         }
         let pg = match backend {
             Backend::Sqlite => None,
@@ -120,7 +120,7 @@ impl SqlStore {
                     .max_connections(8)
                     .acquire_timeout(Duration::from_secs(10))
                     .connect_lazy(url)
-                    .map_err(|e| StoreError::Other(format!("cannot open the database: {e}")))?,
+                    .map_err(|e| StoreError::caused_with("cannot open the database", e))?,
             ),
         };
         let sqlite = match backend {
@@ -130,9 +130,7 @@ impl SqlStore {
                     .acquire_timeout(Duration::from_secs(10))
                     .connect_lazy_with(
                         SqliteConnectOptions::from_str(url)
-                            .map_err(|e| {
-                                StoreError::Other(format!("cannot open the database: {e}"))
-                            })?
+                            .map_err(|e| StoreError::caused_with("cannot open the database", e))?
                             .create_if_missing(false)
                             .read_only(true),
                     ),
@@ -165,7 +163,7 @@ impl SqlStore {
         self.pool
             .acquire()
             .await
-            .map_err(|e| StoreError::Other(format!("database unavailable: {e}")))
+            .map_err(|e| StoreError::caused_with("database unavailable", e))
     }
 
     /// Begins a transaction that will write. SQLite takes the write lock up front, so two
@@ -175,7 +173,7 @@ impl SqlStore {
             Backend::Sqlite => self.writer.begin_with("BEGIN IMMEDIATE").await,
             Backend::Postgres => self.writer.begin().await,
         };
-        tx.map_err(|e| StoreError::Other(format!("database unavailable: {e}")))
+        tx.map_err(|e| StoreError::caused_with("database unavailable", e))
     }
 }
 

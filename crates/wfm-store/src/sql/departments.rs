@@ -220,7 +220,7 @@ impl Resolver<'_> {
         // The serde defaults are the default group settings.
         let input: GroupInput =
             serde_json::from_value(json!({"service_id": service_id, "name": name}))
-                .map_err(|e| StoreError::Other(e.to_string()))?;
+                .map_err(StoreError::caused)?;
         let created = create_in::<Group>(self.conn, &input, self.actor).await?;
         self.groups_created += 1;
         self.group_by_name

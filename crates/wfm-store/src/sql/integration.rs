@@ -175,9 +175,7 @@ impl Integration for SqlStore {
         actor: &Actor,
     ) -> StoreResult<IntegrationSystem> {
         let err = |e| StoreError::from_sqlx(e, "integration system");
-        let text = |v: &serde_json::Value| {
-            serde_json::to_string(v).map_err(|e| StoreError::Other(e.to_string()))
-        };
+        let text = |v: &serde_json::Value| serde_json::to_string(v).map_err(StoreError::caused);
         let mut tx = self.begin_write().await?;
         let before: Option<serde_json::Value> =
             sqlx::query("SELECT audit_view FROM integration_systems WHERE system = $1")

@@ -110,7 +110,7 @@ fn audited(job: &Job) -> Job {
 }
 
 fn json_text(v: &serde_json::Value) -> StoreResult<String> {
-    serde_json::to_string(v).map_err(|e| StoreError::Other(e.to_string()))
+    serde_json::to_string(v).map_err(StoreError::caused)
 }
 
 #[async_trait]
@@ -148,9 +148,9 @@ impl JobQueue for SqlStore {
         .map_err(err)?;
         let Some(row) = row else {
             let key = job.idempotency_key.as_deref().unwrap_or_default();
-            let existing = by_idempotency_key(&mut tx, key).await?.ok_or_else(|| {
-                StoreError::Other("a job insert was skipped without a clash".into())
-            })?;
+            let existing = by_idempotency_key(&mut tx, key)
+                .await?
+                .ok_or_else(|| StoreError::other("a job insert was skipped without a clash"))?;
             tx.commit().await.map_err(err)?;
             return Ok((existing, false));
         };
@@ -406,7 +406,7 @@ impl JobQueue for SqlStore {
         for row in &rows {
             let state: String = row.try_get("state").map_err(err)?;
             let state = JobState::parse(&state)
-                .ok_or_else(|| StoreError::Other(format!("unknown job state {state}")))?;
+                .ok_or_else(|| StoreError::other(format!("unknown job state {state}")))?;
             counts.push((state, codec::unsigned(row, "n").map_err(err)?));
         }
         counts.sort_by_key(|(s, _)| JobState::ALL.iter().position(|a| a == s));
@@ -439,9 +439,9 @@ impl JobQueue for SqlStore {
             let state: String = row.try_get("state").map_err(err)?;
             out.push(FinishedJobs {
                 kind: JobKind::parse(&kind)
-                    .ok_or_else(|| StoreError::Other(format!("unknown job kind {kind}")))?,
+                    .ok_or_else(|| StoreError::other(format!("unknown job kind {kind}")))?,
                 state: JobState::parse(&state)
-                    .ok_or_else(|| StoreError::Other(format!("unknown job state {state}")))?,
+                    .ok_or_else(|| StoreError::other(format!("unknown job state {state}")))?,
                 day: codec::unsigned(row, "day").map_err(err)?,
                 hour: codec::unsigned(row, "hour").map_err(err)?,
             });

@@ -53,7 +53,7 @@ impl Labor for SqlStore {
         rules: &LaborRules,
         actor: &Actor,
     ) -> StoreResult<SiteLaborRules> {
-        let text = serde_json::to_string(rules).map_err(|e| StoreError::Other(e.to_string()))?;
+        let text = serde_json::to_string(rules).map_err(StoreError::caused)?;
         let mut tx = self.begin_write().await?;
         table::require(&mut tx, "sites", "site", site_id).await?;
         let before = stored(&mut tx, site_id).await?;

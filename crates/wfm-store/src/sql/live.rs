@@ -31,7 +31,7 @@ fn err(e: sqlx::Error) -> StoreError {
 }
 
 fn decode(e: impl std::fmt::Display) -> StoreError {
-    StoreError::Other(format!("stored record cannot be read: {e}"))
+    StoreError::other(format!("stored record cannot be read: {e}"))
 }
 
 /// A row of `PAGE`, its columns by position (`seq`, `at`, `body`); the body is read in place.

@@ -67,7 +67,7 @@ const MIGRATIONS: &[(&str, &str, &str)] = &[
 ];
 
 pub(crate) async fn run(store: &SqlStore) -> StoreResult<Vec<String>> {
-    let fail = |e: sqlx::Error| StoreError::Other(format!("migration failed: {e}"));
+    let fail = |e: sqlx::Error| StoreError::caused_with("migration failed", e);
     let mut tx = store.begin_write().await?;
     if store.backend == Backend::Postgres {
         // Two instances starting together must not both migrate: the second waits here.

@@ -52,7 +52,7 @@ impl Store for SqlStore {
         conn.execute("SELECT 1")
             .await
             .map(|_| ())
-            .map_err(|e| StoreError::Other(e.to_string()))
+            .map_err(StoreError::caused)
     }
 
     async fn migrate(&self) -> StoreResult<Vec<String>> {

@@ -37,7 +37,7 @@ fn delivery_from_row(row: &AnyRow) -> Result<Delivery, sqlx::Error> {
 
 fn prefs_from_text(text: &str) -> StoreResult<NotificationPrefs> {
     serde_json::from_str(text)
-        .map_err(|e| StoreError::Other(format!("stored notification preferences: {e}")))
+        .map_err(|e| StoreError::caused_with("stored notification preferences", e))
 }
 
 async fn stored_prefs(
@@ -159,7 +159,7 @@ impl Notifications for SqlStore {
         prefs: &NotificationPrefs,
         actor: &Actor,
     ) -> StoreResult<()> {
-        let text = serde_json::to_string(prefs).map_err(|e| StoreError::Other(e.to_string()))?;
+        let text = serde_json::to_string(prefs).map_err(StoreError::caused)?;
         let mut tx = self.begin_write().await?;
         let before = stored_prefs(&mut tx, user).await?;
         sqlx::query(

@@ -276,7 +276,7 @@ impl People for SqlStore {
             entity: "user",
             id: user_id.to_string(),
         })?;
-        serde_json::from_str(&text).map_err(|e| StoreError::Other(format!("settings: {e}")))
+        serde_json::from_str(&text).map_err(|e| StoreError::caused_with("settings", e))
     }
 
     /// Replaces a person's settings, audited.

@@ -45,9 +45,9 @@ pub(crate) struct Keys(HashMap<i64, ChaCha20Poly1305>);
 impl Keys {
     fn insert(&mut self, agent_id: i64, hex_key: &str) -> StoreResult<()> {
         let bytes = hex::decode(hex_key)
-            .map_err(|_| StoreError::Other(format!("the key of agent {agent_id} is unreadable")))?;
+            .map_err(|_| StoreError::other(format!("the key of agent {agent_id} is unreadable")))?;
         let cipher = ChaCha20Poly1305::new_from_slice(&bytes)
-            .map_err(|_| StoreError::Other(format!("the key of agent {agent_id} is unreadable")))?;
+            .map_err(|_| StoreError::other(format!("the key of agent {agent_id} is unreadable")))?;
         self.0.insert(agent_id, cipher);
         Ok(())
     }
@@ -130,7 +130,7 @@ pub(crate) fn seal(
     let cipher = keys
         .0
         .get(&agent_id)
-        .ok_or_else(|| StoreError::Other(format!("no key for agent {agent_id}")))?;
+        .ok_or_else(|| StoreError::other(format!("no key for agent {agent_id}")))?;
     let aad = associated(agent_id);
     for field in fields {
         let Some(v) = object.get_mut(*field) else {
@@ -139,11 +139,11 @@ pub(crate) fn seal(
         if v.is_null() {
             continue;
         }
-        let plain = serde_json::to_vec(v).map_err(|e| StoreError::Other(e.to_string()))?;
+        let plain = serde_json::to_vec(v).map_err(StoreError::caused)?;
         let mut nonce = [0u8; NONCE_BYTES];
         rand::rngs::OsRng.fill_bytes(&mut nonce);
-        let nonce_ref = Nonce::try_from(&nonce[..])
-            .map_err(|_| StoreError::Other("bad nonce length".into()))?;
+        let nonce_ref =
+            Nonce::try_from(&nonce[..]).map_err(|_| StoreError::other("bad nonce length"))?;
         let sealed = cipher
             .encrypt(
                 &nonce_ref,
@@ -152,7 +152,7 @@ pub(crate) fn seal(
                     aad: aad.as_bytes(),
                 },
             )
-            .map_err(|_| StoreError::Other("a personal field could not be encrypted".into()))?;
+            .map_err(|_| StoreError::other("a personal field could not be encrypted"))?;
         let mut bytes = nonce.to_vec();
         bytes.extend_from_slice(&sealed);
         *v = Value::String(format!("{TOKEN}{agent_id}:{}", hex::encode(bytes)));

@@ -246,7 +246,7 @@ async fn create_agents(
         for input in chunk {
             let id = *ids
                 .get(&input.external_id)
-                .ok_or_else(|| StoreError::Other("an inserted agent was not returned".into()))?;
+                .ok_or_else(|| StoreError::other("an inserted agent was not returned"))?;
             created.insert(input.external_id.clone(), agent_after(id, input, now, now)?);
         }
     }
@@ -327,7 +327,7 @@ async fn apply(
     for (row, login) in &plan.pending {
         let agent = created
             .get(login)
-            .ok_or_else(|| StoreError::Other("a created agent went missing".into()))?;
+            .ok_or_else(|| StoreError::other("a created agent went missing"))?;
         plan.rows[*row].agent_id = agent.id;
     }
     for input in &plan.creates {

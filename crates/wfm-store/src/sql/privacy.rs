@@ -380,7 +380,7 @@ impl Erasures for SqlStore {
                 self.settle_file().await;
                 Ok(erasure)
             }
-            Err(e @ StoreError::Other(_)) => {
+            Err(e @ StoreError::Other { .. }) => {
                 self.record_failure(subject, source, actor, &e).await;
                 Err(e)
             }

@@ -97,8 +97,7 @@ impl EmployeeRow {
             sn: e.sn.clone(),
             db_id: e.db_id.clone(),
             area: e.area.clone(),
-            vacation: serde_json::to_string(&e.vacation)
-                .map_err(|e| StoreError::Other(e.to_string()))?,
+            vacation: serde_json::to_string(&e.vacation).map_err(StoreError::caused)?,
             active,
         })
     }
