@@ -1,10 +1,12 @@
 //! The OpenAPI document's frame: title, security schemes, the error bodies, and the answers
 //! every operation can give besides its own (a 400 for bad input, 401, 403 and 429 from the
-//! gate), added to each operation so that the document lists every status it can return.
+//! gate), added to each operation so that the document lists every status it can return;
+//! and flattened records merged into one object each, so that their schemas hold.
 
 use utoipa::openapi::path::Operation;
+use utoipa::openapi::schema::{AdditionalProperties, Object, Schema};
 use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
-use utoipa::openapi::{Content, Ref, ResponseBuilder};
+use utoipa::openapi::{Content, Ref, RefOr, ResponseBuilder};
 use utoipa::{Modify, OpenApi};
 
 use crate::http::error::{ErrorBody, FieldErrorBody};
@@ -46,8 +48,10 @@ pub fn base() -> utoipa::openapi::OpenApi {
     ApiDoc::openapi()
 }
 
-/// Adds to each operation the answers it can give besides its own.
+/// Adds to each operation the answers it can give besides its own, and merges flattened
+/// records into one object each.
 pub fn complete(doc: &mut utoipa::openapi::OpenApi) {
+    merge_flattened(doc);
     for item in doc.paths.paths.values_mut() {
         let operations = [
             &mut item.get,
@@ -95,5 +99,55 @@ fn add_common_answers(op: &mut Operation) {
                     .build()
                     .into()
             });
+    }
+}
+
+/// A record that flattens another (`#[serde(flatten)]`) is described as `allOf` its parts.
+/// When a part forbids other properties (an input type with `deny_unknown_fields`), no value
+/// can satisfy every part of such an `allOf`: each part's properties are "other" to the rest.
+/// Each is rewritten as one object with the parts' properties together; it forbids others
+/// only when a part did and no part is a free-form object.
+fn merge_flattened(doc: &mut utoipa::openapi::OpenApi) {
+    let Some(components) = doc.components.as_mut() else {
+        return;
+    };
+    let named = components.schemas.clone();
+    let part_of = |part: &RefOr<Schema>| -> Option<Object> {
+        let schema = match part {
+            RefOr::Ref(r) => {
+                let name = r.ref_location.strip_prefix("#/components/schemas/")?;
+                named.get(name)?
+            }
+            inline => inline,
+        };
+        match schema {
+            RefOr::T(Schema::Object(o)) => Some(o.clone()),
+            _ => None,
+        }
+    };
+    for schema in components.schemas.values_mut() {
+        let RefOr::T(Schema::AllOf(all)) = schema else {
+            continue;
+        };
+        let Some(parts) = all.items.iter().map(part_of).collect::<Option<Vec<_>>>() else {
+            continue;
+        };
+        let free_form = parts.iter().any(|p| p.properties.is_empty());
+        let closed = parts.iter().any(|p| {
+            matches!(
+                p.additional_properties.as_deref(),
+                Some(AdditionalProperties::FreeForm(false))
+            )
+        });
+        let mut merged = Object::new();
+        merged.description = all.description.clone();
+        for part in parts {
+            merged.properties.extend(part.properties);
+            merged.required.extend(part.required);
+        }
+        if closed && !free_form {
+            merged.additional_properties = Some(Box::new(AdditionalProperties::FreeForm(false)));
+        }
+        *schema = RefOr::T(Schema::Object(merged));
     }
 }
