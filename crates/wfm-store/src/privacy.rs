@@ -6,6 +6,10 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
+/// What a personal value reads once its person's data was erased: in the store, the audit
+/// log and the copies held in memory.
+pub const ERASED: &str = "[erased]";
+
 /// Whose personal data to erase.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ErasureSubject {

@@ -31,7 +31,7 @@ pub fn router(state: AppState) -> Router {
     // The document never changes while the process runs: serialize it once.
     let doc = axum::body::Bytes::from(serde_json::to_vec(&doc).unwrap_or_default());
     let protected = protected.layer(axum::middleware::from_fn_with_state(
-        state.gate(),
+        std::sync::Arc::new(state.gate()),
         gate::authenticate,
     ));
     Router::new()

@@ -18,8 +18,8 @@ use crate::http::error::ApiError;
 use crate::http::rate_limit::{EndpointClass, RateLimiter};
 
 /// What the gate needs: the keys that verify tokens, the store that holds API keys and
-/// sessions, and the rate limiter.
-#[derive(Clone)]
+/// sessions, and the rate limiter. Behind one `Arc` in the router: the middleware's state is
+/// cloned for every request.
 pub struct Gate {
     pub keys: Arc<TokenKeys>,
     pub store: Arc<dyn Store>,
@@ -39,14 +39,13 @@ fn class_of(method: &Method, path: &str) -> EndpointClass {
 /// Authenticates by `Authorization: Bearer <JWT>`, `X-API-Key` (or `Authorization: ApiKey
 /// <key>`) or the console's session cookie (whose writes must carry the CSRF token), then
 /// applies the caller's rate limit for this kind of endpoint.
-pub async fn authenticate(State(gate): State<Gate>, mut req: Request, next: Next) -> Response {
-    let state = &gate;
-    let (principal, session) = match identify(state, req.method(), req.headers()).await {
+pub async fn authenticate(State(gate): State<Arc<Gate>>, mut req: Request, next: Next) -> Response {
+    let (principal, session) = match identify(&gate, req.method(), req.headers()).await {
         Ok(found) => found,
         Err(e) => return e.into_response(),
     };
     let class = class_of(req.method(), req.uri().path());
-    if let Err(retry_after_secs) = state.limiter.admit(&principal.name, class) {
+    if let Err(retry_after_secs) = gate.limiter.admit(&principal.name, class) {
         tracing::warn!(principal = %principal.name, ?class, "rate limited");
         return ApiError::RateLimited { retry_after_secs }.into_response();
     }
@@ -59,7 +58,7 @@ pub async fn authenticate(State(gate): State<Gate>, mut req: Request, next: Next
 }
 
 async fn identify(
-    state: &Gate,
+    gate: &Gate,
     method: &Method,
     headers: &HeaderMap,
 ) -> Result<(Principal, Option<Session>), ApiError> {
@@ -68,7 +67,7 @@ async fn identify(
         .and_then(|v| v.to_str().ok());
     let key = headers.get("x-api-key").and_then(|v| v.to_str().ok());
     if let Some(token) = authorization.and_then(|a| a.strip_prefix("Bearer ")) {
-        return state
+        return gate
             .keys
             .verify(token.trim())
             .map(|p| (p, None))
@@ -76,7 +75,7 @@ async fn identify(
     }
     let key = key.or_else(|| authorization.and_then(|a| a.strip_prefix("ApiKey ")));
     if let Some(secret) = key {
-        let found = state
+        let found = gate
             .store
             .find_api_key(&api_key::hash(secret.trim()))
             .await?;
@@ -90,7 +89,7 @@ async fn identify(
             })
             .ok_or_else(|| ApiError::Unauthorized("the API key is unknown or revoked".into()));
     }
-    match signed_in(state.store.as_ref(), headers).await? {
+    match signed_in(gate.store.as_ref(), headers).await? {
         Some(s) if session::writes(method) && !session::csrf_holds(headers, &s.csrf_token) => {
             Err(ApiError::Forbidden(
                 "a write from the console must carry the session's X-CSRF-Token header".into(),

@@ -43,8 +43,7 @@ fn operation(source: DataSource) -> &'static str {
 impl Health {
     /// The freshness of a 1C ZUP source now.
     pub async fn freshness(&self, source: DataSource) -> StoreResult<Freshness> {
-        let s = self;
-        let successes = s.store.last_successes().await?;
+        let successes = self.store.last_successes().await?;
         let zup = || successes.iter().filter(|l| l.system == "zup");
         let as_of = zup()
             .find(|l| l.operation == operation(source))
@@ -52,7 +51,7 @@ impl Health {
         let answered = zup().map(|l| l.at).max();
         let pending = if source == DataSource::ScheduleUpload {
             // One read, so a job moving from queued to running is not counted twice.
-            s.store
+            self.store
                 .list_jobs(&JobFilter {
                     kind: Some(JobKind::ScheduleUpload),
                     limit: 1000,
@@ -70,7 +69,7 @@ impl Health {
             as_of,
             Utc::now(),
             cycle(source),
-            s.zup_unavailable(answered),
+            self.zup_unavailable(answered),
             pending,
         ))
     }

@@ -70,21 +70,20 @@ impl RejectionSample {
     /// pseudonym (as in the event log), any identifier in its message `[erased]`. None when it
     /// does not name them.
     pub fn scrubbed(&self, person: &ErasedPerson) -> Option<RejectionSample> {
-        let s = self;
-        let event_id = s
+        let event_id = self
             .event_id
             .as_deref()
             .and_then(|id| person.scrub_event_id(id));
-        let field = s.field.as_deref().and_then(|f| person.scrub_text(f));
-        let message = person.scrub_text(&s.message);
+        let field = self.field.as_deref().and_then(|f| person.scrub_text(f));
+        let message = person.scrub_text(&self.message);
         if event_id.is_none() && field.is_none() && message.is_none() {
             return None;
         }
         Some(RejectionSample {
-            event_id: event_id.or_else(|| s.event_id.clone()),
-            field: field.or_else(|| s.field.clone()),
-            message: message.unwrap_or_else(|| s.message.clone()),
-            ..s.clone()
+            event_id: event_id.or_else(|| self.event_id.clone()),
+            field: field.or_else(|| self.field.clone()),
+            message: message.unwrap_or_else(|| self.message.clone()),
+            ..self.clone()
         })
     }
 }

@@ -17,7 +17,7 @@ use wfm_core::zup::consistency::Discrepancy;
 use wfm_core::zup::personnel::{Department, Employee};
 use wfm_store::health::{NewSyncHalt, SyncHalt};
 use wfm_store::model::Actor;
-use wfm_store::privacy::ErasedPerson;
+use wfm_store::privacy::{ERASED, ErasedPerson};
 use wfm_store::{StoreError, StoreResult};
 
 use super::{Failure, Jobs, Run, personnel};
@@ -48,16 +48,12 @@ pub struct ConsistencyReport {
     pub halt: Option<SyncHalt>,
 }
 
-/// What an erased value reads, as in the store.
-const ERASED: &str = "[erased]";
-
 impl ConsistencyReport {
     /// A consistency report with the person scrubbed out: their discrepancies keep their field
     /// and lose every value (so the counts stay true), their personnel number in the duplicates
     /// reads `[erased]`. None when it does not name them.
     pub fn scrubbed(&self, person: &ErasedPerson) -> Option<ConsistencyReport> {
-        let r = self;
-        let mut out = r.clone();
+        let mut out = self.clone();
         let scrub = |v: &mut String| {
             if let Some(new) = person.scrub_text(v) {
                 *v = new;
@@ -78,7 +74,7 @@ impl ConsistencyReport {
         out.verdict.duplicate_tab_ns.iter_mut().for_each(scrub);
         out.verdict.reason.iter_mut().for_each(scrub);
         scrub(&mut out.trigger);
-        let changed = serde_json::to_value(&out).ok() != serde_json::to_value(r).ok();
+        let changed = serde_json::to_value(&out).ok() != serde_json::to_value(self).ok();
         changed.then_some(out)
     }
 }

@@ -106,7 +106,7 @@ impl ApiKeys for SqlStore {
 
 impl SqlStore {
     /// Keys ordered by id: all of them, or the live one with this hash.
-    pub(crate) async fn api_keys(&self, live_hash: Option<&str>) -> StoreResult<Vec<ApiKey>> {
+    async fn api_keys(&self, live_hash: Option<&str>) -> StoreResult<Vec<ApiKey>> {
         let mut conn = self.acquire().await?;
         let rows = sqlx::query(
             "SELECT * FROM api_keys WHERE $1 IS NULL OR (key_hash = $1 AND revoked_at IS NULL) \

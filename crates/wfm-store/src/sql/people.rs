@@ -321,18 +321,18 @@ impl People for SqlStore {
         Ok(settings.clone())
     }
 
-    async fn list_users(&self) -> StoreResult<Vec<crate::people::User>> {
+    async fn list_users(&self) -> StoreResult<Vec<User>> {
         self.users(None).await
     }
 
-    async fn find_user(&self, name: &str) -> StoreResult<Option<crate::people::User>> {
+    async fn find_user(&self, name: &str) -> StoreResult<Option<User>> {
         Ok(self.users(Some(name)).await?.into_iter().next())
     }
 }
 
 impl SqlStore {
     /// Accounts by name: all of them, or the one named `name`.
-    pub(crate) async fn users(&self, name: Option<&str>) -> StoreResult<Vec<User>> {
+    async fn users(&self, name: Option<&str>) -> StoreResult<Vec<User>> {
         let mut conn = self.acquire().await?;
         let rows = sqlx::query(&format!(
             "SELECT {USER_COLUMNS} FROM users WHERE $1 IS NULL OR name = $1 ORDER BY name"

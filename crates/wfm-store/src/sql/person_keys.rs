@@ -15,8 +15,7 @@ use sqlx::{AnyConnection, Row};
 use super::{codec, time};
 use crate::error::{StoreError, StoreResult};
 
-/// What a personal field of an audit entry reads once its person's data was erased.
-pub(crate) const ERASED: &str = "[erased]";
+pub(crate) use crate::privacy::ERASED;
 
 /// How a sealed field starts: `pii:v1:<agent id>:<hex of nonce and ciphertext>`.
 const TOKEN: &str = "pii:v1:";
