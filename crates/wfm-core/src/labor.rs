@@ -10,38 +10,51 @@ use serde::{Deserialize, Serialize};
 ///
 /// Minutes throughout; every default cites where it comes from.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(default, deny_unknown_fields)]
 pub struct LaborRules {
     /// Longest shift, start to end including its breaks: 720 (12 h). The scenarios forbid
     /// more than 12 hours of continuous work; exactly 12 h is allowed.
+    #[cfg_attr(feature = "openapi", schema(minimum = 60, maximum = 1440))]
     pub max_shift_minutes: u32,
     /// Longest stretch of work without a break: 240 (4 h), from the scenarios. TK RF
     /// art. 108 requires a rest and meal break of 30 min to 2 h within the shift.
+    #[cfg_attr(feature = "openapi", schema(minimum = 30, maximum = 1440))]
     pub max_work_without_break_minutes: u32,
     /// Shortest pause that counts as a break for the 4-hour rule: 15.
+    #[cfg_attr(feature = "openapi", schema(minimum = 1, maximum = 240))]
     pub min_break_minutes: u32,
     /// Shortest rest between the end of one shift and the start of the next: 720 (12 h).
     /// TK RF art. 103 forbids two shifts in a row but names no figure: 12 h is the usual
     /// rule and a configurable default, not a statute figure.
+    #[cfg_attr(feature = "openapi", schema(minimum = 0, maximum = 2880))]
     pub min_rest_between_shifts_minutes: u32,
     /// Shortest uninterrupted weekly rest within a calendar week: 2520 (42 h), TK RF art. 110.
+    #[cfg_attr(feature = "openapi", schema(minimum = 0, maximum = 10080))]
     pub min_weekly_rest_minutes: u32,
     /// Most overtime over two consecutive days: 240 (4 h), TK RF art. 99.
+    #[cfg_attr(feature = "openapi", schema(minimum = 0, maximum = 2880))]
     pub max_overtime_two_days_minutes: u32,
     /// Most overtime in a calendar week: 960 (16 h). Not a statute figure: the two-day
     /// limit of art. 99 (4 h per two days) allows at most 16 h over a week of 4 pairs of
     /// days at most, hence the default; configurable.
+    #[cfg_attr(feature = "openapi", schema(minimum = 0, maximum = 10080))]
     pub max_overtime_week_minutes: u32,
     /// Most overtime in a year: 7200 (120 h), TK RF art. 99.
+    #[cfg_attr(feature = "openapi", schema(minimum = 0, maximum = 527040))]
     pub max_overtime_year_minutes: u32,
     /// Overtime minutes of a day paid at `overtime_first_multiplier`: 120 (the first
     /// two hours), TK RF art. 152.
+    #[cfg_attr(feature = "openapi", schema(minimum = 0, maximum = 1440))]
     pub overtime_first_minutes: u32,
     /// Pay multiplier of the first overtime hours: 1.5, TK RF art. 152.
+    #[cfg_attr(feature = "openapi", schema(minimum = 1, maximum = 10))]
     pub overtime_first_multiplier: f64,
     /// Pay multiplier of overtime after the first hours: 2.0, TK RF art. 152.
+    #[cfg_attr(feature = "openapi", schema(minimum = 1, maximum = 10))]
     pub overtime_after_multiplier: f64,
     /// Pay multiplier of work on a day off: 2.0, TK RF art. 153.
+    #[cfg_attr(feature = "openapi", schema(minimum = 1, maximum = 10))]
     pub day_off_multiplier: f64,
 }
 

@@ -50,17 +50,17 @@ async fn connect(api: &Api, sim: &str) -> Result<(), String> {
         .cloned()
         .ok_or("no 1C ZUP entry in the endpoint map")?;
     let entry = zup.as_object_mut().ok_or("entry is not an object")?;
-    for k in ["endpoint_states", "circuit_state", "updated_at"] {
-        entry.remove(k);
-    }
     entry.insert(
         "base_url".into(),
         json!(format!("{}/zup/hs/wfm", sim.trim_end_matches('/'))),
     );
     entry.insert("password".into(), json!("wfm-sim"));
     entry.insert("timeout_ms".into(), json!(60_000));
-    api.put("/api/v1/integration/mapping/endpoints", zup)
-        .await?;
+    api.put(
+        "/api/v1/integration/mapping/endpoints",
+        json!({ "systems": [zup] }),
+    )
+    .await?;
     if api
         .get("/api/v1/sites")
         .await?

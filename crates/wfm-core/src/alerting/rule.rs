@@ -9,6 +9,7 @@ pub use defaults::{PREDICTIONS_ON_BY_DEFAULT, default_rules};
 
 /// How serious an alert is, from least to most.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Severity {
     Info,
@@ -19,6 +20,7 @@ pub enum Severity {
 
 /// A figure a threshold rule watches. Group figures unless said otherwise.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Metric {
     /// Operators online % (the indicator's value).
@@ -53,6 +55,7 @@ pub enum Metric {
 
 /// Which side of the threshold is a breach.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Comparison {
     Below,
@@ -61,6 +64,7 @@ pub enum Comparison {
 
 /// How a notification travels.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Channel {
     InApp,
@@ -71,6 +75,7 @@ pub enum Channel {
 
 /// What a predictive rule foresees.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum PredictionKind {
     /// Service level below the threshold (%) 15-30 minutes ahead: the arrival trend and the
@@ -88,6 +93,7 @@ pub enum PredictionKind {
 
 /// When a rule breaches.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
 pub enum Trigger {
     /// `metric` below or above `value`.
@@ -108,12 +114,16 @@ pub enum Trigger {
 /// One rung of the escalation ladder: after `after_minutes` unacknowledged, `recipients`
 /// hear of it over `channels`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct EscalationLevel {
+    #[cfg_attr(feature = "openapi", schema(minimum = 1))]
     pub level: u32,
+    #[cfg_attr(feature = "openapi", schema(maximum = 10080))]
     pub after_minutes: u32,
     /// `team:<name>` (every user whose preferences name the team), `user:<subject>`,
     /// `email:<address>`, `sms:<number>`, `webhook:<url>`.
+    #[cfg_attr(feature = "openapi", schema(min_items = 1))]
     pub recipients: Vec<String>,
     pub channels: Vec<Channel>,
 }
@@ -128,8 +138,13 @@ fn a_minute() -> u32 {
 
 /// An alert rule as configured.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct RuleDefinition {
+    #[cfg_attr(
+        feature = "openapi",
+        schema(min_length = 1, max_length = 200, pattern = r"\S")
+    )]
     pub name: String,
     #[serde(default = "yes")]
     pub enabled: bool,
@@ -140,14 +155,18 @@ pub struct RuleDefinition {
     pub groups: Vec<i64>,
     /// How long the breach must hold before the alert fires (0: at once).
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(maximum = 86400))]
     pub for_seconds: u32,
     /// Hysteresis: how long the figure must have been clear, by `clear_margin` beyond the
     /// threshold, before the alert resolves by itself.
     #[serde(default = "a_minute")]
+    #[cfg_attr(feature = "openapi", schema(maximum = 86400))]
     pub clear_seconds: u32,
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(minimum = 0, maximum = 1000000))]
     pub clear_margin: f64,
     /// The ladder, level 1 first (at 0 minutes).
+    #[cfg_attr(feature = "openapi", schema(min_items = 1))]
     pub escalation: Vec<EscalationLevel>,
     #[serde(default)]
     pub suggested_actions: Vec<String>,

@@ -44,7 +44,6 @@ pub fn routes() -> OpenApiRouter<AppState> {
 pub struct ConfigureRequest {
     #[serde(default)]
     pub id: Option<i64>,
-    #[schema(value_type = Object)]
     pub rule: RuleDefinition,
 }
 

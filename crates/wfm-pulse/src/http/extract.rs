@@ -57,6 +57,27 @@ impl<S: Send + Sync> FromRequest<S> for RawBody {
     }
 }
 
+/// Reads a nested record only from a JSON object: serde also reads a struct from an array
+/// (by position, `[]` giving every field its default), which the schema does not allow. For
+/// `#[serde(deserialize_with = "object")]`; field paths below it are kept.
+pub fn object<'de, D, T>(deserializer: D) -> Result<T, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: serde::Deserialize<'de>,
+{
+    struct Object<T>(std::marker::PhantomData<T>);
+    impl<'de, T: serde::Deserialize<'de>> serde::de::Visitor<'de> for Object<T> {
+        type Value = T;
+        fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+            f.write_str("a JSON object")
+        }
+        fn visit_map<A: serde::de::MapAccess<'de>>(self, map: A) -> Result<T, A::Error> {
+            T::deserialize(serde::de::value::MapAccessDeserializer::new(map))
+        }
+    }
+    deserializer.deserialize_map(Object(std::marker::PhantomData))
+}
+
 /// What a 400 says of a text holding U+0000.
 pub const NUL_MESSAGE: &str = "must not contain the NUL character (U+0000)";
 
@@ -80,21 +101,62 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
         return Err(ApiError::bad("body", "must be a JSON object"));
     }
     let de = &mut serde_json::Deserializer::from_slice(bytes);
-    let value = serde_path_to_error::deserialize(&mut *de).map_err(|e| {
-        let path = e.path().to_string();
-        let inner = e.into_inner();
-        if inner.is_syntax() || inner.is_eof() {
-            return ApiError::bad("body", format!("is not valid JSON: {inner}"));
+    let value = match serde_path_to_error::deserialize(&mut *de) {
+        Ok(value) => value,
+        Err(e) => {
+            let path = e.path().to_string();
+            let inner = e.into_inner();
+            if inner.is_syntax() || inner.is_eof() {
+                return Err(ApiError::bad("body", format!("is not valid JSON: {inner}")));
+            }
+            let message = inner.to_string();
+            return with_integral_floats(bytes)
+                .ok_or_else(|| ApiError::bad(field_of(&path, &message), message));
         }
-        let message = inner.to_string();
-        ApiError::bad(field_of(&path, &message), message)
-    })?;
+    };
     de.end()
         .map_err(|_| ApiError::bad("body", "has content after the JSON object"))?;
     if let Some(path) = nul_in_json(bytes) {
         return Err(ApiError::bad(path, NUL_MESSAGE));
     }
     Ok(value)
+}
+
+/// The body read again with every integral number written as a float (`1.0`) taken as the
+/// integer it is: JSON has one number type and JSON Schema counts `1.0` as an integer, but
+/// serde refuses it for an integer field. Only a body refused on a type pays for this.
+fn with_integral_floats<T: DeserializeOwned>(bytes: &[u8]) -> Option<T> {
+    let mut value: serde_json::Value = serde_json::from_slice(bytes).ok()?;
+    if !as_integers(&mut value) {
+        return None;
+    }
+    let value = serde_json::from_value(value).ok()?;
+    nul_in_json(bytes).is_none().then_some(value)
+}
+
+/// Rewrites each integral float in `v` as an integer; whether it rewrote any.
+fn as_integers(v: &mut serde_json::Value) -> bool {
+    use serde_json::Value;
+    match v {
+        Value::Number(n) if n.is_f64() => {
+            let f = n.as_f64().unwrap_or(f64::NAN);
+            // Beyond 2^53 a float no longer names one integer.
+            if f.fract() != 0.0 || f.abs() > 9_007_199_254_740_992.0 {
+                return false;
+            }
+            *v = if f < 0.0 {
+                Value::from(f as i64)
+            } else {
+                Value::from(f as u64)
+            };
+            true
+        }
+        Value::Array(items) => items.iter_mut().fold(false, |any, x| as_integers(x) | any),
+        Value::Object(fields) => fields
+            .values_mut()
+            .fold(false, |any, x| as_integers(x) | any),
+        _ => false,
+    }
 }
 
 /// Where a JSON text holds U+0000 (`segments[2].agent`), if it does. JSON can only carry it
@@ -233,7 +295,7 @@ mod tests {
         field_of(&path, &e.into_inner().to_string())
     }
 
-    #[derive(Debug, serde::Deserialize)]
+    #[derive(Debug, Default, serde::Deserialize)]
     #[serde(deny_unknown_fields)]
     #[allow(dead_code)]
     struct Inner {
@@ -263,6 +325,50 @@ mod tests {
         assert_eq!(named("[]"), "body: must be a JSON object");
         assert_eq!(named(r#"["a", null]"#), "body: must be a JSON object");
         assert_eq!(named(""), "body: must be a JSON object");
+    }
+
+    #[derive(Debug, serde::Deserialize)]
+    #[serde(deny_unknown_fields)]
+    struct Holder {
+        #[serde(default, deserialize_with = "object")]
+        inner: Inner,
+    }
+
+    #[test]
+    fn a_nested_record_is_read_from_an_object_only() {
+        let named = |body: &str| match parse_json::<Holder>(body.as_bytes()) {
+            Ok(h) => format!("ok {}", h.inner.x),
+            Err(ApiError::BadRequest(f)) => format!("{}: {}", f[0].field, f[0].message),
+            Err(e) => format!("{e:?}"),
+        };
+        assert_eq!(named(r#"{"inner": {"x": 1}}"#), "ok 1");
+        assert_eq!(named(r#"{}"#), "ok 0");
+        assert!(
+            named(r#"{"inner": [1]}"#)
+                .starts_with("inner: invalid type: sequence, expected a JSON object")
+        );
+        assert!(named(r#"{"inner": {"x": "a"}}"#).starts_with("inner.x: invalid type"));
+    }
+
+    #[test]
+    fn an_integral_float_is_the_integer_it_names() {
+        let named = |body: &str| match parse_json::<Outer>(body.as_bytes()) {
+            Ok(o) => format!("ok {:?}", o.inner.map(|i| i.x)),
+            Err(ApiError::BadRequest(f)) => format!("{}: {}", f[0].field, f[0].message),
+            Err(e) => format!("{e:?}"),
+        };
+        assert_eq!(named(r#"{"name": "a", "inner": {"x": 3.0}}"#), "ok Some(3)");
+        assert_eq!(
+            named(r#"{"name": "a", "inner": {"x": 3e2}}"#),
+            "ok Some(300)"
+        );
+        assert!(
+            named(r#"{"name": "a", "inner": {"x": 3.5}}"#).starts_with("inner.x: invalid type")
+        );
+        assert!(
+            named(r#"{"name": "a", "inner": {"x": -1.0}}"#).starts_with("inner.x: invalid type")
+        );
+        assert!(named(r#"{"name": 1.0}"#).starts_with("name: invalid type"));
     }
 
     #[test]

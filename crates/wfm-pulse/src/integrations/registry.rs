@@ -20,7 +20,9 @@ pub const MASK: &str = "********";
 #[serde(deny_unknown_fields)]
 pub struct SystemConfig {
     /// `zup` or `contact_center`.
+    #[schema(pattern = "^(zup|contact_center)$")]
     pub system: String,
+    #[schema(min_length = 1, max_length = 200, pattern = r"\S")]
     pub name: String,
     /// Where the partner listens (for 1C: `http://server/instance/hs/api`).
     pub base_url: String,
@@ -30,6 +32,7 @@ pub struct SystemConfig {
     #[serde(default)]
     pub password: Option<String>,
     /// Per request.
+    #[schema(minimum = 100, maximum = 120000)]
     pub timeout_ms: u64,
     pub retry: RetryPolicy,
     pub circuit: CircuitPolicy,
@@ -51,12 +54,16 @@ pub struct SystemConfig {
 #[serde(deny_unknown_fields)]
 pub struct RetryPolicy {
     /// Attempts in all, the first included.
+    #[schema(minimum = 1, maximum = 10)]
     pub max_attempts: u32,
+    #[schema(minimum = 10, maximum = 60000)]
     pub base_delay_ms: u64,
+    #[schema(minimum = 10, maximum = 300000)]
     pub max_delay_ms: u64,
     /// Attempts a sync job may spend before it is dead (taken when the job is triggered).
     /// Waiting out an outage of 1C ZUP spends none.
     #[serde(default = "default_job_max_attempts")]
+    #[schema(minimum = 1, maximum = 1000)]
     pub job_max_attempts: u32,
 }
 
@@ -84,8 +91,10 @@ impl Default for RetryPolicy {
 #[serde(deny_unknown_fields)]
 pub struct CircuitPolicy {
     /// Consecutive transient failures that open the circuit.
+    #[schema(minimum = 1, maximum = 100)]
     pub failure_threshold: u32,
     /// How long it stays open before one probe is let through.
+    #[schema(minimum = 1000, maximum = 3600000)]
     pub open_ms: u64,
 }
 
@@ -105,10 +114,13 @@ pub struct Endpoint {
     /// The contract's method name (`agents`, `sendSchedule`, `status`, ...).
     pub name: String,
     /// `GET` or `POST`.
+    #[schema(pattern = "^(GET|POST)$")]
     pub method: String,
     /// Appended to the base URL; `{startDate}`-style placeholders are filled per call.
+    #[schema(pattern = r"^/\S*$")]
     pub path: String,
     /// `inbound` (data into WFM) or `outbound` (data out of WFM).
+    #[schema(pattern = "^(inbound|outbound)$")]
     pub direction: String,
     /// How often it is used, in words (`daily at 03:00`, `on request`, `push, real time`).
     pub frequency: String,
@@ -121,7 +133,9 @@ pub struct Endpoint {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct FieldMapping {
+    #[schema(pattern = r"\S")]
     pub source: String,
+    #[schema(pattern = r"\S")]
     pub target: String,
     #[serde(default)]
     pub note: String,
@@ -145,6 +159,7 @@ pub struct WorkflowStage {
 pub struct DailySync {
     pub enabled: bool,
     /// `HH:MM`.
+    #[schema(pattern = "^([01][0-9]|2[0-3]):[0-5][0-9]$")]
     pub at: String,
     pub time_zone: String,
 }

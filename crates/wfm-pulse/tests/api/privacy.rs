@@ -112,9 +112,6 @@ async fn set_up(s: &impl Server, zup: &Sim) -> i64 {
         .unwrap()
         .clone();
     let e = entry.as_object_mut().unwrap();
-    for gone in ["endpoint_states", "circuit_state", "updated_at"] {
-        e.remove(gone);
-    }
     e.insert("base_url".into(), json!(format!("{}/zup/hs/wfm", zup.url)));
     e.insert("password".into(), json!(SIM_PASSWORD));
     e.insert(
@@ -126,7 +123,7 @@ async fn set_up(s: &impl Server, zup: &Sim) -> i64 {
             Method::PUT,
             "/api/v1/integration/mapping/endpoints",
             Role::Admin,
-            Some(entry),
+            Some(json!({ "systems": [entry] })),
         )
         .await;
     assert_eq!(st, 200, "{body}");

@@ -44,8 +44,8 @@ impl ApiKeys for SqlStore {
         .await
         .map_err(err)?;
         let created = from_row(&row).map_err(err)?;
-        audit::record(
-            &mut tx,
+        audit::commit(
+            tx,
             actor,
             "create",
             "api_key",
@@ -54,7 +54,6 @@ impl ApiKeys for SqlStore {
             Some(&created),
         )
         .await?;
-        tx.commit().await.map_err(err)?;
         Ok(created)
     }
 
@@ -81,8 +80,8 @@ impl ApiKeys for SqlStore {
             .map_err(err)?;
         let row = fetch(id).fetch_one(&mut *tx).await.map_err(err)?;
         let after = from_row(&row).map_err(err)?;
-        audit::record(
-            &mut tx,
+        audit::commit(
+            tx,
             actor,
             "revoke",
             "api_key",
@@ -91,7 +90,6 @@ impl ApiKeys for SqlStore {
             Some(&after),
         )
         .await?;
-        tx.commit().await.map_err(err)?;
         Ok(after)
     }
 

@@ -88,8 +88,7 @@ impl AlertRules for SqlStore {
         .map_err(|e| write_err(e, name))?;
         let created = from_row(&row).map_err(err)?;
         let id = created.id.to_string();
-        audit::record(&mut tx, actor, "create", ENTITY, &id, None, Some(&created)).await?;
-        tx.commit().await.map_err(err)?;
+        audit::commit(tx, actor, "create", ENTITY, &id, None, Some(&created)).await?;
         Ok(created)
     }
 
@@ -117,8 +116,8 @@ impl AlertRules for SqlStore {
         .map_err(|e| write_err(e, name))?
         .ok_or_else(|| not_found(id))?;
         let after = from_row(&row).map_err(err)?;
-        audit::record(
-            &mut tx,
+        audit::commit(
+            tx,
             actor,
             "update",
             ENTITY,
@@ -127,7 +126,6 @@ impl AlertRules for SqlStore {
             Some(&after),
         )
         .await?;
-        tx.commit().await.map_err(err)?;
         Ok(after)
     }
 

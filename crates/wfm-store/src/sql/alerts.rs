@@ -237,94 +237,13 @@ impl Alerts for SqlStore {
         actor: &Actor,
         at: DateTime<Utc>,
     ) -> StoreResult<Alert> {
-        const RULE: &str = "only a firing alert can be acknowledged";
-        let mut tx = self.begin_write().await?;
-        let before = fetch(&mut tx, id).await?.ok_or_else(|| not_found(id))?;
-        if before.state != AlertState::Firing {
-            return Err(refused(id, before.state, RULE));
-        }
-        // The state is checked again in the update: PostgreSQL does not serialize the read.
-        let row = sqlx::query(
-            "UPDATE alerts SET state = 'acknowledged', acknowledged_at = $1, \
-             acknowledged_by = $2, updated_at = $3 WHERE id = $4 AND state = 'firing' RETURNING *",
-        )
-        .bind(at.timestamp_millis())
-        .bind(&actor.name)
-        .bind(time::now_ms())
-        .bind(id)
-        .fetch_optional(&mut *tx)
-        .await
-        .map_err(err)?
-        .ok_or_else(|| changed(id, RULE))?;
-        let after = from_row(&row).map_err(err)?;
-        let event = AlertEvent {
-            at,
-            event: "acknowledged".into(),
-            actor: actor.name.clone(),
-            level: Some(after.level),
-            details: json!({}),
-        };
-        add_event(&mut tx, id, &event).await?;
-        let entity_id = id.to_string();
-        audit::record(
-            &mut tx,
-            actor,
-            "acknowledge",
-            "alert",
-            &entity_id,
-            Some(&before),
-            Some(&after),
-        )
-        .await?;
-        tx.commit().await.map_err(err)?;
-        Ok(after)
+        self.step(id, actor, at, &ACKNOWLEDGE).await
     }
 
     /// Firing or acknowledged -> resolved by `actor` (`system` when the condition cleared),
     /// with a timeline entry; audited when a person or another system resolves it.
     async fn resolve_alert(&self, id: i64, actor: &Actor, at: DateTime<Utc>) -> StoreResult<Alert> {
-        const RULE: &str = "only an open alert can be resolved";
-        let mut tx = self.begin_write().await?;
-        let before = fetch(&mut tx, id).await?.ok_or_else(|| not_found(id))?;
-        if before.state == AlertState::Resolved {
-            return Err(refused(id, before.state, RULE));
-        }
-        let row = sqlx::query(
-            "UPDATE alerts SET state = 'resolved', resolved_at = $1, resolved_by = $2, \
-             updated_at = $3 WHERE id = $4 AND state <> 'resolved' RETURNING *",
-        )
-        .bind(at.timestamp_millis())
-        .bind(&actor.name)
-        .bind(time::now_ms())
-        .bind(id)
-        .fetch_optional(&mut *tx)
-        .await
-        .map_err(err)?
-        .ok_or_else(|| changed(id, RULE))?;
-        let after = from_row(&row).map_err(err)?;
-        let event = AlertEvent {
-            at,
-            event: "resolved".into(),
-            actor: actor.name.clone(),
-            level: Some(after.level),
-            details: json!({}),
-        };
-        add_event(&mut tx, id, &event).await?;
-        if actor.name != SYSTEM {
-            let entity_id = id.to_string();
-            audit::record(
-                &mut tx,
-                actor,
-                "resolve",
-                "alert",
-                &entity_id,
-                Some(&before),
-                Some(&after),
-            )
-            .await?;
-        }
-        tx.commit().await.map_err(err)?;
-        Ok(after)
+        self.step(id, actor, at, &RESOLVE).await
     }
 
     /// Raises an open alert's level to `level` (never lowers it); the `escalated` entry
@@ -390,6 +309,87 @@ impl Alerts for SqlStore {
             .map(event_from_row)
             .collect::<Result<_, _>>()
             .map_err(err)
+    }
+}
+
+/// A person's step in an alert's life: the states it starts from, the update that takes it
+/// (binding at, actor, now, id; the state is checked again there, as PostgreSQL does not
+/// serialize the read), its timeline entry and audit action.
+struct Step {
+    from: fn(AlertState) -> bool,
+    rule: &'static str,
+    update: &'static str,
+    event: &'static str,
+    action: &'static str,
+}
+
+const ACKNOWLEDGE: Step = Step {
+    from: |s| s == AlertState::Firing,
+    rule: "only a firing alert can be acknowledged",
+    update: "UPDATE alerts SET state = 'acknowledged', acknowledged_at = $1, \
+             acknowledged_by = $2, updated_at = $3 WHERE id = $4 AND state = 'firing' RETURNING *",
+    event: "acknowledged",
+    action: "acknowledge",
+};
+
+const RESOLVE: Step = Step {
+    from: |s| s != AlertState::Resolved,
+    rule: "only an open alert can be resolved",
+    update: "UPDATE alerts SET state = 'resolved', resolved_at = $1, resolved_by = $2, \
+             updated_at = $3 WHERE id = $4 AND state <> 'resolved' RETURNING *",
+    event: "resolved",
+    action: "resolve",
+};
+
+impl SqlStore {
+    /// Takes alert `id` through `step` by `actor` at `at`: the timeline entry always, the
+    /// audit entry unless the system itself took it (a condition that cleared).
+    async fn step(
+        &self,
+        id: i64,
+        actor: &Actor,
+        at: DateTime<Utc>,
+        step: &Step,
+    ) -> StoreResult<Alert> {
+        let mut tx = self.begin_write().await?;
+        let before = fetch(&mut tx, id).await?.ok_or_else(|| not_found(id))?;
+        if !(step.from)(before.state) {
+            return Err(refused(id, before.state, step.rule));
+        }
+        let row = sqlx::query(step.update)
+            .bind(at.timestamp_millis())
+            .bind(&actor.name)
+            .bind(time::now_ms())
+            .bind(id)
+            .fetch_optional(&mut *tx)
+            .await
+            .map_err(err)?
+            .ok_or_else(|| changed(id, step.rule))?;
+        let after = from_row(&row).map_err(err)?;
+        let event = AlertEvent {
+            at,
+            event: step.event.into(),
+            actor: actor.name.clone(),
+            level: Some(after.level),
+            details: json!({}),
+        };
+        add_event(&mut tx, id, &event).await?;
+        if actor.name == SYSTEM {
+            tx.commit().await.map_err(err)?;
+        } else {
+            let entity_id = id.to_string();
+            audit::commit(
+                tx,
+                actor,
+                step.action,
+                "alert",
+                &entity_id,
+                Some(&before),
+                Some(&after),
+            )
+            .await?;
+        }
+        Ok(after)
     }
 }
 

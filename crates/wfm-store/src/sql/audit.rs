@@ -10,7 +10,7 @@ use chrono::{DateTime, Utc};
 use serde::Serialize;
 use serde_json::Value;
 use sqlx::any::AnyRow;
-use sqlx::{AnyConnection, Row};
+use sqlx::{Any, AnyConnection, Row, Transaction};
 
 use super::{SqlStore, person_keys, time};
 use crate::error::{StoreError, StoreResult};
@@ -72,6 +72,23 @@ pub(crate) async fn record<T: Serialize + ?Sized>(
 ) -> StoreResult<()> {
     let (before, after) = (to_value(before)?, to_value(after)?);
     append(conn, actor, &[(action, entity, entity_id, &before, &after)]).await
+}
+
+/// Ends a change: its audit entry ([`record`]), then the commit, so that no change lands
+/// without one.
+pub(crate) async fn commit<T: Serialize + ?Sized>(
+    mut tx: Transaction<'static, Any>,
+    actor: &Actor,
+    action: &str,
+    entity: &str,
+    entity_id: &str,
+    before: Option<&T>,
+    after: Option<&T>,
+) -> StoreResult<()> {
+    record(&mut tx, actor, action, entity, entity_id, before, after).await?;
+    tx.commit()
+        .await
+        .map_err(|e| StoreError::from_sqlx(e, entity))
 }
 
 /// Appends many audit entries (all by `actor`) with multi-row inserts.

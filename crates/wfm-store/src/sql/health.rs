@@ -186,8 +186,8 @@ impl IntegrationHealth for SqlStore {
             Err(e) => return Err(err(e)),
         };
         let halt = halt_from_row(&row).map_err(err)?;
-        audit::record(
-            &mut tx,
+        audit::commit(
+            tx,
             actor,
             "halt",
             "sync_halt",
@@ -196,7 +196,6 @@ impl IntegrationHealth for SqlStore {
             Some(&audit_view(&halt)),
         )
         .await?;
-        tx.commit().await.map_err(err)?;
         Ok((halt, true))
     }
 
@@ -239,8 +238,8 @@ impl IntegrationHealth for SqlStore {
             StoreError::Conflict(format!("the halt of {system} was lifted meanwhile"))
         })?;
         let after = halt_from_row(&row).map_err(err)?;
-        audit::record(
-            &mut tx,
+        audit::commit(
+            tx,
             actor,
             "resume",
             "sync_halt",
@@ -249,7 +248,6 @@ impl IntegrationHealth for SqlStore {
             Some(&audit_view(&after)),
         )
         .await?;
-        tx.commit().await.map_err(err)?;
         Ok(after)
     }
 

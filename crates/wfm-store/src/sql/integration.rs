@@ -200,8 +200,8 @@ impl Integration for SqlStore {
         .map_err(err)?;
         let stored = system_from_row(&row).map_err(err)?;
         let action = if before.is_some() { "update" } else { "create" };
-        audit::record(
-            &mut tx,
+        audit::commit(
+            tx,
             actor,
             action,
             "integration_system",
@@ -210,7 +210,6 @@ impl Integration for SqlStore {
             Some(audit_view),
         )
         .await?;
-        tx.commit().await.map_err(err)?;
         Ok(stored)
     }
 
@@ -245,8 +244,8 @@ impl Integration for SqlStore {
         let stored = calendar_from_row(&row).map_err(err)?;
         let before = before.map(|c| calendar_view(c.year, &c.xml));
         let action = if before.is_some() { "update" } else { "create" };
-        audit::record(
-            &mut tx,
+        audit::commit(
+            tx,
             actor,
             action,
             "production_calendar",
@@ -255,7 +254,6 @@ impl Integration for SqlStore {
             Some(&calendar_view(year, xml)),
         )
         .await?;
-        tx.commit().await.map_err(err)?;
         Ok(stored)
     }
 

@@ -156,8 +156,8 @@ impl JobQueue for SqlStore {
         };
         let created = from_row(&row).map_err(err)?;
         let id = created.id.to_string();
-        audit::record(
-            &mut tx,
+        audit::commit(
+            tx,
             actor,
             "create",
             "sync_job",
@@ -166,7 +166,6 @@ impl JobQueue for SqlStore {
             Some(&audited(&created)),
         )
         .await?;
-        tx.commit().await.map_err(err)?;
         Ok((created, true))
     }
 
@@ -381,8 +380,8 @@ impl JobQueue for SqlStore {
         .map_err(err)?;
         let after = from_row(&row).map_err(err)?;
         let entity_id = id.to_string();
-        audit::record(
-            &mut tx,
+        audit::commit(
+            tx,
             actor,
             "requeue",
             "sync_job",
@@ -391,7 +390,6 @@ impl JobQueue for SqlStore {
             Some(&audited(&after)),
         )
         .await?;
-        tx.commit().await.map_err(err)?;
         Ok(after)
     }
 

@@ -78,8 +78,8 @@ impl Labor for SqlStore {
             updated_at: time::from_ms(now).map_err(err)?,
         };
         let action = if before.is_some() { "update" } else { "create" };
-        audit::record(
-            &mut tx,
+        audit::commit(
+            tx,
             actor,
             action,
             "labor_rules",
@@ -88,7 +88,6 @@ impl Labor for SqlStore {
             Some(&after),
         )
         .await?;
-        tx.commit().await.map_err(err)?;
         Ok(after)
     }
 }

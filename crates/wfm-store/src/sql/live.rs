@@ -267,8 +267,8 @@ impl LiveInputs for SqlStore {
         .map_err(|e| StoreError::from_sqlx(e, "workplace call"))?;
         let call = workplace_call(&row).map_err(err)?;
         let id = call.id.to_string();
-        audit::record(
-            &mut tx,
+        audit::commit(
+            tx,
             actor,
             "create",
             "workplace_call",
@@ -277,7 +277,6 @@ impl LiveInputs for SqlStore {
             Some(&call),
         )
         .await?;
-        tx.commit().await.map_err(err)?;
         Ok(call)
     }
 

@@ -75,8 +75,7 @@ impl People for SqlStore {
         })?;
         let created = user_from(&row).map_err(err)?;
         let id = created.id.to_string();
-        audit::record(&mut tx, actor, "create", "user", &id, None, Some(&created)).await?;
-        tx.commit().await.map_err(err)?;
+        audit::commit(tx, actor, "create", "user", &id, None, Some(&created)).await?;
         Ok(created)
     }
 
@@ -307,8 +306,8 @@ impl People for SqlStore {
             .await
             .map_err(err)?;
         let key = user_id.to_string();
-        audit::record(
-            &mut tx,
+        audit::commit(
+            tx,
             actor,
             "update",
             "user_settings",
@@ -317,7 +316,6 @@ impl People for SqlStore {
             Some(settings),
         )
         .await?;
-        tx.commit().await.map_err(err)?;
         Ok(settings.clone())
     }
 

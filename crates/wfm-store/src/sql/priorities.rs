@@ -73,8 +73,8 @@ impl Priorities for SqlStore {
             updated_at: time::from_ms(now).map_err(err)?,
         };
         let action = if before.is_some() { "update" } else { "create" };
-        audit::record(
-            &mut tx,
+        audit::commit(
+            tx,
             actor,
             action,
             "group_priority",
@@ -83,7 +83,6 @@ impl Priorities for SqlStore {
             Some(&after),
         )
         .await?;
-        tx.commit().await.map_err(err)?;
         Ok(after)
     }
 

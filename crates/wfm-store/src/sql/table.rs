@@ -271,8 +271,8 @@ impl SqlStore {
             .execute(&mut *tx)
             .await
             .map_err(err)?;
-        audit::record(
-            &mut tx,
+        audit::commit(
+            tx,
             actor,
             "delete",
             T::ENTITY,
@@ -281,7 +281,6 @@ impl SqlStore {
             None::<&T>,
         )
         .await?;
-        tx.commit().await.map_err(err)?;
         Ok(())
     }
 }

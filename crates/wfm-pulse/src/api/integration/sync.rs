@@ -34,7 +34,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
 pub struct TriggerRequest {
     pub kind: JobKind,
     /// What it covers; omitted fields take the kind's defaults (shown in the answer).
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::http::extract::object")]
     pub scope: Scope,
     /// A repeated trigger with the same key returns the first job (also read from the
     /// `Idempotency-Key` header).

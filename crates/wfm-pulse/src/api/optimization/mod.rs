@@ -170,7 +170,6 @@ async fn suggest(
 #[derive(Debug, Serialize, ToSchema)]
 pub struct LaborRulesView {
     pub site_id: i64,
-    #[schema(value_type = Object)]
     pub rules: LaborRules,
     /// True when the site has set none and uses the defaults.
     pub defaults: bool,
@@ -210,7 +209,7 @@ async fn get_labor_rules(
 /// Sets a site's labor rules (manager); omitted fields take the defaults. Every field is
 /// checked and the change is audited.
 #[utoipa::path(put, path = "/api/v1/performance/labor-rules/{site_id}", tag = "optimization",
-    params(("site_id" = i64, Path)), request_body = Object,
+    params(("site_id" = i64, Path)), request_body = LaborRules,
     responses((status = 200, body = LaborRulesView), (status = 400, body = ErrorBody),
         (status = 404, body = ErrorBody)),
     security(("bearer" = []), ("api_key" = [])))]

@@ -14,16 +14,24 @@ use utoipa::ToSchema;
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, ToSchema)]
 #[serde(default, deny_unknown_fields)]
 pub struct HealthPolicy {
+    #[schema(minimum = 1000, maximum = 86400000)]
     pub degraded_after_ms: u64,
+    #[schema(minimum = 1000, maximum = 86400000)]
     pub down_after_ms: u64,
+    #[schema(minimum = 1000, maximum = 86400000)]
     pub max_delay_ms: u64,
+    #[schema(minimum = 0, maximum = 100)]
     pub min_update_percent: f64,
+    #[schema(minimum = 0, maximum = 100)]
     pub min_success_percent: f64,
     /// The window update rates are counted over; the 15 windows before it give the
     /// expected rate.
+    #[schema(minimum = 1000, maximum = 225000)]
     pub rate_window_ms: u64,
     /// How often 1C ZUP is asked whether it answers (1C ZUP only).
+    #[schema(minimum = 200, maximum = 3600000)]
     pub probe_every_ms: u64,
+    #[schema(minimum = 0, maximum = 100)]
     pub max_discrepancy_percent: f64,
     pub halt_on_duplicate_tab_n: bool,
 }

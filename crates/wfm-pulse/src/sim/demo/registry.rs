@@ -2,7 +2,7 @@
 //! structure, and the integration registry's 1C ZUP entry pointed at it through the API,
 //! unless someone else has configured that entry.
 
-use serde_json::{Map, Value};
+use serde_json::{Value, json};
 use tokio::sync::watch;
 
 use crate::integrations::registry;
@@ -89,10 +89,11 @@ pub async fn point_registry_at(api: &Api, url: &str) -> Result<Pointed, String> 
         return Ok(Pointed::LeftAlone { base_url, set_by });
     }
     if base_url != url {
-        let mut config = config_of(entry)?;
-        config.insert("base_url".into(), Value::String(url.into()));
+        // The entry goes back as GET gave it (its password masked keeps the stored one).
+        let mut entry = entry.clone();
+        entry["base_url"] = Value::String(url.into());
         api.with_correlation_id(CORRELATION_ID)
-            .put(ENDPOINTS, Value::Object(config))
+            .put(ENDPOINTS, json!({ "systems": [entry] }))
             .await?;
     }
     Ok(Pointed::Simulator)
@@ -107,24 +108,6 @@ fn demo_may_change(newest_audit_entry: &Value, base_url: &str) -> bool {
         }
         None => base_url == registry::default_zup().base_url,
     }
-}
-
-/// The entry as the registry stores it: the map's view without what it adds (endpoint
-/// states, circuit, time of the change). The password stays masked: a PUT with the mask
-/// keeps the stored one.
-fn config_of(view: &Value) -> Result<Map<String, Value>, String> {
-    let fields = serde_json::to_value(registry::default_zup()).map_err(|e| e.to_string())?;
-    let fields = fields
-        .as_object()
-        .ok_or("the registry entry is not an object")?;
-    let view = view
-        .as_object()
-        .ok_or("the registry entry is not an object")?;
-    Ok(view
-        .iter()
-        .filter(|(k, _)| fields.contains_key(k.as_str()))
-        .map(|(k, v)| (k.clone(), v.clone()))
-        .collect())
 }
 
 #[cfg(test)]
@@ -152,16 +135,5 @@ mod tests {
             &Value::Null,
             "http://zup.example/zup/hs/wfm"
         ));
-    }
-
-    #[test]
-    fn the_view_only_fields_are_left_out_and_the_rest_kept() {
-        let mut view = serde_json::to_value(registry::default_zup().masked()).unwrap();
-        view["endpoint_states"] = json!([]);
-        view["circuit_state"] = json!("closed");
-        view["updated_at"] = json!("2026-03-02T10:00:00Z");
-        let config = config_of(&view).unwrap();
-        let back: registry::SystemConfig = serde_json::from_value(Value::Object(config)).unwrap();
-        assert_eq!(back, registry::default_zup().masked());
     }
 }

@@ -1,7 +1,8 @@
-//! The integration registry as tests change it: one system's entry edited in place.
+//! The integration registry as tests change it: one system's entry, as GET shows it, edited
+//! and given back.
 
 use reqwest::Method;
-use serde_json::{Map, Value};
+use serde_json::{Map, Value, json};
 use wfm_store::model::Role;
 
 use super::TestServer;
@@ -23,17 +24,13 @@ pub async fn set_system(s: &TestServer, system: &str, edit: impl FnOnce(&mut Map
         .find(|x| x["system"] == system)
         .unwrap()
         .clone();
-    let entry = entry.as_object_mut().unwrap();
-    for view_only in ["endpoint_states", "circuit_state", "updated_at"] {
-        entry.remove(view_only);
-    }
-    edit(entry);
+    edit(entry.as_object_mut().unwrap());
     let (st, body) = s
         .call(
             Method::PUT,
             "/api/v1/integration/mapping/endpoints",
             Role::Admin,
-            Some(Value::Object(entry.clone())),
+            Some(json!({ "systems": [entry] })),
         )
         .await;
     assert_eq!(st, 200, "{body}");

@@ -244,9 +244,7 @@ async fn the_endpoint_map_is_validated_masked_audited_and_used() {
     assert!(zup_entry["field_mappings"].to_string().contains("tabN"));
     let mut bad = zup_entry.clone();
     bad["base_url"] = json!("not a url");
-    for k in ["endpoint_states", "circuit_state", "updated_at"] {
-        bad.as_object_mut().unwrap().remove(k);
-    }
+    let bad = json!({ "systems": [bad] });
     let (st, e) = s
         .call(
             Method::PUT,
@@ -255,7 +253,11 @@ async fn the_endpoint_map_is_validated_masked_audited_and_used() {
             Some(bad.clone()),
         )
         .await;
-    assert_eq!((st, e["field"].as_str()), (400, Some("base_url")), "{e}");
+    assert_eq!(
+        (st, e["field"].as_str()),
+        (400, Some("systems[0].base_url")),
+        "{e}"
+    );
     let (st, _) = s
         .call(
             Method::PUT,

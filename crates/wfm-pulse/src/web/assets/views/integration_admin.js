@@ -62,7 +62,8 @@ function editForm(sys, done) {
 
   // Each error goes next to the field the API names, in the reader's words where the page knows them.
   const place = (e) => {
-    const f = e.field || "body";
+    // The form edits one system: the map's first and only one in the body.
+    const f = (e.field || "body").replace(/^systems\[0\]\./, "");
     const ep = f.match(/^endpoints\[(\d+)\]\.(\w+)$/);
     if (MAIN.includes(f)) fill(slots[f], say(`map.hint.${f}`, {}, e.description));
     else if (f === "endpoints") fill(slots.endpoints, say("map.hint.endpoints", {}, e.description));
@@ -94,7 +95,7 @@ function editForm(sys, done) {
     };
     save.disabled = true;
     try {
-      await api.put("/api/v1/integration/mapping/endpoints", body);
+      await api.put("/api/v1/integration/mapping/endpoints", { systems: [body] });
       done(true);
     } catch (err) {
       if (err.status === 400) errorsOf(err).forEach(place);
