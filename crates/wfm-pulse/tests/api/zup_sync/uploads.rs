@@ -2,6 +2,7 @@
 //! deviation documents from a late login, and the trigger's own checks.
 
 use super::*;
+use chrono::{DateTime, TimeZone, Timelike};
 
 #[tokio::test]
 async fn schedules_go_to_1c_and_each_documented_refusal_reaches_the_user() {
@@ -140,11 +141,9 @@ async fn a_late_login_becomes_an_absence_document_in_1c() {
         )
         .await;
     let login = a["external_id"].as_str().unwrap().to_string();
-    // Planned two hours ending an hour ago; logged in half an hour late.
-    let quarter = Span::minutes(15);
-    let now = Utc::now();
-    let t0 = now - Span::seconds(now.timestamp() % quarter.num_seconds()) - Span::hours(3);
-    let t0 = t0 - Span::nanoseconds(t0.timestamp_subsec_nanos().into());
+    // Planned two hours of day work (night hours, 22:00-06:00, are documents of their own)
+    // that ended at least an hour ago; logged in half an hour late.
+    let t0 = day_work_ended_before(Utc::now() - Span::hours(1)) - Span::hours(2);
     let segments = json!({"segments": [{"agent_id": agent, "start": t0, "end": t0 + Span::hours(2), "activity": "training"}]});
     let (st, body) = s
         .call(
@@ -181,6 +180,26 @@ async fn a_late_login_becomes_an_absence_document_in_1c() {
     assert_eq!(docs.len(), 1, "{docs:?}");
     assert!((docs[0].hours - 0.5).abs() < 1e-9, "{docs:?}");
     assert!(docs[0].comment.contains("Ivanov I.I."), "{docs:?}");
+}
+
+/// The latest quarter hour at or before `t` that ends two hours of day work in Moscow
+/// (08:00 to 22:00 local), so that the test's day holds no night hours at any time of day.
+fn day_work_ended_before(t: DateTime<Utc>) -> DateTime<Utc> {
+    let zone = chrono_tz::Europe::Moscow;
+    let quarter = t.timestamp() - t.timestamp().rem_euclid(15 * 60);
+    let end = DateTime::from_timestamp(quarter, 0)
+        .unwrap()
+        .with_timezone(&zone);
+    let at = |day: chrono::NaiveDate, h: u32| {
+        zone.from_local_datetime(&day.and_hms_opt(h, 0, 0).unwrap())
+            .unwrap()
+            .with_timezone(&Utc)
+    };
+    match end.hour() {
+        8..22 => end.with_timezone(&Utc),
+        22.. => at(end.date_naive(), 22),
+        _ => at(end.date_naive().pred_opt().unwrap(), 22),
+    }
 }
 
 #[tokio::test]
