@@ -520,7 +520,11 @@ pub fn default_contact_center() -> SystemConfig {
         field_mappings: vec![
             mapping("workerId", "agent external_id", "the operator's login"),
             mapping("stateCode", "state map", "PUT /api/v1/ingest/state-map"),
-            mapping("actionTime", "event time", "Unix ms"),
+            mapping(
+                "actionTime",
+                "event time",
+                "Unix time in seconds (the contract's Unix Time Stamp)",
+            ),
             mapping("group", "group external_id", ""),
         ],
         workflow: vec![
