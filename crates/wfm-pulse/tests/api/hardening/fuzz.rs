@@ -273,6 +273,20 @@ async fn seed(s: &TestServer, method: &Method, template: &str, ids: &Ids) -> Opt
             let (_, rules) = s.call(Method::GET, template, Role::Viewer, None).await;
             json!({"rule": rules[0]["definition"]})
         }
+        ("PUT", "/api/v1/integration/mapping/endpoints") => {
+            // One system as GET shows it, the smaller one: every leaf of the whole map (both
+            // systems, with what GET adds) would be 2,000 probes of the same parser.
+            let (_, map) = s.call(Method::GET, template, Role::Admin, None).await;
+            let mut entry = map["systems"]
+                .as_array()?
+                .iter()
+                .find(|x| x["system"] == "contact_center")?
+                .clone();
+            for read_only in ["endpoint_states", "circuit_state", "updated_at"] {
+                entry.as_object_mut()?.remove(read_only);
+            }
+            json!({ "systems": [entry] })
+        }
         ("PUT", path) => {
             let path = path
                 .replace("{site_id}", &ids.site.to_string())
