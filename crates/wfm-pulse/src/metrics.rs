@@ -238,7 +238,7 @@ fn ingest(out: &mut Exposition, state: &AppState) {
         "Items turned away, by source and reason.",
     );
     for ((source, reason), n) in state.live.rejection_counts() {
-        let labels = [("source", source), ("reason", reason.as_str())];
+        let labels = [("source", source.as_str()), ("reason", reason.as_str())];
         out.sample("wfm_ingest_rejected_total", &labels, n as f64);
     }
 }

@@ -15,9 +15,7 @@ use crate::http::extract::{JsonBody, NUL_MESSAGE, RawBody, nul_in_json, nul_path
 use crate::http::middleware::CorrelationId;
 use crate::ingest::argus::StatusChange;
 use crate::ingest::native::{NativeEvent, split_items};
-use crate::ingest::{IngestReport, Reason, Rejection, RejectionSample};
-use crate::live::Newcomers;
-use crate::live::activity::Feed;
+use crate::ingest::{Batch, Feed, IngestReport, Item, Reason, RejectedInput, Rejection, Source};
 use crate::state::AppState;
 
 pub fn routes() -> OpenApiRouter<AppState> {
@@ -28,38 +26,16 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(rejections))
 }
 
-/// Rejected items since the service started, per source and reason.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct RejectionCount {
-    pub source: &'static str,
-    pub reason: Reason,
-    pub count: u64,
-    /// The newest of them (at most 20), oldest first.
-    pub samples: Vec<RejectionSample>,
-}
-
 /// How many ingested items were turned away since start, per feed and reason, with the
 /// newest of them.
 #[utoipa::path(get, path = "/api/v1/ingest/rejections", operation_id = "list_rejections", tag = "ingest",
-    responses((status = 200, body = Vec<RejectionCount>)),
+    responses((status = 200, body = Vec<RejectedInput>)),
     security(("bearer" = []), ("api_key" = [])))]
 async fn rejections(
     State(s): State<AppState>,
     _: Authorized<need::Viewer>,
-) -> Json<Vec<RejectionCount>> {
-    let mut samples = s.live.rejection_samples();
-    let counts = s.live.rejection_counts();
-    Json(
-        counts
-            .into_iter()
-            .map(|((source, reason), count)| RejectionCount {
-                source,
-                reason,
-                count,
-                samples: samples.remove(&(source, reason)).unwrap_or_default(),
-            })
-            .collect(),
-    )
+) -> Json<Vec<RejectedInput>> {
+    Json(s.live.rejected_input())
 }
 
 /// The feed a raw native item belongs to, by its `type`.
@@ -70,30 +46,38 @@ fn feed_of_item(item: &serde_json::Value) -> Feed {
     }
 }
 
-/// Parses each raw item; a failure (or a text holding U+0000) rejects that item only, as
-/// incomplete.
+/// Parses each raw item as `read` says; a failure (or a text holding U+0000) rejects that
+/// item only, as incomplete, noted for the feed `feed_of` names.
 fn parse_each<T: serde::de::DeserializeOwned>(
+    source: Source,
     items: Vec<serde_json::Value>,
-) -> (Vec<(usize, T)>, Vec<Rejection>) {
-    let mut ok = Vec::new();
-    let mut bad = Vec::new();
+    read: fn(T) -> Item,
+    feed_of: fn(&serde_json::Value) -> Feed,
+) -> Batch {
+    let mut batch = Batch {
+        source,
+        items: Vec::new(),
+        unreadable: Vec::new(),
+    };
     for (index, item) in items.into_iter().enumerate() {
+        let feed = feed_of(&item);
         let event_id = item
             .get("id")
             .and_then(|v| v.as_str())
             .map(|id| id.replace('\0', "\\u0000"));
         if let Some(field) = nul_path(&item, "") {
-            bad.push(Rejection {
+            let rejection = Rejection {
                 index,
                 event_id,
                 reason: Reason::Incomplete,
                 field: Some(field),
                 message: NUL_MESSAGE.into(),
-            });
+            };
+            batch.unreadable.push((rejection, feed));
             continue;
         }
         match serde_path_to_error::deserialize::<_, T>(item) {
-            Ok(v) => ok.push((index, v)),
+            Ok(v) => batch.items.push((index, read(v))),
             Err(e) => {
                 let path = e.path().to_string();
                 let message = e.into_inner().to_string();
@@ -102,17 +86,18 @@ fn parse_each<T: serde::de::DeserializeOwned>(
                     .and_then(|r| r.split('`').next())
                     .map(str::to_string)
                     .or((path != ".").then_some(path));
-                bad.push(Rejection {
+                let rejection = Rejection {
                     index,
                     event_id,
                     reason: Reason::Incomplete,
                     field,
                     message,
-                });
+                };
+                batch.unreadable.push((rejection, feed));
             }
         }
     }
-    (ok, bad)
+    batch
 }
 
 fn items_of(body: &[u8]) -> ApiResult<Vec<serde_json::Value>> {
@@ -131,35 +116,10 @@ async fn status_push(
     CorrelationId(c): CorrelationId,
     RawBody(body): RawBody,
 ) -> ApiResult<Json<IngestReport>> {
-    let (changes, bad) = parse_each::<StatusChange>(items_of(&body)?);
-    let newcomers = s.live.creates_unknown().then(|| Newcomers {
-        logins: changes.iter().map(|(_, ch)| ch.worker_id.clone()).collect(),
-        codes: Vec::new(),
-        actor: p.actor(&c),
+    let batch = parse_each(Source::ArgusStatus, items_of(&body)?, Item::Status, |_| {
+        Feed::Status
     });
-    let mut ignored = 0;
-    let report = s
-        .live
-        .ingest(
-            |dir| {
-                let mut candidates = Vec::new();
-                let mut rejected = Vec::new();
-                for (index, change) in &changes {
-                    match dir.status(*index, change) {
-                        Ok(Some(c)) => candidates.push(c),
-                        Ok(None) => ignored += 1,
-                        Err(r) => rejected.push(r),
-                    }
-                }
-                (candidates, rejected)
-            },
-            bad,
-            newcomers,
-        )
-        .await?;
-    s.live
-        .count_rejections("argus_status", &report.rejections, &|_| Feed::Status);
-    Ok(Json(IngestReport { ignored, ..report }))
+    Ok(Json(s.live.take(batch, &p.actor(&c)).await?))
 }
 
 /// Call and operator events: a JSON array, one object, or NDJSON. Each event's `id` makes
@@ -180,64 +140,15 @@ async fn events(
         None => serde_json::from_slice::<Vec<NativeEvent>>(&body).ok(),
         Some(_) => None,
     };
-    let (events, bad, feeds): (Vec<(usize, NativeEvent)>, _, Vec<Feed>) = match whole {
-        Some(all) => {
-            let feeds = all
-                .iter()
-                .map(|e| match e {
-                    NativeEvent::AgentState { .. } => Feed::Status,
-                    _ => Feed::Calls,
-                })
-                .collect();
-            (all.into_iter().enumerate().collect(), Vec::new(), feeds)
-        }
-        None => {
-            let items = items_of(&body)?;
-            let feeds = items.iter().map(feed_of_item).collect();
-            let (ok, bad) = parse_each::<NativeEvent>(items);
-            (ok, bad, feeds)
-        }
+    let batch = match whole {
+        Some(all) => Batch {
+            source: Source::Native,
+            items: all.into_iter().map(Item::Event).enumerate().collect(),
+            unreadable: Vec::new(),
+        },
+        None => parse_each(Source::Native, items_of(&body)?, Item::Event, feed_of_item),
     };
-    let newcomers = s.live.creates_unknown().then(|| Newcomers {
-        logins: events
-            .iter()
-            .filter_map(|(_, e)| e.agent().map(str::to_string))
-            .collect(),
-        // Names made only of digits are wfm-pulse ids, never codes to create.
-        codes: events
-            .iter()
-            .filter_map(|(_, e)| match e {
-                NativeEvent::CallOffered { group, .. } => Some(group.as_str()),
-                NativeEvent::AgentState { group, .. } => group.as_deref(),
-                _ => None,
-            })
-            .filter(|g| !g.bytes().all(|b| b.is_ascii_digit()))
-            .map(str::to_string)
-            .collect(),
-        actor: p.actor(&c),
-    });
-    let report = s
-        .live
-        .ingest(
-            |dir| {
-                let mut candidates = Vec::new();
-                let mut rejected = Vec::new();
-                for (index, e) in events {
-                    match dir.native(index, e) {
-                        Ok(c) => candidates.push(c),
-                        Err(r) => rejected.push(r),
-                    }
-                }
-                (candidates, rejected)
-            },
-            bad,
-            newcomers,
-        )
-        .await?;
-    s.live.count_rejections("native", &report.rejections, &|i| {
-        feeds.get(i).copied().unwrap_or(Feed::Calls)
-    });
-    Ok(Json(report))
+    Ok(Json(s.live.take(batch, &p.actor(&c)).await?))
 }
 
 /// The state map: which platform status codes mean which operator state.

@@ -28,6 +28,8 @@ fn start_tasks(state: &AppState) -> Tasks {
     tasks.start("rebuilder", move |s| live.clone().run_rebuilder(s));
     let live = state.live.clone();
     tasks.start("recorder", move |s| live.clone().run_recorder(s));
+    let live = state.live.clone();
+    tasks.start("feed log", move |s| live.clone().run_feed_log(s));
     let jobs = state.jobs.clone();
     tasks.start("sync workers", move |s| jobs.clone().run(SYNC_WORKERS, s));
     let jobs = state.jobs.clone();

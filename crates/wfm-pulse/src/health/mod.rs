@@ -24,12 +24,12 @@ use wfm_store::health::SyncHalt;
 use wfm_store::integration::{FinishedJobs, JobFilter, JobKind, JobState, NewLogEntry};
 use wfm_store::{Store, StoreResult};
 
+use crate::ingest::Feed;
 use crate::integrations::registry::{HealthPolicy, SystemConfig};
 use crate::integrations::resilience::CircuitState;
 use crate::jobs::Jobs;
 use crate::jobs::guard::SYSTEM;
 use crate::live::Live;
-use crate::live::activity::Feed;
 
 /// How often the report is recomputed for the alert rules.
 const REPORT_EVERY: Duration = Duration::from_secs(1);

@@ -1,7 +1,9 @@
-//! Ingest: contact-center data in. Parses the two feeds, maps the platform's names to
-//! wfm-pulse ids, validates each event, and says per item what happened to it.
+//! Ingest: contact-center data in. Parses each source into one batch shape, maps the
+//! platform's names to wfm-pulse ids, validates each event, and says per item what happened
+//! to it.
 
 pub mod argus;
+pub mod batch;
 pub mod check;
 pub mod native;
 
@@ -14,6 +16,7 @@ use wfm_core::event::{AgentId, AgentState, EventKind, GroupId};
 use wfm_store::live::NewEvent;
 use wfm_store::privacy::ErasedPerson;
 
+pub use batch::{Batch, Feed, Item, Source};
 pub use check::{Checks, order_and_check};
 
 /// Why an item was turned away (the data-quality categories).
@@ -86,6 +89,16 @@ impl RejectionSample {
             ..self.clone()
         })
     }
+}
+
+/// Rejected items of one source and reason since start, with the newest of them.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct RejectedInput {
+    pub source: Source,
+    pub reason: Reason,
+    pub count: u64,
+    /// The newest (at most 20), oldest first.
+    pub samples: Vec<RejectionSample>,
 }
 
 /// The answer to an ingest request.
@@ -197,7 +210,7 @@ impl Directory {
             index,
             event: NewEvent {
                 event_id,
-                source: "native",
+                source: Source::Native.as_str(),
                 at,
                 kind,
             },
@@ -244,7 +257,7 @@ impl Directory {
             index,
             event: NewEvent {
                 event_id: id,
-                source: "argus_status",
+                source: Source::ArgusStatus.as_str(),
                 at,
                 kind: EventKind::AgentStateChanged {
                     agent_id,

@@ -6,42 +6,25 @@
 use std::collections::BTreeMap;
 
 use chrono::{DateTime, TimeDelta, Utc};
-use wfm_core::event::EventKind;
 use wfm_core::health::{FeedObservation, Outcomes, Thresholds};
 use wfm_store::health::EventActivity;
 
-/// The two feeds of the contact center, by what their events are about.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub enum Feed {
-    /// Operator status changes.
-    Status,
-    /// Call events.
-    Calls,
+use crate::ingest::Feed;
+
+/// The feed of an event log class (`status` or `call`).
+fn of_class(class: &str) -> Feed {
+    if class == "status" {
+        Feed::Status
+    } else {
+        Feed::Calls
+    }
 }
 
-impl Feed {
-    /// The feed an event belongs to.
-    pub fn of(kind: &EventKind) -> Feed {
-        match kind {
-            EventKind::AgentStateChanged { .. } => Feed::Status,
-            _ => Feed::Calls,
-        }
-    }
-
-    /// The feed of an event log class (`status` or `call`).
-    fn of_class(class: &str) -> Feed {
-        if class == "status" {
-            Feed::Status
-        } else {
-            Feed::Calls
-        }
-    }
-
-    fn index(self) -> usize {
-        match self {
-            Feed::Status => 0,
-            Feed::Calls => 1,
-        }
+/// Where a feed's counts are kept.
+fn slot(feed: Feed) -> usize {
+    match feed {
+        Feed::Status => 0,
+        Feed::Calls => 1,
     }
 }
 
@@ -159,7 +142,7 @@ impl Activity {
     pub fn seeded(seconds: &[EventActivity], minutes: &[EventActivity]) -> Activity {
         let mut a = Activity::default();
         for r in seconds {
-            let t = &mut a.tracks[Feed::of_class(&r.class).index()];
+            let t = &mut a.tracks[slot(of_class(&r.class))];
             t.seconds
                 .entry(r.bucket_start.timestamp())
                 .or_default()
@@ -168,7 +151,7 @@ impl Activity {
             t.newest_received_at = t.newest_received_at.max(Some(r.newest_received_at));
         }
         for r in minutes {
-            let t = &mut a.tracks[Feed::of_class(&r.class).index()];
+            let t = &mut a.tracks[slot(of_class(&r.class))];
             t.minutes
                 .entry(r.bucket_start.timestamp().div_euclid(60))
                 .or_default()
@@ -188,14 +171,14 @@ impl Activity {
 
     /// An event accepted at `received` that happened at `at`.
     pub fn accepted(&mut self, feed: Feed, received: DateTime<Utc>, at: DateTime<Utc>) {
-        let t = &mut self.tracks[feed.index()];
+        let t = &mut self.tracks[slot(feed)];
         t.add(received, 1, 0, Some((received - at).num_milliseconds()));
         t.newest_at = Some(t.newest_at.map_or(at, |n| n.max(at)));
     }
 
     /// An item rejected at `received`.
     pub fn rejected(&mut self, feed: Feed, received: DateTime<Utc>) {
-        self.tracks[feed.index()].add(received, 0, 1, None);
+        self.tracks[slot(feed)].add(received, 0, 1, None);
     }
 
     /// What the feed did, as of `now`, for the health rules: the rate window and the
@@ -207,7 +190,7 @@ impl Activity {
         t: &Thresholds,
         expected: bool,
     ) -> FeedObservation {
-        let track = &self.tracks[feed.index()];
+        let track = &self.tracks[slot(feed)];
         let now_s = now.timestamp();
         let w = whole_seconds(t.rate_window);
         let sum = |from: i64, f: fn(&Bucket) -> u64| -> u64 {

@@ -13,8 +13,8 @@ use wfm_store::StoreError;
 use wfm_store::live::NewEvent;
 
 use super::Live;
-use super::activity::Feed;
 use super::engine::Engine;
+use crate::ingest::Feed;
 use crate::ingest::{self, Candidate, Checks, IngestReport, Rejection};
 
 /// How ingest's batches shared commits since start (for `/metrics` and tests).

@@ -7,6 +7,7 @@
 pub mod activity;
 pub mod commit;
 pub mod engine;
+pub mod feed_log;
 pub mod newcomers;
 pub mod rebuild;
 pub mod recorder;
@@ -25,12 +26,14 @@ use wfm_store::live::WorkplaceCall;
 use wfm_store::model::Actor;
 use wfm_store::{Store, StoreError};
 
-use crate::ingest::{self, Candidate, Directory, IngestReport, Reason, Rejection, RejectionSample};
-use activity::{Activity, Feed};
+use crate::ingest::{
+    Batch, Directory, Feed, IngestReport, Reason, RejectedInput, Rejection, RejectionSample, Source,
+};
+use activity::Activity;
 pub use commit::Commits;
 use engine::Engine;
 use newcomers::Creatable;
-pub use newcomers::Newcomers;
+use newcomers::Newcomers;
 pub use rebuild::Rebuilds;
 use view::Published;
 
@@ -117,11 +120,13 @@ pub struct Live {
     /// Calls to the workplace as they are made, for the live stream.
     notices: tokio::sync::broadcast::Sender<WorkplaceCall>,
     /// Rejected items since start, per source and reason.
-    rejections: parking_lot::Mutex<BTreeMap<(&'static str, Reason), u64>>,
+    rejections: parking_lot::Mutex<BTreeMap<(Source, Reason), u64>>,
     /// The newest rejected items, per source and reason.
-    samples: parking_lot::Mutex<BTreeMap<(&'static str, Reason), VecDeque<RejectionSample>>>,
+    samples: parking_lot::Mutex<BTreeMap<(Source, Reason), VecDeque<RejectionSample>>>,
     /// What each feed delivered lately, for its health.
     activity: parking_lot::Mutex<Activity>,
+    /// What each source delivered since its last activity log entry.
+    feed_log: feed_log::FeedLog,
     /// How old the contact center's data may be before the snapshot warns (ms).
     freshness_cycle_ms: AtomicI64,
     /// Events committed and applied since start, and redeliveries turned away as duplicates.
@@ -176,6 +181,7 @@ impl Live {
             notices: tokio::sync::broadcast::channel(64).0,
             rejections: Default::default(),
             samples: Default::default(),
+            feed_log: Default::default(),
             activity: parking_lot::Mutex::new(activity),
             freshness_cycle_ms: AtomicI64::new(DEFAULT_FRESHNESS_CYCLE_MS),
             ingested: Default::default(),
@@ -253,50 +259,56 @@ impl Live {
         self.closing.send_replace(true);
     }
 
-    /// Checks, stores and applies a batch: `resolve` names its candidates against the
-    /// directory. Returns after the events are committed and applied (batches that arrive
+    /// Takes a batch from any source: creates the unknown names it holds (when so
+    /// configured), resolves, checks, stores and applies it, and counts what it turned
+    /// away. Returns after the events are committed and applied (batches that arrive
     /// meanwhile share one commit); the snapshot follows as soon as it is rebuilt.
-    pub async fn ingest<F>(
+    pub async fn take(
         self: &Arc<Self>,
-        resolve: F,
-        mut rejections: Vec<Rejection>,
-        newcomers: Option<Newcomers>,
-    ) -> Result<IngestReport, StoreError>
-    where
-        F: FnOnce(&ingest::Directory) -> (Vec<Candidate>, Vec<Rejection>) + Send,
-    {
+        batch: Batch,
+        actor: &Actor,
+    ) -> Result<IngestReport, StoreError> {
+        let source = batch.source;
+        let feeds = batch.feeds();
         let directory = self.directory().await?;
-        let creatable = match newcomers {
-            Some(n) if self.limits.create_unknown => {
-                Creatable::find(&*self.store, &directory, n).await?
-            }
-            _ => None,
+        let creatable = if self.limits.create_unknown {
+            let (logins, codes) = batch.names();
+            let newcomers = Newcomers {
+                logins,
+                codes,
+                actor: actor.clone(),
+            };
+            Creatable::find(&*self.store, &directory, newcomers).await?
+        } else {
+            None
         };
-        if let Some(creatable) = creatable {
-            return self
-                .ingest_creating(directory, creatable, resolve, rejections)
-                .await;
-        }
-        let (candidates, unresolved) = resolve(&directory);
-        rejections.extend(unresolved);
-        self.commit(candidates, rejections).await
+        let (mut report, ignored) = match creatable {
+            Some(creatable) => self.take_creating(directory, creatable, batch).await?,
+            None => {
+                let resolved = batch.resolve(&directory);
+                let report = self
+                    .commit(resolved.candidates, resolved.rejections)
+                    .await?;
+                (report, resolved.ignored)
+            }
+        };
+        report.ignored = ignored;
+        self.count_rejections(source, &report.rejections, &feeds);
+        self.feed_log.add(source, &report, actor);
+        Ok(report)
     }
 
-    /// Ingests a batch that names agents or groups to create: on a turn of its own, as
-    /// only the events that pass the checks create them.
-    async fn ingest_creating<F>(
+    /// Takes a batch that names agents or groups to create: on a turn of its own, as only
+    /// the events that pass the checks create them. The report, and the items ignored.
+    async fn take_creating(
         &self,
         directory: Arc<Directory>,
         creatable: Creatable,
-        resolve: F,
-        mut rejections: Vec<Rejection>,
-    ) -> Result<IngestReport, StoreError>
-    where
-        F: FnOnce(&ingest::Directory) -> (Vec<Candidate>, Vec<Rejection>) + Send,
-    {
+        batch: Batch,
+    ) -> Result<(IngestReport, usize), StoreError> {
         let _turn = self.committing.lock().await;
-        let (candidates, unresolved) = resolve(&creatable.provisional(&directory));
-        rejections.extend(unresolved);
+        let resolved = batch.resolve(&creatable.provisional(&directory));
+        let (candidates, mut rejections) = (resolved.candidates, resolved.rejections);
         let index_of: HashMap<String, usize> = candidates
             .iter()
             .map(|c| (c.event.event_id.clone(), c.index))
@@ -315,7 +327,7 @@ impl Live {
         let (events, unknown) = creatable.assign(events, &directory, &index_of);
         rejections.extend(unknown);
         let seqs = self.store_and_apply(events).await?;
-        Ok(commit::report(&seqs, rejections))
+        Ok((commit::report(&seqs, rejections), resolved.ignored))
     }
 
     /// Each site's live state as it is now (a copy), e.g. to compare with a replay.
@@ -333,12 +345,12 @@ impl Live {
     }
 
     /// Counts rejected items per source and reason, keeps the newest as samples, and
-    /// notes them in the history of the feed `feed_of` names for each item's index.
-    pub fn count_rejections(
+    /// notes them in the history of each item's feed (`feeds`, by its place in the request).
+    fn count_rejections(
         &self,
-        source: &'static str,
+        source: Source,
         rejected: &[Rejection],
-        feed_of: &dyn Fn(usize) -> Feed,
+        feeds: &HashMap<usize, Feed>,
     ) {
         if rejected.is_empty() {
             return;
@@ -368,7 +380,7 @@ impl Live {
         }
         let mut activity = self.activity.lock();
         for r in rejected {
-            activity.rejected(feed_of(r.index), now);
+            activity.rejected(feeds.get(&r.index).copied().unwrap_or(Feed::Calls), now);
         }
     }
 
@@ -394,12 +406,20 @@ impl Live {
         }
     }
 
-    /// The newest rejected items per source and reason, oldest first.
-    pub fn rejection_samples(&self) -> BTreeMap<(&'static str, Reason), Vec<RejectionSample>> {
-        self.samples
-            .lock()
-            .iter()
-            .map(|(k, v)| (*k, v.iter().cloned().collect()))
+    /// Rejected items since start per source and reason, each with the newest of them.
+    pub fn rejected_input(&self) -> Vec<RejectedInput> {
+        let mut samples = self.samples.lock().clone();
+        self.rejection_counts()
+            .into_iter()
+            .map(|((source, reason), count)| RejectedInput {
+                source,
+                reason,
+                count,
+                samples: samples
+                    .remove(&(source, reason))
+                    .map(Vec::from)
+                    .unwrap_or_default(),
+            })
             .collect()
     }
 
@@ -423,7 +443,7 @@ impl Live {
     }
 
     /// Rejected items since start, per source and reason.
-    pub fn rejection_counts(&self) -> BTreeMap<(&'static str, Reason), u64> {
+    pub fn rejection_counts(&self) -> BTreeMap<(Source, Reason), u64> {
         self.rejections.lock().clone()
     }
 

@@ -17,7 +17,7 @@ use crate::health::HealthReport;
 use crate::http::error::{ApiError, ApiResult, ErrorBody};
 use crate::http::extract::JsonBody;
 use crate::http::middleware::CorrelationId;
-use crate::ingest::{Reason, RejectionSample};
+use crate::ingest::RejectedInput;
 use crate::jobs::guard::{ConsistencyReport, SYSTEM};
 use crate::live::view::ScopedFlag;
 use crate::state::AppState;
@@ -45,16 +45,6 @@ async fn status(
     Ok(Json(s.health.report(Utc::now()).await?))
 }
 
-/// Rejected items of one source and reason since start, with the newest of them.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct RejectedInput {
-    pub source: &'static str,
-    pub reason: Reason,
-    pub count: u64,
-    /// The newest (at most 20), oldest first.
-    pub samples: Vec<RejectionSample>,
-}
-
 /// Data quality now.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct DataQuality {
@@ -80,26 +70,11 @@ async fn quality(
     _: Authorized<need::Manager>,
 ) -> ApiResult<Json<DataQuality>> {
     Ok(Json(DataQuality {
-        rejections: rejected_input(&s),
+        rejections: s.live.rejected_input(),
         derived: s.live.snapshot().realtime.data_quality.clone(),
         consistency: s.jobs.last_consistency(),
         sync_halt: s.jobs.halt_in_force().await?,
     }))
-}
-
-/// The counts and samples of rejected input, per source and reason.
-pub fn rejected_input(s: &AppState) -> Vec<RejectedInput> {
-    let mut samples = s.live.rejection_samples();
-    s.live
-        .rejection_counts()
-        .into_iter()
-        .map(|((source, reason), count)| RejectedInput {
-            source,
-            reason,
-            count,
-            samples: samples.remove(&(source, reason)).unwrap_or_default(),
-        })
-        .collect()
 }
 
 /// Compares WFM's personnel with 1C ZUP's now, as a personnel sync would, applying nothing

@@ -218,6 +218,55 @@ async fn each_kind_of_bad_input_is_counted_and_sampled_exactly() {
     let status = component(&report, "contact_center_status");
     let percent = status["success_percent_hour"].as_f64().unwrap();
     assert!((percent - 100.0 / 7.0).abs() < 1e-9, "{status}");
+    // The activity log shows each feed (one entry per period with traffic, within 10 s):
+    // what it took and what it refused; the endpoint map its last success.
+    let logged = common::eventually("the feeds in the activity log", 30, async || {
+        let (_, log) = s
+            .call(
+                Method::GET,
+                "/api/v1/integration/logs/activity?system=contact_center",
+                Role::Manager,
+                None,
+            )
+            .await;
+        let items = log["items"].as_array()?.clone();
+        let ops: Vec<&str> = items
+            .iter()
+            .filter_map(|e| e["operation"].as_str())
+            .collect();
+        (ops.contains(&"status") && ops.contains(&"events")).then_some(items)
+    })
+    .await;
+    let taken = |op: &str| -> u64 {
+        let of_op = logged.iter().filter(|e| e["operation"] == op);
+        of_op.map(|e| e["records"].as_u64().unwrap()).sum()
+    };
+    assert_eq!((taken("status"), taken("events")), (1, 1), "{logged:?}");
+    assert!(
+        logged.iter().all(|e| e["outcome"] == "success"
+            && e["direction"] == "inbound"
+            && e["error"]
+                .as_str()
+                .is_some_and(|m| m.contains("items rejected"))),
+        "{logged:?}"
+    );
+    let (_, map) = s
+        .call(
+            Method::GET,
+            "/api/v1/integration/mapping/endpoints",
+            Role::Manager,
+            None,
+        )
+        .await;
+    let cc = map["systems"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|x| x["system"] == "contact_center")
+        .unwrap();
+    for state in cc["endpoint_states"].as_array().unwrap() {
+        assert!(state["last_success"].is_string(), "{state}");
+    }
     // Viewers do not see integration health.
     let (st, _) = s
         .call(
