@@ -2,8 +2,6 @@
 //! engine takes (`Live::take`): the items that read, with their places in the request, and
 //! the rejections of those that did not. Handlers only parse into it.
 
-use std::collections::HashMap;
-
 use serde::Serialize;
 use utoipa::ToSchema;
 use wfm_core::event::EventKind;
@@ -109,10 +107,16 @@ pub struct Resolved {
 
 impl Batch {
     /// The feed of each item, by its place in the request.
-    pub fn feeds(&self) -> HashMap<usize, Feed> {
+    pub fn feeds(&self) -> Vec<Feed> {
         let read = self.items.iter().map(|(i, item)| (*i, item.feed()));
         let unread = self.unreadable.iter().map(|(r, feed)| (r.index, *feed));
-        read.chain(unread).collect()
+        let mut feeds = vec![Feed::Calls; self.items.len() + self.unreadable.len()];
+        for (i, feed) in read.chain(unread) {
+            if let Some(slot) = feeds.get_mut(i) {
+                *slot = feed;
+            }
+        }
+        feeds
     }
 
     /// The operators' logins and the group codes the items name, for creating the unknown
@@ -208,8 +212,14 @@ mod tests {
         };
         let feeds = batch.feeds();
         assert_eq!(
-            (feeds[&0], feeds[&3], feeds[&4]),
-            (Feed::Status, Feed::Calls, Feed::Calls)
+            feeds,
+            [
+                Feed::Status,
+                Feed::Status,
+                Feed::Status,
+                Feed::Calls,
+                Feed::Calls
+            ]
         );
         let resolved = batch.resolve(&names());
         let placed: Vec<usize> = resolved.candidates.iter().map(|c| c.index).collect();

@@ -346,12 +346,7 @@ impl Live {
 
     /// Counts rejected items per source and reason, keeps the newest as samples, and
     /// notes them in the history of each item's feed (`feeds`, by its place in the request).
-    fn count_rejections(
-        &self,
-        source: Source,
-        rejected: &[Rejection],
-        feeds: &HashMap<usize, Feed>,
-    ) {
+    fn count_rejections(&self, source: Source, rejected: &[Rejection], feeds: &[Feed]) {
         if rejected.is_empty() {
             return;
         }
@@ -380,7 +375,7 @@ impl Live {
         }
         let mut activity = self.activity.lock();
         for r in rejected {
-            activity.rejected(feeds.get(&r.index).copied().unwrap_or(Feed::Calls), now);
+            activity.rejected(feeds.get(r.index).copied().unwrap_or(Feed::Calls), now);
         }
     }
 
