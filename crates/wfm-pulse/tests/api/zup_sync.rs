@@ -82,20 +82,8 @@ async fn connect(s: &TestServer, sim: &Sim) {
         );
     })
     .await;
-    let (_, map) = s
-        .call(
-            Method::GET,
-            "/api/v1/integration/mapping/endpoints",
-            Role::Admin,
-            None,
-        )
-        .await;
-    let zup = map["systems"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|x| x["system"] == "zup");
-    assert_eq!(zup.unwrap()["password"], "********");
+    let zup = common::registry::system(s, "zup", Role::Admin).await;
+    assert_eq!(zup["password"], "********");
 }
 
 async fn site(s: &TestServer) -> i64 {

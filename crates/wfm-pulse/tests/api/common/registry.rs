@@ -1,5 +1,5 @@
-//! The integration registry as tests change it: one system's entry, as GET shows it, edited
-//! and given back.
+//! The integration registry as tests read and change it: one system's entry, as GET shows
+//! it, edited and given back.
 
 use reqwest::Method;
 use serde_json::{Map, Value, json};
@@ -7,23 +7,26 @@ use wfm_store::model::Role;
 
 use super::TestServer;
 
-/// Replaces `system`'s registry entry with `edit` applied to it.
-pub async fn set_system(s: &TestServer, system: &str, edit: impl FnOnce(&mut Map<String, Value>)) {
+/// `system`'s entry in the endpoint map, as `role` reads it.
+pub async fn system(s: &TestServer, system: &str, role: Role) -> Value {
     let (_, map) = s
         .call(
             Method::GET,
             "/api/v1/integration/mapping/endpoints",
-            Role::Admin,
+            role,
             None,
         )
         .await;
-    let mut entry = map["systems"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|x| x["system"] == system)
-        .unwrap()
-        .clone();
+    let systems = map["systems"].as_array().unwrap();
+    let entry = systems.iter().find(|x| x["system"] == system);
+    entry
+        .unwrap_or_else(|| panic!("no {system} in {map}"))
+        .clone()
+}
+
+/// Replaces `system`'s registry entry with `edit` applied to it.
+pub async fn set_system(s: &TestServer, system: &str, edit: impl FnOnce(&mut Map<String, Value>)) {
+    let mut entry = self::system(s, system, Role::Admin).await;
     edit(entry.as_object_mut().unwrap());
     let (st, body) = s
         .call(

@@ -250,20 +250,7 @@ async fn each_kind_of_bad_input_is_counted_and_sampled_exactly() {
                 .is_some_and(|m| m.contains("items rejected"))),
         "{logged:?}"
     );
-    let (_, map) = s
-        .call(
-            Method::GET,
-            "/api/v1/integration/mapping/endpoints",
-            Role::Manager,
-            None,
-        )
-        .await;
-    let cc = map["systems"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|x| x["system"] == "contact_center")
-        .unwrap();
+    let cc = common::registry::system(&s, "contact_center", Role::Manager).await;
     for state in cc["endpoint_states"].as_array().unwrap() {
         assert!(state["last_success"].is_string(), "{state}");
     }

@@ -281,20 +281,7 @@ async fn the_endpoint_map_is_validated_masked_audited_and_used() {
         "the audit log shows no password"
     );
     synced(&s).await;
-    let (_, map) = s
-        .call(
-            Method::GET,
-            "/api/v1/integration/mapping/endpoints",
-            Role::Manager,
-            None,
-        )
-        .await;
-    let agents = map["systems"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|x| x["system"] == "zup")
-        .unwrap()["endpoint_states"]
+    let agents = common::registry::system(&s, "zup", Role::Manager).await["endpoint_states"]
         .as_array()
         .unwrap()
         .iter()

@@ -57,14 +57,7 @@ async fn outage_drill_nothing_lost_circuit_opens_and_closes_uploads_go_out_in_or
         )
         .await;
     assert_ne!(first["state"], "succeeded");
-    let (_, map) = s
-        .call(
-            Method::GET,
-            "/api/v1/integration/mapping/endpoints",
-            Role::Manager,
-            None,
-        )
-        .await;
+    let zup_entry = common::registry::system(&s, "zup", Role::Manager).await;
     let (_, staff) = s
         .call(
             Method::GET,
@@ -80,13 +73,6 @@ async fn outage_drill_nothing_lost_circuit_opens_and_closes_uploads_go_out_in_or
             .contains("unavailable"),
         "{staff}"
     );
-    let zup_entry = map["systems"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|x| x["system"] == "zup")
-        .unwrap()
-        .clone();
     let state = &zup_entry["circuit_state"];
     assert!(state == "open" || state == "half_open", "{state}");
 
