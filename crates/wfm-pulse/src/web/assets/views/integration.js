@@ -47,9 +47,9 @@ function jobsTable(jobs, showLog) {
 function activity(items) {
   if (!items.length) return h("p", { class: "empty" }, t("int.no_activity"));
   return h("div", { class: "table-wrap" }, h("table", {},
-    h("thead", {}, h("tr", {}, [t("int.at"), t("int.operation"), t("int.outcome"), "HTTP", t("int.latency"), t("int.records"), t("int.error")].map((c) => h("th", {}, c)))),
+    h("thead", {}, h("tr", {}, [t("int.at"), t("int.system"), t("int.operation"), t("int.outcome"), "HTTP", t("int.latency"), t("int.records"), t("int.error")].map((c) => h("th", {}, c)))),
     h("tbody", {}, items.map((a) => h("tr", {},
-      h("td", {}, time(a.at)), h("td", {}, a.operation), h("td", {}, a.outcome),
+      h("td", {}, time(a.at)), h("td", {}, t(`sys.${a.system}`)), h("td", {}, a.operation), h("td", {}, a.outcome),
       h("td", { class: "num" }, a.http_status ?? ""), h("td", { class: "num" }, a.latency_ms ?? ""),
       h("td", { class: "num" }, a.records ?? ""), h("td", { class: "wrap" }, a.error || ""))))));
 }
