@@ -135,15 +135,7 @@ impl Alerts for SqlStore {
     async fn open_alert(&self, a: &NewAlert) -> StoreResult<Alert> {
         let mut tx = self.begin_write().await?;
         let Some(alert) = open_in(&mut tx, a).await? else {
-            let open: Option<i64> = sqlx::query(
-                "SELECT id FROM alerts WHERE rule_id = $1 AND scope = $2 AND state <> 'resolved'",
-            )
-            .bind(a.rule_id)
-            .bind(&a.scope)
-            .fetch_optional(&mut *tx)
-            .await
-            .map_err(err)?
-            .and_then(|r| r.try_get("id").ok());
+            let open = open_id(&mut tx, a).await?;
             return Err(already_open(a, open));
         };
         tx.commit().await.map_err(err)?;
@@ -393,66 +385,65 @@ impl SqlStore {
     }
 }
 
-/// Opens an alert inside the caller's transaction.
-/// `Ok(None)` when the rule already has an open alert for the scope; a Conflict when another
-/// writer opened it meanwhile (the unique index refused it).
-async fn open_in(tx: &mut AnyConnection, a: &NewAlert) -> StoreResult<Option<Alert>> {
-    {
-        let tx = &mut *tx;
-        if !alert_rules::exists(&mut *tx, a.rule_id).await? {
-            return Err(StoreError::InvalidReference {
-                field: "rule_id".into(),
-                entity: "alert rule",
-            });
-        }
-        let open: Option<i64> = sqlx::query(
-            "SELECT id FROM alerts WHERE rule_id = $1 AND scope = $2 AND state <> 'resolved'",
-        )
+/// The id of the rule's open alert for the scope, if it has one.
+async fn open_id(conn: &mut AnyConnection, a: &NewAlert) -> StoreResult<Option<i64>> {
+    sqlx::query("SELECT id FROM alerts WHERE rule_id = $1 AND scope = $2 AND state <> 'resolved'")
         .bind(a.rule_id)
         .bind(&a.scope)
-        .fetch_optional(&mut *tx)
+        .fetch_optional(&mut *conn)
         .await
         .map_err(err)?
         .map(|r| r.try_get("id"))
         .transpose()
-        .map_err(err)?;
-        if open.is_some() {
-            return Ok(None);
-        }
-        let row = sqlx::query(
-            "INSERT INTO alerts (rule_id, scope, group_id, severity, kind, state, fired_at, value, \
-             threshold, description, details, level, updated_at) \
-             VALUES ($1, $2, $3, $4, $5, 'firing', $6, $7, $8, $9, $10, 1, $11) RETURNING *",
-        )
-        .bind(a.rule_id)
-        .bind(&a.scope)
-        .bind(a.group_id)
-        .bind(&a.severity)
-        .bind(&a.kind)
-        .bind(a.fired_at.timestamp_millis())
-        .bind(codec::NullableDouble(a.value))
-        .bind(codec::NullableDouble(a.threshold))
-        .bind(&a.description)
-        .bind(codec::json_text(&a.details)?)
-        .bind(time::now_ms())
-        .fetch_one(&mut *tx)
-        .await
-        .map_err(|e| {
-            if is_unique_violation(&e) {
-                already_open(a, None)
-            } else {
-                err(e)
-            }
-        })?;
-        let alert = from_row(&row).map_err(err)?;
-        let fired = AlertEvent {
-            at: a.fired_at,
-            event: "fired".into(),
-            actor: SYSTEM.into(),
-            level: Some(1),
-            details: json!({"value": a.value, "threshold": a.threshold}),
-        };
-        add_event(&mut *tx, alert.id, &fired).await?;
-        Ok(Some(alert))
+        .map_err(err)
+}
+
+/// Opens an alert inside the caller's transaction.
+/// `Ok(None)` when the rule already has an open alert for the scope; a Conflict when another
+/// writer opened it meanwhile (the unique index refused it).
+async fn open_in(tx: &mut AnyConnection, a: &NewAlert) -> StoreResult<Option<Alert>> {
+    if !alert_rules::exists(&mut *tx, a.rule_id).await? {
+        return Err(StoreError::InvalidReference {
+            field: "rule_id".into(),
+            entity: "alert rule",
+        });
     }
+    if open_id(&mut *tx, a).await?.is_some() {
+        return Ok(None);
+    }
+    let row = sqlx::query(
+        "INSERT INTO alerts (rule_id, scope, group_id, severity, kind, state, fired_at, value, \
+         threshold, description, details, level, updated_at) \
+         VALUES ($1, $2, $3, $4, $5, 'firing', $6, $7, $8, $9, $10, 1, $11) RETURNING *",
+    )
+    .bind(a.rule_id)
+    .bind(&a.scope)
+    .bind(a.group_id)
+    .bind(&a.severity)
+    .bind(&a.kind)
+    .bind(a.fired_at.timestamp_millis())
+    .bind(codec::NullableDouble(a.value))
+    .bind(codec::NullableDouble(a.threshold))
+    .bind(&a.description)
+    .bind(codec::json_text(&a.details)?)
+    .bind(time::now_ms())
+    .fetch_one(&mut *tx)
+    .await
+    .map_err(|e| {
+        if is_unique_violation(&e) {
+            already_open(a, None)
+        } else {
+            err(e)
+        }
+    })?;
+    let alert = from_row(&row).map_err(err)?;
+    let fired = AlertEvent {
+        at: a.fired_at,
+        event: "fired".into(),
+        actor: SYSTEM.into(),
+        level: Some(1),
+        details: json!({"value": a.value, "threshold": a.threshold}),
+    };
+    add_event(&mut *tx, alert.id, &fired).await?;
+    Ok(Some(alert))
 }
