@@ -136,14 +136,11 @@ impl Batch {
         };
         for (index, item) in self.items {
             let resolved = match item {
-                Item::Status(change) => names.status(index, &change),
-                Item::Event(event) => names.native(index, event).map(Some),
+                Item::Status(change) => names.status(index, &change, self.source),
+                Item::Event(event) => names.native(index, event, self.source).map(Some),
             };
             match resolved {
-                Ok(Some(mut c)) => {
-                    c.event.source = self.source.as_str();
-                    out.candidates.push(c);
-                }
+                Ok(Some(c)) => out.candidates.push(c),
                 Ok(None) => out.ignored += 1,
                 Err(r) => out.rejections.push(r),
             }

@@ -198,8 +198,13 @@ impl Directory {
         })
     }
 
-    /// Resolves one native event.
-    pub fn native(&self, index: usize, e: native::NativeEvent) -> Result<Candidate, Rejection> {
+    /// Resolves one native event that came from `source`.
+    pub fn native(
+        &self,
+        index: usize,
+        e: native::NativeEvent,
+        source: Source,
+    ) -> Result<Candidate, Rejection> {
         let event_id = e.id().to_string();
         let at = e.at();
         let kind = e.kind(
@@ -210,18 +215,20 @@ impl Directory {
             index,
             event: NewEvent {
                 event_id,
-                source: Source::Native.as_str(),
+                source: source.as_str(),
                 at,
                 kind,
             },
         })
     }
 
-    /// Resolves one status change; `Ok(None)` for an exit, which changes nothing alone.
+    /// Resolves one status change that came from `source`; `Ok(None)` for an exit, which
+    /// changes nothing alone.
     pub fn status(
         &self,
         index: usize,
         s: &argus::StatusChange,
+        source: Source,
     ) -> Result<Option<Candidate>, Rejection> {
         let id = s.event_id();
         let bad = |reason, field: &str, message: String| {
@@ -257,7 +264,7 @@ impl Directory {
             index,
             event: NewEvent {
                 event_id: id,
-                source: Source::ArgusStatus.as_str(),
+                source: source.as_str(),
                 at,
                 kind: EventKind::AgentStateChanged {
                     agent_id,
