@@ -19,6 +19,8 @@ pub enum Source {
     ArgusStatus,
     /// wfm-pulse's own event feed (`POST /api/v1/events`).
     Native,
+    /// Asterisk's queue_log, followed or imported.
+    QueueLog,
 }
 
 impl Source {
@@ -27,6 +29,7 @@ impl Source {
         match self {
             Source::ArgusStatus => "argus_status",
             Source::Native => "native",
+            Source::QueueLog => "queue_log",
         }
     }
 }

@@ -6,6 +6,7 @@ pub mod argus;
 pub mod batch;
 pub mod check;
 pub mod native;
+pub mod queue_log;
 
 use std::collections::HashMap;
 

@@ -81,6 +81,7 @@ fn operation(source: Source) -> &'static str {
     match source {
         Source::ArgusStatus => "status",
         Source::Native => "events",
+        Source::QueueLog => "queue_log",
     }
 }
 
