@@ -48,6 +48,10 @@ pub struct Config {
     pub audit_retention_days: u32,
     /// Header and body timeouts, and the limit on client connections.
     pub connections: ConnLimits,
+    /// Asterisk's queue_log to follow, if any.
+    pub queue_log: Option<PathBuf>,
+    /// CSV of `member,login`: the queue_log member names that are not operators' logins.
+    pub queue_log_members: Option<PathBuf>,
 }
 
 /// Alert notification settings.
@@ -88,6 +92,8 @@ impl fmt::Debug for Config {
             .field("notify", &self.notify)
             .field("audit_retention_days", &self.audit_retention_days)
             .field("connections", &self.connections)
+            .field("queue_log", &self.queue_log)
+            .field("queue_log_members", &self.queue_log_members)
             .finish()
     }
 }
@@ -115,6 +121,8 @@ struct Layer {
     header_timeout_seconds: Option<f64>,
     body_timeout_seconds: Option<f64>,
     max_connections: Option<f64>,
+    queue_log: Option<PathBuf>,
+    queue_log_members: Option<PathBuf>,
 }
 
 /// Audit entries are kept seven years by default (2557 days, leap days included).
@@ -219,6 +227,16 @@ pub const SETTINGS: &[(&str, &str, &str)] = &[
         "WFM_MAX_CONNECTIONS",
         "client connections served at once; more wait to be accepted (default 4096)",
     ),
+    (
+        "queue_log",
+        "WFM_QUEUE_LOG",
+        "Asterisk queue_log file to follow, e.g. /var/log/asterisk/queue_log (default: none)",
+    ),
+    (
+        "queue_log_members",
+        "WFM_QUEUE_LOG_MEMBERS",
+        "CSV file of member,login for queue_log members whose name is not the operator's login (default: none)",
+    ),
 ];
 
 fn env_layer(env: &dyn Fn(&str) -> Option<String>) -> Result<Layer, String> {
@@ -251,6 +269,8 @@ fn env_layer(env: &dyn Fn(&str) -> Option<String>) -> Result<Layer, String> {
         header_timeout_seconds: number("WFM_HEADER_TIMEOUT_SECONDS")?,
         body_timeout_seconds: number("WFM_BODY_TIMEOUT_SECONDS")?,
         max_connections: number("WFM_MAX_CONNECTIONS")?,
+        queue_log: env("WFM_QUEUE_LOG").map(PathBuf::from),
+        queue_log_members: env("WFM_QUEUE_LOG_MEMBERS").map(PathBuf::from),
     })
 }
 
@@ -369,6 +389,8 @@ impl Config {
             }
         };
         Ok(Config {
+            queue_log: env.queue_log.or(file.queue_log),
+            queue_log_members: env.queue_log_members.or(file.queue_log_members),
             connections,
             audit_retention_days,
             notify,

@@ -39,3 +39,15 @@ pub struct StateCode {
     #[schema(value_type = String, example = "ready", pattern = "^(ready|on_contact|wrap_up|break|lunch|training|not_ready|logged_out)$")]
     pub state: AgentState,
 }
+
+/// How far a followed file has been read: resumed from on restart.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FeedPosition {
+    /// The file as the operating system knows it (`device:inode`), so a rotated file is
+    /// told from its successor under the same name.
+    pub file_id: String,
+    /// The byte after the last whole line taken.
+    pub offset: u64,
+    /// That line's number (from 1).
+    pub line: u64,
+}

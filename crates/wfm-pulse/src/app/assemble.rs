@@ -2,6 +2,7 @@
 //! first start's defaults installed, the live engine loaded from the log, and the sync
 //! jobs, alerting, health and capacity parts made. Nothing here starts a background task.
 
+use crate::integrations::queue_log::QueueLogFeed;
 use std::sync::Arc;
 
 use wfm_core::event::AgentState;
@@ -95,7 +96,18 @@ pub async fn prepare(config: &Config) -> Result<AppState, String> {
     alerts.watch_health(health.clone());
     let capacity =
         crate::capacity::Capacity::new(store.clone(), live.clone(), config.data_dir.clone());
+    let queue_log = match &config.queue_log {
+        None => None,
+        Some(path) => Some(QueueLogFeed {
+            path: path.clone(),
+            members: match &config.queue_log_members {
+                Some(file) => crate::integrations::queue_log::members(file)?,
+                None => Default::default(),
+            },
+        }),
+    };
     Ok(AppState::new(App {
+        queue_log,
         capacity,
         audit_retention_days: config.audit_retention_days,
         connections: config.connections,

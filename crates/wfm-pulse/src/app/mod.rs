@@ -46,6 +46,12 @@ fn start_tasks(state: &AppState) -> Tasks {
     tasks.start("capacity sampler", move |s| capacity.clone().run(s));
     let alerts = state.alerts.clone();
     tasks.start("alerting", move |s| alerts.clone().run(s));
+    if let Some(feed) = state.queue_log.clone() {
+        let (live, store) = (state.live.clone(), state.store.clone());
+        tasks.start("queue_log follower", move |s| {
+            crate::integrations::queue_log::run(live.clone(), store.clone(), feed.clone(), s)
+        });
+    }
     tasks
 }
 

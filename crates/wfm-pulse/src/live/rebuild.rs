@@ -65,6 +65,14 @@ impl Live {
         Ok(self.directory.read().clone())
     }
 
+    /// The contact center's status codes and what they mean (the state map), as ingest
+    /// reads them now.
+    pub async fn state_map(
+        &self,
+    ) -> Result<std::collections::HashMap<String, wfm_core::event::AgentState>, StoreError> {
+        Ok(self.directory().await?.state_codes.clone())
+    }
+
     pub(super) fn meanwhile(&self) -> parking_lot::MutexGuard<'_, Option<Vec<Event>>> {
         self.meanwhile.lock()
     }

@@ -64,6 +64,11 @@ const MIGRATIONS: &[(&str, &str, &str)] = &[
         include_str!("../../migrations/sqlite/0011_people.sql"),
         include_str!("../../migrations/postgres/0011_people.sql"),
     ),
+    (
+        "0012_feed_positions",
+        include_str!("../../migrations/sqlite/0012_feed_positions.sql"),
+        include_str!("../../migrations/postgres/0012_feed_positions.sql"),
+    ),
 ];
 
 pub(crate) async fn run(store: &SqlStore) -> StoreResult<Vec<String>> {

@@ -12,6 +12,7 @@ mod audit;
 mod codec;
 mod connect;
 mod departments;
+mod feed_positions;
 mod health;
 mod integration;
 mod interval_stats;

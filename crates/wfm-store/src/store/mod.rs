@@ -11,6 +11,7 @@ mod api_keys;
 mod audit_log;
 mod erasures;
 mod event_log;
+mod feed_positions;
 mod integration;
 mod integration_health;
 mod interval_history;
@@ -35,6 +36,7 @@ pub use api_keys::ApiKeys;
 pub use audit_log::AuditLog;
 pub use erasures::Erasures;
 pub use event_log::EventLog;
+pub use feed_positions::FeedPositions;
 pub use integration::Integration;
 pub use integration_health::IntegrationHealth;
 pub use interval_history::IntervalHistory;
@@ -63,6 +65,7 @@ pub enum Backend {
 pub trait Store:
     Structure
     + EventLog
+    + FeedPositions
     + LiveInputs
     + ApiKeys
     + People
