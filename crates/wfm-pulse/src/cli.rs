@@ -60,6 +60,10 @@ pub struct DemoArgs {
     /// Seed of the simulated traffic (same seed, same calls).
     #[arg(long, default_value_t = 1)]
     pub seed: u64,
+    /// How the simulated contact center's data comes in: through the event API, or as an
+    /// Asterisk queue_log in the data directory that the server follows.
+    #[arg(long, value_enum, default_value_t = crate::sim::demo::DemoFeed::Events)]
+    pub feed: crate::sim::demo::DemoFeed,
 }
 
 #[derive(Debug, Subcommand)]
@@ -89,6 +93,10 @@ pub struct ContactCenterArgs {
     /// Seed of the simulated traffic.
     #[arg(long, default_value_t = 1)]
     pub seed: u64,
+    /// Writes the calls and operator states to this Asterisk queue_log (appending) instead
+    /// of sending them; a server with WFM_QUEUE_LOG set to the same file follows it.
+    #[arg(long, value_name = "FILE")]
+    pub queue_log: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]
@@ -262,7 +270,7 @@ pub async fn run(cli: Cli) -> Result<(), String> {
         Command::Demo(args) => {
             let c = load_config()?;
             let log_file = telemetry::init_demo(&c);
-            crate::sim::run_demo(Arc::new(c), args.seed, log_file).await
+            crate::sim::run_demo(Arc::new(c), args.seed, args.feed, log_file).await
         }
         Command::Sim(SimCommand::ContactCenter(args)) => {
             let c = load_config()?;
@@ -288,12 +296,19 @@ pub async fn run(cli: Cli) -> Result<(), String> {
             let stop = async {
                 let _ = tokio::signal::ctrl_c().await;
             };
-            let stats =
-                crate::sim::feed(&feed_api, wfm_sim::Simulator::new(scenario), stop).await?;
-            eprintln!(
-                "sent {} events: {} accepted, {} rejected",
-                stats.sent, stats.accepted, stats.rejected
-            );
+            let mut sink = match &args.queue_log {
+                Some(path) => crate::sim::Sink::queue_log(path)?,
+                None => crate::sim::Sink::Api(&feed_api),
+            };
+            let sim = wfm_sim::Simulator::new(scenario);
+            let stats = crate::sim::feed(&mut sink, sim, stop).await?;
+            match &args.queue_log {
+                Some(path) => eprintln!("wrote {} events to {}", stats.sent, path.display()),
+                None => eprintln!(
+                    "sent {} events: {} accepted, {} rejected",
+                    stats.sent, stats.accepted, stats.rejected
+                ),
+            }
             Ok(())
         }
         Command::Sim(SimCommand::Zup(args)) => {

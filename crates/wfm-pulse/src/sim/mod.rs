@@ -4,6 +4,7 @@
 
 pub mod client;
 pub mod demo;
+pub mod queue_log;
 pub mod zup;
 
 pub use demo::run_demo;
@@ -102,11 +103,37 @@ pub async fn scenario(
     })
 }
 
-/// Feeds the simulated contact center's events to the server in real time, a batch a
-/// second, until `stop` completes; then closes the center (see [`Simulator::close`]) so that
-/// the server is left with no call open and nobody on line.
+/// Where the simulated center's events go.
+pub enum Sink<'a> {
+    /// wfm-pulse's event API.
+    Api(&'a Api),
+    /// An Asterisk queue_log, appended to (a follower takes it from there).
+    QueueLog {
+        file: std::fs::File,
+        writer: queue_log::QueueLogWriter,
+    },
+}
+
+impl Sink<'_> {
+    /// Appends to the queue_log at `path`, creating it if need be.
+    pub fn queue_log(path: &std::path::Path) -> Result<Sink<'static>, String> {
+        let file = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(path)
+            .map_err(|e| format!("cannot open {}: {e}", path.display()))?;
+        Ok(Sink::QueueLog {
+            file,
+            writer: queue_log::QueueLogWriter::default(),
+        })
+    }
+}
+
+/// Feeds the simulated contact center's events to `sink` in real time, a batch a second,
+/// until `stop` completes; then closes the center (see [`Simulator::close`]) so that the
+/// server is left with no call open and nobody on line.
 pub async fn feed(
-    api: &Api,
+    sink: &mut Sink<'_>,
     mut sim: Simulator,
     stop: impl Future<Output = ()>,
 ) -> Result<FeedStats, String> {
@@ -127,7 +154,7 @@ pub async fn feed(
         };
         tag_run(&mut events, &run);
         if !events.is_empty() {
-            send(api, &events, &mut stats).await?;
+            deliver(sink, &events, &mut stats).await?;
         }
         if closing {
             return Ok(stats);
@@ -140,6 +167,25 @@ pub async fn feed(
                 "feed"
             );
             last_report = tokio::time::Instant::now();
+        }
+    }
+}
+
+async fn deliver(
+    sink: &mut Sink<'_>,
+    events: &[FeedEvent],
+    stats: &mut FeedStats,
+) -> Result<(), String> {
+    match sink {
+        Sink::Api(api) => send(api, events, stats).await,
+        Sink::QueueLog { file, writer } => {
+            use std::io::Write;
+            let text: String = events.iter().map(|e| writer.lines(e)).collect();
+            file.write_all(text.as_bytes())
+                .map_err(|e| format!("cannot write the queue_log: {e}"))?;
+            stats.sent += events.len() as u64;
+            stats.accepted += events.len() as u64;
+            Ok(())
         }
     }
 }

@@ -118,9 +118,13 @@ fn run_feed(
     let (stop, stopped) = oneshot::channel::<()>();
     let feed = feed.clone();
     let fed = tokio::spawn(async move {
-        sim::feed(&feed, wfm_sim::Simulator::new(scenario), async {
-            let _ = stopped.await;
-        })
+        sim::feed(
+            &mut sim::Sink::Api(&feed),
+            wfm_sim::Simulator::new(scenario),
+            async {
+                let _ = stopped.await;
+            },
+        )
         .await
         .unwrap()
     });

@@ -107,14 +107,34 @@ pub fn sign_in_lines(base: &str, people: &[(String, String)]) -> Vec<String> {
     lines
 }
 
+/// How the demo's simulated contact center delivers its data.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum DemoFeed {
+    /// Posted to the event API.
+    Events,
+    /// Written to an Asterisk queue_log, which the server follows.
+    QueueLog,
+}
+
 /// Runs the demo until Ctrl-C or SIGTERM; `log_file` is where the log goes, if not stderr.
 pub async fn run_demo(
     config: Arc<Config>,
     seed: u64,
+    feed: DemoFeed,
     log_file: Option<PathBuf>,
 ) -> Result<(), String> {
     let mut config = (*config).clone();
     config.rate_limit = demo_limits(config.rate_limit);
+    if feed == DemoFeed::QueueLog && config.queue_log.is_none() {
+        std::fs::create_dir_all(&config.data_dir)
+            .map_err(|e| format!("cannot create {}: {e}", config.data_dir.display()))?;
+        config.queue_log = Some(config.data_dir.join("queue_log"));
+    }
+    // Created before the server starts, so that its follower begins at the file's end.
+    let sink = match (&config.queue_log, feed) {
+        (Some(path), DemoFeed::QueueLog) => Some(crate::sim::Sink::queue_log(path)?),
+        _ => None,
+    };
     let state = crate::app::prepare(&config).await?;
     // Taken now, so that a busy address fails at once; served once the demo is set up.
     let listener = tokio::net::TcpListener::bind(config.bind)
@@ -180,6 +200,12 @@ pub async fn run_demo(
     );
     println!("  {}", clock_line(&site, now));
     println!("  {zup_line}");
+    if let Some(path) = &config.queue_log {
+        println!(
+            "  contact center: an Asterisk queue_log, {}, followed by the server",
+            path.display()
+        );
+    }
     match &log_file {
         Some(path) => println!(
             "  log: {} (WFM_LOG=info shows it here instead); Ctrl-C stops",
@@ -206,7 +232,8 @@ pub async fn run_demo(
             _ = stopped_feed.changed() => {}
         }
     };
-    let stats = crate::sim::feed(&feed_api, Simulator::new(scenario), feed_stop).await;
+    let mut sink = sink.unwrap_or(crate::sim::Sink::Api(&feed_api));
+    let stats = crate::sim::feed(&mut sink, Simulator::new(scenario), feed_stop).await;
     let _ = stop.send(true);
     let _ = server.await;
     state.store.close().await;

@@ -64,9 +64,13 @@ async fn run_feed(s: &TestServer, seed: u64) -> oneshot::Sender<()> {
     let scenario = sim::scenario(&api, &grid, Utc::now(), seed).await.unwrap();
     let (stop, stopped) = oneshot::channel::<()>();
     tokio::spawn(async move {
-        let _ = sim::feed(&feed_api, wfm_sim::Simulator::new(scenario), async {
-            let _ = stopped.await;
-        })
+        let _ = sim::feed(
+            &mut sim::Sink::Api(&feed_api),
+            wfm_sim::Simulator::new(scenario),
+            async {
+                let _ = stopped.await;
+            },
+        )
         .await;
     });
     stop
