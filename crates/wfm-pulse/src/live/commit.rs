@@ -52,13 +52,18 @@ impl Overlay {
     }
 }
 
-/// A batch's report from the sequence numbers of its events (None: a duplicate).
-pub(super) fn report(seqs: &[Option<i64>], mut rejections: Vec<Rejection>) -> IngestReport {
+/// A batch's report from the sequence numbers of its events (None: a duplicate) and the
+/// events redelivered too late for the checks, which the log holds already.
+pub(super) fn report(
+    seqs: &[Option<i64>],
+    mut rejections: Vec<Rejection>,
+    redelivered: usize,
+) -> IngestReport {
     rejections.sort_by_key(|r| r.index);
     let accepted = seqs.iter().filter(|s| s.is_some()).count();
     IngestReport {
         accepted,
-        duplicate: seqs.len() - accepted,
+        duplicate: seqs.len() - accepted + redelivered,
         ignored: 0,
         rejected: rejections.len(),
         rejections,
@@ -121,7 +126,11 @@ impl Live {
                 for (n, rejections, reply) in checked {
                     let (mine, after) = rest.split_at(n);
                     rest = after;
-                    let _ = reply.send(Ok(report(mine, rejections)));
+                    let answer = self
+                        .redelivered(rejections)
+                        .await
+                        .map(|(rejections, again)| report(mine, rejections, again));
+                    let _ = reply.send(answer);
                 }
             }
             Err(e) => {
@@ -130,6 +139,37 @@ impl Live {
                 }
             }
         }
+    }
+
+    /// Sets apart the events the checks turned away as late or too old whose ids the log
+    /// holds already: a sender's redelivery after the re-ordering tolerance is a
+    /// duplicate, not a rejection. The rest, and how many were set apart.
+    pub(super) async fn redelivered(
+        &self,
+        rejections: Vec<Rejection>,
+    ) -> Result<(Vec<Rejection>, usize), StoreError> {
+        let late = |r: &Rejection| {
+            matches!(
+                r.reason,
+                ingest::Reason::OutOfOrder | ingest::Reason::Unreasonable
+            )
+        };
+        let ids: Vec<String> = rejections
+            .iter()
+            .filter(|r| late(r))
+            .filter_map(|r| r.event_id.clone())
+            .collect();
+        if ids.is_empty() {
+            return Ok((rejections, 0));
+        }
+        let stored = self.store.stored_event_ids(&ids).await?;
+        let before = rejections.len();
+        let rest: Vec<Rejection> = rejections
+            .into_iter()
+            .filter(|r| !(late(r) && r.event_id.as_ref().is_some_and(|id| stored.contains(id))))
+            .collect();
+        let again = before - rest.len();
+        Ok((rest, again))
     }
 
     /// How ingest's batches shared commits since start.

@@ -327,7 +327,8 @@ impl Live {
         let (events, unknown) = creatable.assign(events, &directory, &index_of);
         rejections.extend(unknown);
         let seqs = self.store_and_apply(events).await?;
-        Ok((commit::report(&seqs, rejections), resolved.ignored))
+        let (rejections, again) = self.redelivered(rejections).await?;
+        Ok((commit::report(&seqs, rejections, again), resolved.ignored))
     }
 
     /// Each site's live state as it is now (a copy), e.g. to compare with a replay.

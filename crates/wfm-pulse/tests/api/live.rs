@@ -435,3 +435,29 @@ async fn concurrent_feeds_share_commits_and_reach_the_state_a_replay_reaches() {
     assert_eq!(g["answered_today"], calls, "{g}");
     s.stop().await;
 }
+
+#[tokio::test]
+async fn a_redelivery_later_than_the_reordering_tolerance_is_a_duplicate() {
+    let s = TestServer::start().await;
+    set_up(&s).await;
+    let early = json!([{"type": "call_offered", "id": "r1", "at": ago(300), "call_id": "k1", "group": "L1"}]);
+    assert_eq!(push(&s, early.clone()).await["accepted"], 1);
+    let later =
+        json!([{"type": "call_offered", "id": "r2", "at": ago(1), "call_id": "k2", "group": "L1"}]);
+    assert_eq!(push(&s, later).await["accepted"], 1);
+    // A sender that never heard back sends r1 again, 5 minutes behind the feed.
+    let again = push(&s, early).await;
+    assert_eq!(
+        (&again["accepted"], &again["duplicate"], &again["rejected"]),
+        (&json!(0), &json!(1), &json!(0)),
+        "{again}"
+    );
+    // A new event as late is still refused.
+    let late = json!([{"type": "call_offered", "id": "r3", "at": ago(300), "call_id": "k3", "group": "L1"}]);
+    let report = push(&s, late).await;
+    assert_eq!(
+        report["rejections"][0]["reason"], "out_of_order",
+        "{report}"
+    );
+    s.stop().await;
+}

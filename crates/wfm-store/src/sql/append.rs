@@ -10,7 +10,7 @@
 //! arrays when an id is stored already.
 
 use async_trait::async_trait;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use sqlx::any::AnyArguments;
 use sqlx::postgres::PgPool;
@@ -63,6 +63,27 @@ fn body(e: &NewEvent) -> StoreResult<String> {
 
 #[async_trait]
 impl EventLog for SqlStore {
+    /// Looked up in chunks of a few hundred ids, one `IN` list each.
+    async fn stored_event_ids(&self, ids: &[String]) -> StoreResult<HashSet<String>> {
+        let mut found = HashSet::new();
+        let mut conn = self.acquire().await?;
+        for chunk in ids.chunks(500) {
+            let list: Vec<String> = (1..=chunk.len()).map(|i| format!("${i}")).collect();
+            let sql = format!(
+                "SELECT event_id FROM events WHERE event_id IN ({})",
+                list.join(", ")
+            );
+            let mut query = sqlx::query(&sql);
+            for id in chunk {
+                query = query.bind(id);
+            }
+            for row in query.fetch_all(&mut *conn).await.map_err(err)? {
+                found.insert(row.try_get::<String, _>("event_id").map_err(err)?);
+            }
+        }
+        Ok(found)
+    }
+
     /// Appends in one transaction; a duplicate `event_id` (stored before, or earlier in the
     /// batch) is skipped (None), the others get their sequence number, in batch order.
     /// Nothing is visible before the commit.

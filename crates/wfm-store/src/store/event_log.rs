@@ -11,4 +11,9 @@ pub trait EventLog: Send + Sync {
     /// Appends events in one transaction: the sequence number of each, or None for a
     /// duplicate `event_id` (already stored; nothing written for it).
     async fn append_events(&self, events: &[NewEvent]) -> StoreResult<Vec<Option<i64>>>;
+    /// Which of `ids` the log holds.
+    async fn stored_event_ids(
+        &self,
+        ids: &[String],
+    ) -> StoreResult<std::collections::HashSet<String>>;
 }
