@@ -103,7 +103,8 @@ pub struct ContactCenterArgs {
 #[command(
     after_help = "Formats (header line first; times ISO 8601 with offset):\n  \
     forecast:  group,start,calls,aht_seconds,acd_percent,operators   (group: code or id; the last two optional)\n  \
-    timetable: agent,start,end,activity,group   (agent: login; activity: line, break, lunch, training, meeting; group for line work)"
+    timetable: agent,start,end,activity,group   (agent: login; activity: line, break, lunch, training, meeting; group for line work)\n  \
+    queue-log: Asterisk's queue_log as it is (time|callid|queue|agent|event|data...); queues are group codes, members logins or in WFM_QUEUE_LOG_MEMBERS; the live view takes the last 24 hours"
 )]
 pub struct ImportArgs {
     /// What the file holds.
@@ -114,7 +115,8 @@ pub struct ImportArgs {
     /// The server (default: the configured bind address).
     #[arg(long)]
     pub url: Option<String>,
-    /// A manager's token (default: one made with the local JWT secret).
+    /// The token to use (default: ones made with the local JWT secret: a manager's for a
+    /// plan; for a queue_log, a viewer's to read the state map and an integration one to send).
     #[arg(long)]
     pub token: Option<String>,
 }
@@ -123,6 +125,8 @@ pub struct ImportArgs {
 pub enum ImportKind {
     Forecast,
     Timetable,
+    /// An Asterisk queue_log (members named as WFM_QUEUE_LOG_MEMBERS says).
+    QueueLog,
 }
 
 #[derive(Debug, Args)]
@@ -319,17 +323,32 @@ pub async fn run(cli: Cli) -> Result<(), String> {
         }
         Command::Import(args) => {
             let c = load_config()?;
-            let token = match args.token {
-                Some(t) => t,
-                None => local_token(&c, "import", Role::Manager, 600)?,
-            };
-            let target = crate::import::Target {
-                url: args.url.unwrap_or_else(|| format!("http://{}", c.bind)),
-                token,
+            let url = args.url.unwrap_or_else(|| format!("http://{}", c.bind));
+            let target = |role: Role| -> Result<crate::import::Target, String> {
+                let token = match &args.token {
+                    Some(t) => t.clone(),
+                    None => local_token(&c, "import", role, 600)?,
+                };
+                Ok(crate::import::Target {
+                    url: url.clone(),
+                    token,
+                })
             };
             let summary = match args.kind {
-                ImportKind::Forecast => crate::import::forecast(&args.file, &target).await?,
-                ImportKind::Timetable => crate::import::timetable(&args.file, &target).await?,
+                ImportKind::Forecast => {
+                    crate::import::forecast(&args.file, &target(Role::Manager)?).await?
+                }
+                ImportKind::Timetable => {
+                    crate::import::timetable(&args.file, &target(Role::Manager)?).await?
+                }
+                ImportKind::QueueLog => {
+                    let members = match &c.queue_log_members {
+                        Some(file) => crate::integrations::queue_log::members(file)?,
+                        None => Default::default(),
+                    };
+                    let (reader, feeder) = (target(Role::Viewer)?, target(Role::Integration)?);
+                    crate::import::queue_log(&args.file, &reader, &feeder, members).await?
+                }
             };
             println!("{summary}");
             Ok(())

@@ -294,3 +294,56 @@ async fn a_followed_queue_log_feeds_the_indicators_across_rotation_and_restart()
     assert_eq!(stored.len(), files.meaning().len(), "{stored:#?}");
     s.stop().await;
 }
+
+#[tokio::test]
+async fn an_imported_file_counts_once_however_often_it_is_imported() {
+    let files = Files::new();
+    let s = TestServer::start().await;
+    let c = set_up(&s).await;
+    map_acw_to_wrap_up(&s).await;
+    files.append(BEFORE_ROTATION, true);
+    files.append(AFTER_ROTATION, true);
+    let target = |role| wfm_pulse::import::Target {
+        url: s.base.clone(),
+        token: s.token(role),
+    };
+    let members = std::collections::HashMap::from([("PJSIP/101".to_string(), "op-1".to_string())]);
+    let import = async || {
+        wfm_pulse::import::queue_log(
+            &files.log(),
+            &target(Role::Viewer),
+            &target(Role::Integration),
+            members.clone(),
+        )
+        .await
+        .unwrap()
+    };
+    let first = import().await;
+    let events = files.meaning().len();
+    assert!(
+        first.starts_with(&format!("22 lines read: {events} events, {events} accepted, 0 already there, 0 refused; 1 lines unreadable")),
+        "{first}"
+    );
+    assert!(
+        first.contains("unreadable line 14: 3 of the 5 fields"),
+        "{first}"
+    );
+    let g = group_figures(&s, c.group, |g| handled(g).0 == 3).await;
+    assert_eq!(
+        (
+            g["offered_today"].clone(),
+            g["answered_within_target_today"].clone()
+        ),
+        (json!(5), json!(2))
+    );
+    assert_eq!(handled(&g), (json!(3), json!(165.0)));
+
+    let again = import().await;
+    assert!(
+        again.contains(&format!(
+            "{events} events, 0 accepted, {events} already there"
+        )),
+        "{again}"
+    );
+    s.stop().await;
+}

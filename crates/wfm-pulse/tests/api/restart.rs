@@ -1,5 +1,6 @@
-//! Crash safety: the real binary is killed with SIGKILL while events stream in; after a
-//! restart every acknowledged event is there, and the replayed state matches what was live.
+//! Crash safety: the real binary is killed with SIGKILL while events stream in, or while
+//! it follows a queue_log; after a restart every acknowledged event is there, the replayed
+//! state matches what was live, and the queue_log counts each line once.
 
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
@@ -24,8 +25,13 @@ fn free_port() -> u16 {
 }
 
 async fn start(dir: &std::path::Path, port: u16) -> Server {
+    start_with(dir, port, &[]).await
+}
+
+async fn start_with(dir: &std::path::Path, port: u16, env: &[(&str, String)]) -> Server {
     let child = Command::new(env!("CARGO_BIN_EXE_wfm-pulse"))
         .arg("serve")
+        .envs(env.iter().map(|(k, v)| (*k, v.as_str())))
         .env("WFM_DATA_DIR", dir)
         .env("WFM_BIND", format!("127.0.0.1:{port}"))
         .env("WFM_JWT_SECRET", SECRET)
@@ -106,16 +112,12 @@ fn event_figures(rt: &Value) -> Vec<Value> {
         .collect()
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn every_acknowledged_event_survives_kill_9() {
-    let dir = std::env::temp_dir().join(format!("wfm-restart-{}", uuid::Uuid::new_v4()));
-    let port = free_port();
-    let c = Client::new();
-    let mut server = start(&dir, port).await;
+/// A UTC site with group "G" and operator "op".
+async fn one_group_one_operator(c: &Client, server: &Server) {
     let post = reqwest::Method::POST;
     let site = call(
-        &c,
-        &server,
+        c,
+        server,
         post.clone(),
         "/api/v1/sites",
         "manager",
@@ -123,8 +125,8 @@ async fn every_acknowledged_event_survives_kill_9() {
     )
     .await;
     let service = call(
-        &c,
-        &server,
+        c,
+        server,
         post.clone(),
         "/api/v1/services",
         "manager",
@@ -132,8 +134,8 @@ async fn every_acknowledged_event_survives_kill_9() {
     )
     .await;
     call(
-        &c,
-        &server,
+        c,
+        server,
         post.clone(),
         "/api/v1/groups",
         "manager",
@@ -141,14 +143,23 @@ async fn every_acknowledged_event_survives_kill_9() {
     )
     .await;
     call(
-        &c,
-        &server,
+        c,
+        server,
         post.clone(),
         "/api/v1/agents",
         "manager",
         json!({"external_id": "op", "full_name": "Op", "site_id": site["id"]}),
     )
     .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_acknowledged_event_survives_kill_9() {
+    let dir = std::env::temp_dir().join(format!("wfm-restart-{}", uuid::Uuid::new_v4()));
+    let port = free_port();
+    let c = Client::new();
+    let mut server = start(&dir, port).await;
+    one_group_one_operator(&c, &server).await;
 
     // Stream batches of calls; each acknowledged batch is counted. The kill lands while a
     // batch may be in flight.
@@ -220,5 +231,84 @@ async fn every_acknowledged_event_survives_kill_9() {
     assert_eq!(event_figures(&realtime(&c, &again).await), before);
     again.child.kill().unwrap();
     again.child.wait().unwrap();
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_queue_log_follower_killed_mid_file_loses_and_repeats_nothing() {
+    let dir = std::env::temp_dir().join(format!("wfm-restart-ql-{}", uuid::Uuid::new_v4()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let log = dir.join("queue_log");
+    std::fs::write(&log, "").unwrap();
+    let env = [("WFM_QUEUE_LOG", log.display().to_string())];
+    let port = free_port();
+    let c = Client::new();
+    let mut server = start_with(&dir, port, &env).await;
+    one_group_one_operator(&c, &server).await;
+
+    // 30,000 calls of 4 s talk, three lines each (about 6 MB: several reads).
+    let now = Utc::now().timestamp();
+    let first = (now - 600).max(
+        Utc::now()
+            .duration_trunc(Span::days(1))
+            .unwrap()
+            .timestamp(),
+    );
+    let calls = 30_000u64;
+    let mut text = String::new();
+    for n in 0..calls {
+        let t = first + (n as i64 * 500 / calls as i64);
+        text += &format!("{t}|c{n}|G|NONE|ENTERQUEUE||555{n}|1\n");
+        text += &format!("{t}|c{n}|G|op|CONNECT|0|m{n}|0\n");
+        text += &format!("{t}|c{n}|G|op|COMPLETECALLER|0|4|1\n");
+    }
+    std::fs::write(&log, &text).unwrap();
+
+    // Kill once part of the file is in, before all of it is.
+    let deadline = Instant::now() + Duration::from_secs(60);
+    loop {
+        let offered = realtime(&c, &server).await["groups"][0]["offered_today"]
+            .as_u64()
+            .unwrap_or(0);
+        if offered > 0 {
+            assert!(
+                offered < calls,
+                "the whole file went in at once: kill mid-file impossible"
+            );
+            break;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "the follower never took the file"
+        );
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    server.child.kill().unwrap();
+    server.child.wait().unwrap();
+
+    let mut server = start_with(&dir, port, &env).await;
+    let deadline = Instant::now() + Duration::from_secs(120);
+    let g = loop {
+        let rt = realtime(&c, &server).await;
+        let g = rt["groups"][0].clone();
+        // The last call's wrap-up ends once the log has been quiet a moment.
+        if g["counts"]["handled_today"].as_u64() == Some(calls) {
+            break g;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "the rest of the file never came: {g}"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    };
+    assert_eq!(g["offered_today"], calls, "each call once: {g}");
+    assert_eq!(g["answered_today"], calls, "{g}");
+    assert_eq!(
+        g["counts"]["handle_seconds_today"],
+        4.0 * calls as f64,
+        "{g}"
+    );
+    server.child.kill().unwrap();
+    server.child.wait().unwrap();
     std::fs::remove_dir_all(&dir).unwrap();
 }

@@ -1,6 +1,11 @@
 //! `wfm-pulse import forecast|timetable FILE.csv`: reads a plan from CSV, names groups and
 //! agents as people know them (codes and logins), and uploads it all or nothing through
-//! the API, so it is checked exactly like any other upload.
+//! the API, so it is checked exactly like any other upload. `import queue-log` is in
+//! `queue_log`.
+
+mod queue_log;
+
+pub use queue_log::queue_log;
 
 use std::collections::HashMap;
 use std::io::Write;
