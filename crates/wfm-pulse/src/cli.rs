@@ -45,7 +45,8 @@ pub enum Command {
     Config,
     /// Prints the API's OpenAPI 3.1 document (the one `GET /api/v1/openapi.json` serves).
     Openapi,
-    /// Imports a forecast or timetable CSV through a running server, all or nothing.
+    /// Imports a forecast or timetable CSV (all or nothing), or an Asterisk queue_log,
+    /// through a running server.
     Import(ImportArgs),
     /// Runs the server on the configured (by default embedded) database with a demo contact
     /// center and simulated live traffic: the realtime endpoint moves within a minute.
@@ -110,7 +111,7 @@ pub struct ImportArgs {
     /// What the file holds.
     #[arg(value_enum)]
     pub kind: ImportKind,
-    /// The CSV file.
+    /// The file: CSV for a plan, the queue_log as Asterisk wrote it.
     pub file: PathBuf,
     /// The server (default: the configured bind address).
     #[arg(long)]

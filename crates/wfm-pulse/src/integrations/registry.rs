@@ -115,8 +115,8 @@ impl Default for CircuitPolicy {
 pub struct Endpoint {
     /// The contract's method name (`agents`, `sendSchedule`, `status`, ...).
     pub name: String,
-    /// `GET` or `POST`.
-    #[schema(pattern = "^(GET|POST)$")]
+    /// `GET` or `POST`; `FILE` for a file wfm-pulse follows (Asterisk's queue_log).
+    #[schema(pattern = "^(GET|POST|FILE)$")]
     pub method: String,
     /// Appended to the base URL; `{startDate}`-style placeholders are filled per call.
     #[schema(pattern = r"^/\S*$")]
@@ -255,9 +255,9 @@ impl SystemConfig {
                 "is listed twice",
             );
             check(
-                ep.method == "GET" || ep.method == "POST",
+                matches!(ep.method.as_str(), "GET" | "POST" | "FILE"),
                 f("method"),
-                "must be GET or POST",
+                "must be GET, POST or FILE",
             );
             check(
                 ep.path.starts_with('/') && !ep.path.contains(char::is_whitespace),

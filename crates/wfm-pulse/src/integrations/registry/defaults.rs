@@ -204,6 +204,15 @@ pub fn default_contact_center() -> SystemConfig {
                 "push, real time",
                 "Call and operator events (native feed)",
             ),
+            endpoint(
+                "queue_log",
+                "FILE",
+                "/var/log/asterisk/queue_log",
+                "inbound",
+                "followed, real time",
+                "Asterisk's queue_log, followed when the queue_log setting names the file \
+                 (wfm-pulse config shows it)",
+            ),
         ],
         field_mappings: vec![
             mapping("workerId", "agent external_id", "the operator's login"),
@@ -214,6 +223,13 @@ pub fn default_contact_center() -> SystemConfig {
                 "Unix time in seconds (the contract's Unix Time Stamp)",
             ),
             mapping("group", "group external_id", ""),
+            mapping("queue_log queue", "group external_id", "Asterisk's queue name"),
+            mapping(
+                "queue_log agent",
+                "agent external_id",
+                "the member name, or its login in the queue_log_members file",
+            ),
+            mapping("queue_log PAUSE reason", "state map", "an unknown reason is not ready"),
         ],
         workflow: vec![
             stage(
@@ -226,7 +242,7 @@ pub fn default_contact_center() -> SystemConfig {
                 2,
                 "live",
                 "status",
-                "Status pushes and call events feed the live indicators",
+                "Status pushes, call events and the queue_log feed the live indicators",
             ),
         ],
         daily_sync: None,
