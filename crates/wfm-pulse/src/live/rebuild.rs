@@ -65,6 +65,11 @@ impl Live {
         Ok(self.directory.read().clone())
     }
 
+    /// How far in the past an event may be stamped (the live window).
+    pub fn max_behind(&self) -> chrono::Duration {
+        self.limits.max_behind
+    }
+
     /// The contact center's status codes and what they mean (the state map), as ingest
     /// reads them now.
     pub async fn state_map(

@@ -347,3 +347,37 @@ async fn an_imported_file_counts_once_however_often_it_is_imported() {
     );
     s.stop().await;
 }
+
+#[tokio::test]
+async fn a_first_start_takes_the_live_window_and_reads_older_lines_for_state() {
+    let files = Files::new();
+    std::fs::remove_file(files.log()).unwrap();
+    let s = start(&files, &files.dir.join("data")).await;
+    let c = set_up(&s).await;
+    // The file appears once the structure is there: two days old, then the last minute.
+    let now = Utc::now().timestamp();
+    let day_before = now - 2 * 86_400;
+    let text = format!(
+        "{day_before}|NONE|L1|op-1|ADDMEMBER|\n{day_before}|NONE|L1|op-1|PAUSE|Lunch\n\
+         {}|c1|L1|NONE|ENTERQUEUE||1|1\n{}|c1|L1|op-1|CONNECT|1|m|0\n\
+         {}|c1|L1|op-1|COMPLETECALLER|1|30|1\n",
+        now - 60,
+        now - 59,
+        now - 29
+    );
+    std::fs::write(files.log(), text).unwrap();
+    let g = group_figures(&s, c.group, |g| g["answered_today"] == 1).await;
+    assert_eq!(g["offered_today"], 1);
+    eventually(
+        "op-1 back to the lunch paused two days ago",
+        10,
+        async || (operator_state(&s, c.agents[0]).await == "lunch").then_some(()),
+    )
+    .await;
+    assert!(
+        rejections(&s).await.is_empty(),
+        "{:?}",
+        rejections(&s).await
+    );
+    s.stop().await;
+}

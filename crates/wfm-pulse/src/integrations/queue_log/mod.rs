@@ -15,7 +15,7 @@ use wfm_store::Store;
 use wfm_store::model::Actor;
 
 use crate::ingest::Batch;
-use crate::ingest::queue_log::{self, Translator};
+use crate::ingest::queue_log::{self, Translator, line};
 use crate::live::Live;
 use tail::Tail;
 
@@ -81,6 +81,11 @@ pub async fn run(
             return;
         }
     };
+    // A file never followed before: its lines older than the live window only build the
+    // state (the engine would refuse them as too old).
+    let mut window_start = saved
+        .is_none()
+        .then(|| (chrono::Utc::now() - live.max_behind()).timestamp_millis());
     let mut tail = Some(Tail::new(feed.path.clone(), saved.clone()));
     let mut translator = Translator::new(feed.members, HashMap::new());
     let mut saved = saved;
@@ -124,10 +129,23 @@ pub async fn run(
         for (_, text) in &chunk.known {
             let _ = translator.read(text);
         }
-        let took = !chunk.new.is_empty();
-        if took {
+        let mut new = &chunk.new[..];
+        if let Some(start) = window_start {
+            let old = new
+                .iter()
+                .take_while(|(_, text)| line::parse(text).is_ok_and(|l| l.time_ms < start));
+            let count = old.count();
+            for (_, text) in &new[..count] {
+                let _ = translator.read(text);
+            }
+            new = &new[count..];
+            if !new.is_empty() {
+                window_start = None;
+            }
+        }
+        if !new.is_empty() {
             quiet = 0;
-            let lines = chunk.new.iter().map(|(n, t)| (*n, t.as_str()));
+            let lines = new.iter().map(|(n, t)| (*n, t.as_str()));
             let batch = queue_log::batch(&mut translator, lines);
             if !take(&live, batch, &mut stop).await {
                 return;

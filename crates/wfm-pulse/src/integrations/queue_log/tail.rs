@@ -3,7 +3,7 @@
 //!
 //! A resumed read goes over the lines before the saved position once more, for the state
 //! they build up (who is paused, which calls are open), and hands them apart from the new
-//! ones. A file never read before is read for state only: its past is for the import.
+//! ones. A file never read before is read from its start.
 
 use std::fs::File;
 use std::io::{self, Read, Seek, SeekFrom};
@@ -96,7 +96,7 @@ fn rotated(path: &Path, id: &str) -> io::Result<Option<(File, String)>> {
 }
 
 impl Tail {
-    /// Follows `path` from `saved` (None: from the file's end).
+    /// Follows `path` from `saved` (None: from the file's start).
     pub fn new(path: PathBuf, saved: Option<FeedPosition>) -> Self {
         Tail {
             path,
@@ -141,10 +141,7 @@ impl Tail {
         self.started = true;
         let current = open(&self.path)?;
         let Some(saved) = self.saved.take() else {
-            self.open = current.map(|(file, id)| {
-                let end = file.metadata().map(|m| m.len()).unwrap_or(0);
-                Open::at_start(file, id, end)
-            });
+            self.open = current.map(|(file, id)| Open::at_start(file, id, 0));
             return Ok(());
         };
         if let Some((file, id)) = current.as_ref().filter(|(_, id)| *id == saved.file_id) {

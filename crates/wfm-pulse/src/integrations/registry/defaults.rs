@@ -223,13 +223,21 @@ pub fn default_contact_center() -> SystemConfig {
                 "Unix time in seconds (the contract's Unix Time Stamp)",
             ),
             mapping("group", "group external_id", ""),
-            mapping("queue_log queue", "group external_id", "Asterisk's queue name"),
+            mapping(
+                "queue_log queue",
+                "group external_id",
+                "Asterisk's queue name",
+            ),
             mapping(
                 "queue_log agent",
                 "agent external_id",
                 "the member name, or its login in the queue_log_members file",
             ),
-            mapping("queue_log PAUSE reason", "state map", "an unknown reason is not ready"),
+            mapping(
+                "queue_log PAUSE reason",
+                "state map",
+                "an unknown reason is not ready",
+            ),
         ],
         workflow: vec![
             stage(
