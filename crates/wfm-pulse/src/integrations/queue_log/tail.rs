@@ -242,3 +242,90 @@ impl Open {
         Ok(full)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::Write;
+
+    struct Dir(PathBuf);
+
+    impl Drop for Dir {
+        fn drop(&mut self) {
+            let _ = std::fs::remove_dir_all(&self.0);
+        }
+    }
+
+    fn append(path: &Path, text: &str) {
+        let mut f = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(path)
+            .unwrap();
+        f.write_all(text.as_bytes()).unwrap();
+    }
+
+    fn new_lines(chunk: &Chunk) -> Vec<(u64, &str)> {
+        chunk.new.iter().map(|(n, t)| (*n, t.as_str())).collect()
+    }
+
+    #[test]
+    fn whole_lines_only_then_truncation_then_rotation() {
+        let dir = Dir(std::env::temp_dir().join(format!("wfm-tail-{}", uuid::Uuid::new_v4())));
+        std::fs::create_dir_all(&dir.0).unwrap();
+        let path = dir.0.join("queue_log");
+        let mut tail = Tail::new(path.clone(), None);
+        assert!(tail.read(1 << 20).unwrap().new.is_empty(), "no file yet");
+
+        append(&path, "a\nb\nhalf");
+        let chunk = tail.read(1 << 20).unwrap();
+        assert_eq!(new_lines(&chunk), [(1, "a"), (2, "b")]);
+        assert_eq!(chunk.position.as_ref().unwrap().offset, 4, "after b's end");
+        append(&path, "-done\n");
+        assert_eq!(new_lines(&tail.read(1 << 20).unwrap()), [(3, "half-done")]);
+
+        // copytruncate: emptied, then written again.
+        std::fs::OpenOptions::new()
+            .write(true)
+            .truncate(true)
+            .open(&path)
+            .unwrap();
+        append(&path, "c\n");
+        let chunk = tail.read(1 << 20).unwrap();
+        assert_eq!(new_lines(&chunk), [(1, "c")]);
+        assert!(chunk.notes[0].contains("truncated"), "{:?}", chunk.notes);
+
+        // logger rotate: renamed with a last line still open, a new file begun.
+        append(&path, "d\nunfinished");
+        std::fs::rename(&path, dir.0.join("queue_log.0")).unwrap();
+        append(&path, "CONFIGRELOAD\n");
+        let chunk = tail.read(1 << 20).unwrap();
+        assert_eq!(
+            new_lines(&chunk),
+            [(2, "d"), (3, "unfinished")],
+            "the old file to its end, its last line too"
+        );
+        assert!(chunk.notes[0].contains("rotated"), "{:?}", chunk.notes);
+        assert_eq!(
+            new_lines(&tail.read(1 << 20).unwrap()),
+            [(1, "CONFIGRELOAD")]
+        );
+    }
+
+    #[test]
+    fn a_resumed_read_goes_over_the_known_lines_for_state_only() {
+        let dir = Dir(std::env::temp_dir().join(format!("wfm-tail-{}", uuid::Uuid::new_v4())));
+        std::fs::create_dir_all(&dir.0).unwrap();
+        let path = dir.0.join("queue_log");
+        append(&path, "a\nb\nc\n");
+        let id = file_id(&std::fs::metadata(&path).unwrap());
+        let saved = FeedPosition {
+            file_id: id,
+            offset: 4,
+            line: 2,
+        };
+        let chunk = Tail::new(path, Some(saved)).read(1 << 20).unwrap();
+        let known: Vec<&str> = chunk.known.iter().map(|(_, t)| t.as_str()).collect();
+        assert_eq!((known, new_lines(&chunk)), (vec!["a", "b"], vec![(3, "c")]));
+    }
+}
