@@ -96,8 +96,12 @@ pub struct ContactCenterArgs {
     pub seed: u64,
     /// Writes the calls and operator states to this Asterisk queue_log (appending) instead
     /// of sending them; a server with WFM_QUEUE_LOG set to the same file follows it.
-    #[arg(long, value_name = "FILE")]
+    #[arg(long, value_name = "FILE", conflicts_with = "serve")]
     pub queue_log: Option<PathBuf>,
+    /// Serves the incumbent's pull contract (/personnel, /historic/*, /online/*) on this
+    /// address instead of sending anything, with drill controls under /sim.
+    #[arg(long, value_name = "ADDR")]
+    pub serve: Option<std::net::SocketAddr>,
 }
 
 #[derive(Debug, Args)]
@@ -301,6 +305,9 @@ pub async fn run(cli: Cli) -> Result<(), String> {
             let stop = async {
                 let _ = tokio::signal::ctrl_c().await;
             };
+            if let Some(address) = args.serve {
+                return crate::sim::platform::serve(address, &scenario, grid, stop).await;
+            }
             let mut sink = match &args.queue_log {
                 Some(path) => crate::sim::Sink::queue_log(path)?,
                 None => crate::sim::Sink::Api(&feed_api),

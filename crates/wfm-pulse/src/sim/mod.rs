@@ -4,6 +4,7 @@
 
 pub mod client;
 pub mod demo;
+pub mod platform;
 pub mod queue_log;
 pub mod zup;
 
