@@ -46,15 +46,16 @@ fn json<T: Serialize>(status: StatusCode, body: &T) -> Response {
     }
 }
 
+fn invalid(field: &str, message: String) -> ErrorBody {
+    ErrorBody {
+        field: Some(field.into()),
+        message,
+        description: Some("the request's parameters do not follow the contract".into()),
+    }
+}
+
 fn bad(field: &str, message: String) -> Response {
-    json(
-        StatusCode::BAD_REQUEST,
-        &ErrorBody {
-            field: Some(field.into()),
-            message,
-            description: Some("the request's parameters do not follow the contract".into()),
-        },
-    )
+    json(StatusCode::BAD_REQUEST, &invalid(field, message))
 }
 
 /// The contract's 404: no data for what was asked.
@@ -88,14 +89,17 @@ async fn gate(State(sim): State<PlatformSim>, request: Request, next: Next) -> R
     next.run(request).await
 }
 
-fn instant(q: &HashMap<String, String>, field: &str) -> Result<DateTime<Utc>, Response> {
+fn instant(q: &HashMap<String, String>, field: &str) -> Result<DateTime<Utc>, ErrorBody> {
     let Some(text) = q.get(field) else {
-        return Err(bad(field, format!("Required parameter {field} missing")));
+        return Err(invalid(
+            field,
+            format!("Required parameter {field} missing"),
+        ));
     };
     DateTime::parse_from_rfc3339(text)
         .map(|t| t.with_timezone(&Utc))
         .map_err(|_| {
-            bad(
+            invalid(
                 field,
                 format!(
                     "{field} must be a date-time with its time zone, e.g. 2020-01-01T00:00:00Z"
@@ -104,18 +108,18 @@ fn instant(q: &HashMap<String, String>, field: &str) -> Result<DateTime<Utc>, Re
         })
 }
 
-fn period(q: &HashMap<String, String>) -> Result<(DateTime<Utc>, DateTime<Utc>), Response> {
+fn period(q: &HashMap<String, String>) -> Result<(DateTime<Utc>, DateTime<Utc>), ErrorBody> {
     let (from, to) = (instant(q, "startDate")?, instant(q, "endDate")?);
     if to <= from {
-        return Err(bad("endDate", "endDate must be after startDate".into()));
+        return Err(invalid("endDate", "endDate must be after startDate".into()));
     }
     if to - from > Duration::days(31) {
-        return Err(bad("endDate", "a period is at most 31 days".into()));
+        return Err(invalid("endDate", "a period is at most 31 days".into()));
     }
     Ok((from, to))
 }
 
-fn ids(q: &HashMap<String, String>, field: &str) -> Result<Vec<String>, Response> {
+fn ids(q: &HashMap<String, String>, field: &str) -> Result<Vec<String>, ErrorBody> {
     let list: Vec<String> = q
         .get(field)
         .map(|t| {
@@ -127,7 +131,10 @@ fn ids(q: &HashMap<String, String>, field: &str) -> Result<Vec<String>, Response
         })
         .unwrap_or_default();
     if list.is_empty() {
-        return Err(bad(field, format!("Required parameter {field} missing")));
+        return Err(invalid(
+            field,
+            format!("Required parameter {field} missing"),
+        ));
     }
     Ok(list)
 }
@@ -136,7 +143,7 @@ macro_rules! ok_or_answer {
     ($e:expr) => {
         match $e {
             Ok(v) => v,
-            Err(response) => return response,
+            Err(e) => return json(StatusCode::BAD_REQUEST, &e),
         }
     };
 }

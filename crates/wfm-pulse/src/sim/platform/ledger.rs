@@ -73,7 +73,7 @@ fn ms(d: Duration) -> u64 {
 }
 
 fn mean_ms(total: Duration, n: u64) -> u64 {
-    if n == 0 { 0 } else { ms(total) / n }
+    ms(total).checked_div(n).unwrap_or(0)
 }
 
 impl Ledger {

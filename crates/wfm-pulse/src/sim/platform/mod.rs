@@ -83,7 +83,7 @@ impl PlatformSim {
     }
 
     pub fn behaviour(&self) -> Behaviour {
-        self.behaviour.lock().clone()
+        *self.behaviour.lock()
     }
 
     pub fn set_behaviour(&self, b: Behaviour) {
