@@ -89,6 +89,14 @@ pub enum EventKind {
     },
     /// After-call work of the call is finished.
     WrapUpEnded { call_id: String },
+    /// A platform's counts of a group's day so far (its online load, as the incumbent's
+    /// `groupsOnlineLoad` reports it), for platforms that give counts rather than calls: the
+    /// engine counts what changed since the group's last report of the day.
+    GroupLoad {
+        group_id: GroupId,
+        #[serde(flatten)]
+        load: GroupLoad,
+    },
     /// An operator's state changed; `group_id` when the platform says which group it
     /// serves in that state.
     AgentStateChanged {
@@ -97,6 +105,26 @@ pub enum EventKind {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         group_id: Option<GroupId>,
     },
+}
+
+/// A group's day so far as a platform counts it.
+#[derive(Debug, Clone, Copy, PartialEq, Default, Serialize, Deserialize)]
+pub struct GroupLoad {
+    /// Contacts received since the day's start.
+    pub received: u32,
+    /// Of those, answered.
+    pub answered: u32,
+    /// Of those, answered within the group's target wait.
+    pub answered_within_target: u32,
+    /// Waiting in the queue now.
+    pub queue: u32,
+    /// With an operator now: answered, not yet handled to the end.
+    pub processing: u32,
+    /// Handle time of the answered contacts handled to the end (answered - processing),
+    /// seconds in all.
+    pub handle_seconds: f64,
+    /// Wait of the answered contacts, seconds in all.
+    pub wait_seconds: f64,
 }
 
 /// An event as the engine applies it: in `seq` order (the store's commit order), at the

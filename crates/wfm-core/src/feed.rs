@@ -2,7 +2,7 @@
 //! as a contact-center platform sends them, operators named by login and groups by code.
 //! The ingest edge reads it; the simulator writes it.
 
-use crate::event::{AgentId, AgentState, Event, EventKind, GroupId};
+use crate::event::{AgentId, AgentState, Event, EventKind, GroupId, GroupLoad};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
@@ -51,6 +51,16 @@ pub enum FeedEvent {
         at: DateTime<Utc>,
         call_id: String,
     },
+    /// The day so far of the group with code `group`, as a platform that reports counts
+    /// rather than calls counts it (received, answered, answered within the target wait,
+    /// in queue and with an operator now, handle and wait seconds in all).
+    GroupLoad {
+        id: String,
+        at: DateTime<Utc>,
+        group: String,
+        #[serde(flatten)]
+        load: GroupLoad,
+    },
     /// The operator with login `agent` changed state (or, when ready, line). `group` is
     /// the code of the group served in that state: the line segment's group when ready,
     /// the call's group on contact and in wrap-up, none otherwise.
@@ -73,6 +83,7 @@ impl FeedEvent {
             | FeedEvent::CallAbandoned { id, .. }
             | FeedEvent::CallEnded { id, .. }
             | FeedEvent::WrapUpEnded { id, .. }
+            | FeedEvent::GroupLoad { id, .. }
             | FeedEvent::AgentState { id, .. } => id,
         }
     }
@@ -85,6 +96,7 @@ impl FeedEvent {
             | FeedEvent::CallAbandoned { at, .. }
             | FeedEvent::CallEnded { at, .. }
             | FeedEvent::WrapUpEnded { at, .. }
+            | FeedEvent::GroupLoad { at, .. }
             | FeedEvent::AgentState { at, .. } => *at,
         }
     }
@@ -97,7 +109,7 @@ impl FeedEvent {
             | FeedEvent::CallAbandoned { call_id, .. }
             | FeedEvent::CallEnded { call_id, .. }
             | FeedEvent::WrapUpEnded { call_id, .. } => Some(call_id),
-            FeedEvent::AgentState { .. } => None,
+            FeedEvent::AgentState { .. } | FeedEvent::GroupLoad { .. } => None,
         }
     }
 
@@ -163,6 +175,12 @@ impl FeedEvent {
                 hold_seconds,
             },
             FeedEvent::WrapUpEnded { call_id, .. } => EventKind::WrapUpEnded { call_id },
+            FeedEvent::GroupLoad {
+                group: code, load, ..
+            } => EventKind::GroupLoad {
+                group_id: group(&code)?,
+                load,
+            },
             FeedEvent::AgentState {
                 agent: a,
                 state,

@@ -89,7 +89,7 @@ impl DayTally {
         }
     }
 
-    fn record(&mut self, ms: i64, change: impl FnOnce(&mut MinuteTally)) {
+    pub(super) fn record(&mut self, ms: i64, change: impl FnOnce(&mut MinuteTally)) {
         let index = self.day.minute_index(ms);
         if self.minutes.len() <= index {
             self.minutes.resize(index + 1, MinuteTally::default());

@@ -31,6 +31,8 @@ pub(super) struct GroupLive {
     pub(super) forecast: ForecastLine,
     /// The newest event instant that touched the group.
     pub(super) newest_ms: Option<i64>,
+    /// The platform's reports, for a group fed by counts.
+    pub(super) reports: super::load::Reports,
 }
 
 impl GroupLive {
@@ -98,6 +100,7 @@ impl Center {
                     waiting: Vec::new(),
                     forecast: ForecastLine::default(),
                     newest_ms: None,
+                    reports: Default::default(),
                 })
                 .collect(),
             history: OnlineHistory::new(group_ids.len(), operators.len()),
@@ -150,6 +153,7 @@ impl Center {
                 hold_seconds,
             } => self.end_call(call_id, *talk_seconds, *hold_seconds, at_ms),
             EventKind::WrapUpEnded { call_id } => self.end_wrap_up(call_id, event.at),
+            EventKind::GroupLoad { group_id, load } => self.take_load(*group_id, load, event.at),
             EventKind::AgentStateChanged {
                 agent_id,
                 state,
@@ -228,6 +232,7 @@ impl Center {
         self.presence.forget_before(floor_ms);
         for group in &mut self.groups {
             group.days.retain(|date, _| *date >= yesterday);
+            group.reports.last.retain(|date, _| *date >= yesterday);
             group.waiting.retain(|&(offered, _)| offered >= floor_ms);
         }
         self.calls.retain(|_, call| call.day.date >= yesterday);

@@ -18,6 +18,7 @@ mod figures;
 mod forecast;
 mod history;
 mod indicators;
+mod load;
 mod operators;
 mod outlook;
 mod presence;

@@ -272,7 +272,9 @@ impl Center {
         details.newest_ms = live.newest_ms;
         details.window_ms = self.interval_ms();
         details.sl_seconds = Some(settings.sl_seconds);
-        details.queue = u32::try_from(live.waiting.len()).unwrap_or(u32::MAX);
+        details.queue = u32::try_from(live.waiting.len())
+            .unwrap_or(u32::MAX)
+            .saturating_add(live.reports.queue);
         details.longest_wait_ms = live
             .waiting
             .first()

@@ -125,7 +125,7 @@ async fn status_push(
 /// Call and operator events: a JSON array, one object, or NDJSON. Each event's `id` makes
 /// a re-delivery a duplicate; the reply says per item what happened.
 #[utoipa::path(post, path = "/api/v1/events", operation_id = "post_events", tag = "ingest",
-    request_body(content = Vec<Object>, description = "Events tagged by `type`: call_offered, call_answered, call_abandoned, call_ended, wrap_up_ended, agent_state (see the README)"),
+    request_body(content = Vec<Object>, description = "Events tagged by `type`: call_offered, call_answered, call_abandoned, call_ended, wrap_up_ended, agent_state, group_load (see the README)"),
     responses((status = 200, body = IngestReport), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody)),
     security(("bearer" = []), ("api_key" = [])))]
 async fn events(

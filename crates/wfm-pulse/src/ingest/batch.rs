@@ -80,7 +80,9 @@ impl Item {
     /// The group code it names. A name made only of digits is a wfm-pulse id, not a code.
     fn group_code(&self) -> Option<&str> {
         let code = match self {
-            Item::Event(NativeEvent::CallOffered { group, .. }) => Some(group.as_str()),
+            Item::Event(
+                NativeEvent::CallOffered { group, .. } | NativeEvent::GroupLoad { group, .. },
+            ) => Some(group.as_str()),
             Item::Event(NativeEvent::AgentState { group, .. }) => group.as_deref(),
             _ => None,
         };

@@ -69,6 +69,54 @@ pub fn order_and_check(mut batch: Vec<Candidate>, c: &Checks) -> (Vec<NewEvent>,
 
 type Failure = (Reason, &'static str, String);
 
+/// A group's counts hold together: within target <= answered <= received, with an operator
+/// <= answered, answered and in queue <= received, totals of seconds finite and not negative.
+fn check_load(l: &wfm_core::event::GroupLoad) -> Result<(), Failure> {
+    let bad = |field, message: String| Err((Reason::Unreasonable, field, message));
+    if l.answered > l.received {
+        return bad(
+            "answered",
+            format!("{} answered of {} received", l.answered, l.received),
+        );
+    }
+    if l.answered_within_target > l.answered {
+        return bad(
+            "answered_within_target",
+            format!(
+                "{} within target of {} answered",
+                l.answered_within_target, l.answered
+            ),
+        );
+    }
+    if l.processing > l.answered {
+        return bad(
+            "processing",
+            format!(
+                "{} with an operator of {} answered",
+                l.processing, l.answered
+            ),
+        );
+    }
+    if u64::from(l.answered) + u64::from(l.queue) > u64::from(l.received) {
+        return bad(
+            "queue",
+            format!(
+                "{} answered and {} in queue of {} received",
+                l.answered, l.queue, l.received
+            ),
+        );
+    }
+    for (field, v) in [
+        ("handle_seconds", l.handle_seconds),
+        ("wait_seconds", l.wait_seconds),
+    ] {
+        if !(v.is_finite() && v >= 0.0) {
+            return bad(field, format!("{v} is not a number of seconds"));
+        }
+    }
+    Ok(())
+}
+
 fn check(
     e: &NewEvent,
     c: &Checks,
@@ -107,6 +155,9 @@ fn check(
                 ));
             }
         }
+    }
+    if let EventKind::GroupLoad { load, .. } = &e.kind {
+        check_load(load)?;
     }
     if let Some(w) = watermark
         && e.at < w - c.tolerance

@@ -211,7 +211,9 @@ impl Engine {
 
     fn site_of(&self, kind: &EventKind) -> Option<usize> {
         match kind {
-            EventKind::CallOffered { group_id, .. } => self.group_site.get(group_id).copied(),
+            EventKind::CallOffered { group_id, .. } | EventKind::GroupLoad { group_id, .. } => {
+                self.group_site.get(group_id).copied()
+            }
             EventKind::CallAnswered { call_id, .. }
             | EventKind::CallAbandoned { call_id }
             | EventKind::CallEnded { call_id, .. }

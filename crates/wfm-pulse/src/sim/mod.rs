@@ -226,7 +226,7 @@ fn tag_run(events: &mut [FeedEvent], run: &str) {
                 id.push_str(run);
                 call_id.push_str(run);
             }
-            FeedEvent::AgentState { id, .. } => id.push_str(run),
+            FeedEvent::AgentState { id, .. } | FeedEvent::GroupLoad { id, .. } => id.push_str(run),
         }
     }
 }

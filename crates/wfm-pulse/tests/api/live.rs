@@ -461,3 +461,48 @@ async fn a_redelivery_later_than_the_reordering_tolerance_is_a_duplicate() {
     );
     s.stop().await;
 }
+
+#[tokio::test]
+async fn a_group_fed_by_counts_gets_its_indicators_from_them() {
+    let s = TestServer::start().await;
+    let c = set_up(&s).await;
+    let load = |id: &str, ago_s: i64, counts: [u32; 5], handle: f64, wait: f64| {
+        let [received, answered, within, queue, processing] = counts;
+        json!({"type": "group_load", "id": id, "at": ago(ago_s), "group": "L1",
+               "received": received, "answered": answered, "answered_within_target": within,
+               "queue": queue, "processing": processing, "handle_seconds": handle, "wait_seconds": wait})
+    };
+    let report = push(
+        &s,
+        json!([
+            load("g1", 200, [4, 2, 2, 1, 1], 100.0, 10.0),
+            load("g2", 100, [10, 7, 5, 1, 1], 600.0, 70.0),
+            // Counts that cannot be: more answered than received.
+            load("g3", 90, [3, 4, 0, 0, 0], 0.0, 0.0),
+        ]),
+    )
+    .await;
+    assert_eq!(report["accepted"], 2, "{report}");
+    assert_eq!(report["rejections"][0]["field"], "answered", "{report}");
+    // 10 received: 7 answered (5 within 20 s), 1 waiting, so 2 abandoned; 6 handled in 600 s.
+    let g = group_figures(&s, c.group, |g| g["answered_today"] == 7).await;
+    assert_eq!(
+        (&g["offered_today"], &g["abandoned_today"], &g["queue_now"]),
+        (&json!(9), &json!(2), &json!(1)),
+        "answered and abandoned enter the service level: {g}"
+    );
+    assert_eq!(g["answered_within_target_today"], 5);
+    let sl = indicator(&g, "service_level")["value"].as_f64().unwrap();
+    assert!((sl - 500.0 / 9.0).abs() < 0.01, "5 of 9 within 20 s: {sl}");
+    let acd = indicator(&g, "acd")["value"].as_f64().unwrap();
+    assert!((acd - 700.0 / 9.0).abs() < 0.01, "7 of 9 answered: {acd}");
+    assert_eq!(
+        (
+            &g["counts"]["handled_today"],
+            &g["counts"]["handle_seconds_today"]
+        ),
+        (&json!(6), &json!(600.0))
+    );
+    assert_eq!(g["asa_seconds"], 10.0, "70 s of wait over 7 answered");
+    s.stop().await;
+}

@@ -25,6 +25,7 @@ fn kind(e: &FeedEvent) -> &'static str {
         FeedEvent::CallEnded { .. } => "ended",
         FeedEvent::WrapUpEnded { .. } => "wrapped",
         FeedEvent::AgentState { .. } => "state",
+        FeedEvent::GroupLoad { .. } => "load",
     }
 }
 
@@ -114,7 +115,9 @@ fn check_feed(scenario: &Scenario, events: &[FeedEvent]) -> usize {
                 }
                 assert_eq!(group.is_some(), new.is_on_line(), "{e:?}");
             }
-            FeedEvent::CallOffered { .. } | FeedEvent::CallAbandoned { .. } => {}
+            FeedEvent::CallOffered { .. }
+            | FeedEvent::CallAbandoned { .. }
+            | FeedEvent::GroupLoad { .. } => {}
         }
     }
     abandoned

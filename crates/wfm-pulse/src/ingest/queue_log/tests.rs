@@ -31,6 +31,7 @@ fn brief(e: &NativeEvent) -> String {
             ..
         } => format!("{t} ended {call_id} {talk_seconds}"),
         NativeEvent::WrapUpEnded { call_id, .. } => format!("{t} wrapped {call_id}"),
+        NativeEvent::GroupLoad { group, .. } => format!("{t} load {group}"),
         NativeEvent::AgentState {
             agent,
             state,

@@ -139,6 +139,8 @@ impl Ledger {
                     c.wrapped = Some(at);
                 }
             }
+            // A platform's own counts are what the ledger computes, not what it records.
+            FeedEvent::GroupLoad { .. } => {}
             FeedEvent::AgentState {
                 agent,
                 state,

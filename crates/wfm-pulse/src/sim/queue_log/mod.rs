@@ -97,7 +97,8 @@ impl QueueLogWriter {
                     line(call_id, &queue, &agent, "COMPLETECALLER", &data);
                 }
             }
-            FeedEvent::WrapUpEnded { .. } => {}
+            // queue_log has lines for calls, not counts.
+            FeedEvent::WrapUpEnded { .. } | FeedEvent::GroupLoad { .. } => {}
             FeedEvent::AgentState {
                 agent,
                 state,
