@@ -207,12 +207,5 @@ pub struct AgentChatsWorkTime {
     pub work_time: u64,
 }
 
-/// The contract's error body (400 and 500).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct ErrorBody {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub field: Option<String>,
-    pub message: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub description: Option<String>,
-}
+/// The contract's error body (400 and 500): the same shape as 1C ZUP's.
+pub use crate::integrations::zup::contract::ErrorBody;

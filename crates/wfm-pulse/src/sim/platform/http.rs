@@ -176,40 +176,37 @@ async fn service_group_data(State(sim): State<PlatformSim>, Query(q): Params) ->
     )
 }
 
-async fn agent_status_data(State(sim): State<PlatformSim>, Query(q): Params) -> Response {
-    let (from, to) = ok_or_answer!(period(&q));
-    let agents = ok_or_answer!(ids(&q, "agentId"));
+/// The three per-agent history methods: a period and agents, 404 when none is known.
+fn by_agent<T: Serialize>(
+    sim: &PlatformSim,
+    q: &HashMap<String, String>,
+    answer: impl FnOnce(&super::Ledger, DateTime<Utc>, DateTime<Utc>, &[String]) -> T,
+) -> Response {
+    let (from, to) = ok_or_answer!(period(q));
+    let agents = ok_or_answer!(ids(q, "agentId"));
     let ledger = sim.ledger.lock();
     if !ledger.any_agent(&agents) {
         return no_data();
     }
-    json(
-        StatusCode::OK,
-        &ledger.agent_status_data(from, to, Utc::now(), &agents),
-    )
+    json(StatusCode::OK, &answer(&ledger, from, to, &agents))
+}
+
+async fn agent_status_data(State(sim): State<PlatformSim>, Query(q): Params) -> Response {
+    by_agent(&sim, &q, |l, from, to, agents| {
+        l.agent_status_data(from, to, Utc::now(), agents)
+    })
 }
 
 async fn agent_login_data(State(sim): State<PlatformSim>, Query(q): Params) -> Response {
-    let (from, to) = ok_or_answer!(period(&q));
-    let agents = ok_or_answer!(ids(&q, "agentId"));
-    let ledger = sim.ledger.lock();
-    if !ledger.any_agent(&agents) {
-        return no_data();
-    }
-    json(
-        StatusCode::OK,
-        &ledger.agent_login_data(from, to, Utc::now(), &agents),
-    )
+    by_agent(&sim, &q, |l, from, to, agents| {
+        l.agent_login_data(from, to, Utc::now(), agents)
+    })
 }
 
 async fn agent_calls_data(State(sim): State<PlatformSim>, Query(q): Params) -> Response {
-    let (from, to) = ok_or_answer!(period(&q));
-    let agents = ok_or_answer!(ids(&q, "agentId"));
-    let ledger = sim.ledger.lock();
-    if !ledger.any_agent(&agents) {
-        return no_data();
-    }
-    json(StatusCode::OK, &ledger.agent_calls_data(from, to, &agents))
+    by_agent(&sim, &q, |l, from, to, agents| {
+        l.agent_calls_data(from, to, agents)
+    })
 }
 
 async fn agent_status(State(sim): State<PlatformSim>) -> Response {
