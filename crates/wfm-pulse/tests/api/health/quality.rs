@@ -252,7 +252,9 @@ async fn each_kind_of_bad_input_is_counted_and_sampled_exactly() {
     );
     let cc = common::registry::system(&s, "contact_center", Role::Manager).await;
     for state in cc["endpoint_states"].as_array().unwrap() {
-        assert!(state["last_success"].is_string(), "{state}");
+        // Only the two pushes had traffic; no queue_log is followed here.
+        let fed = state["name"] == "status" || state["name"] == "events";
+        assert_eq!(state["last_success"].is_string(), fed, "{state}");
     }
     // Viewers do not see integration health.
     let (st, _) = s
