@@ -52,6 +52,9 @@ pub struct Config {
     pub queue_log: Option<PathBuf>,
     /// CSV of `member,login`: the queue_log member names that are not operators' logins.
     pub queue_log_members: Option<PathBuf>,
+    /// How often the contact-center platform is polled (its `/online/*` endpoints, when
+    /// enabled in the integration registry).
+    pub contact_center_poll: std::time::Duration,
 }
 
 /// Alert notification settings.
@@ -94,6 +97,7 @@ impl fmt::Debug for Config {
             .field("connections", &self.connections)
             .field("queue_log", &self.queue_log)
             .field("queue_log_members", &self.queue_log_members)
+            .field("contact_center_poll", &self.contact_center_poll)
             .finish()
     }
 }
@@ -123,6 +127,7 @@ struct Layer {
     max_connections: Option<f64>,
     queue_log: Option<PathBuf>,
     queue_log_members: Option<PathBuf>,
+    contact_center_poll_seconds: Option<f64>,
 }
 
 /// Audit entries are kept seven years by default (2557 days, leap days included).
@@ -237,6 +242,11 @@ pub const SETTINGS: &[(&str, &str, &str)] = &[
         "WFM_QUEUE_LOG_MEMBERS",
         "CSV file of member,login for queue_log members whose name is not the operator's login (default: none)",
     ),
+    (
+        "contact_center_poll_seconds",
+        "WFM_CONTACT_CENTER_POLL_SECONDS",
+        "how often the platform's /online/* endpoints are polled when enabled in the registry, 1 to 3600 (default 15)",
+    ),
 ];
 
 fn env_layer(env: &dyn Fn(&str) -> Option<String>) -> Result<Layer, String> {
@@ -271,6 +281,7 @@ fn env_layer(env: &dyn Fn(&str) -> Option<String>) -> Result<Layer, String> {
         max_connections: number("WFM_MAX_CONNECTIONS")?,
         queue_log: env("WFM_QUEUE_LOG").map(PathBuf::from),
         queue_log_members: env("WFM_QUEUE_LOG_MEMBERS").map(PathBuf::from),
+        contact_center_poll_seconds: number("WFM_CONTACT_CENTER_POLL_SECONDS")?,
     })
 }
 
@@ -388,7 +399,22 @@ impl Config {
                 ));
             }
         };
+        let contact_center_poll = match env
+            .contact_center_poll_seconds
+            .or(file.contact_center_poll_seconds)
+        {
+            None => std::time::Duration::from_secs(15),
+            Some(s) if s.fract() == 0.0 && (1.0..=3600.0).contains(&s) => {
+                std::time::Duration::from_secs(s as u64)
+            }
+            Some(s) => {
+                return Err(format!(
+                    "contact_center_poll_seconds must be a whole number of seconds from 1 to 3600, not {s}"
+                ));
+            }
+        };
         Ok(Config {
+            contact_center_poll,
             queue_log: env.queue_log.or(file.queue_log),
             queue_log_members: env.queue_log_members.or(file.queue_log_members),
             connections,

@@ -51,6 +51,8 @@ pub struct App {
     pub audit_retention_days: u32,
     /// Timeouts and the limit on client connections.
     pub connections: ConnLimits,
+    /// How often the contact-center platform is polled.
+    pub contact_center_poll: std::time::Duration,
     /// Asterisk's queue_log to follow, when configured.
     pub queue_log: Option<crate::integrations::queue_log::QueueLogFeed>,
 }

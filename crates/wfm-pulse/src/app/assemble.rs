@@ -107,6 +107,7 @@ pub async fn prepare(config: &Config) -> Result<AppState, String> {
         }),
     };
     Ok(AppState::new(App {
+        contact_center_poll: config.contact_center_poll,
         queue_log,
         capacity,
         audit_retention_days: config.audit_retention_days,

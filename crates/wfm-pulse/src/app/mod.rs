@@ -46,6 +46,14 @@ fn start_tasks(state: &AppState) -> Tasks {
     tasks.start("capacity sampler", move |s| capacity.clone().run(s));
     let alerts = state.alerts.clone();
     tasks.start("alerting", move |s| alerts.clone().run(s));
+    let (live, store, period) = (
+        state.live.clone(),
+        state.store.clone(),
+        state.contact_center_poll,
+    );
+    tasks.start("contact-center poller", move |s| {
+        crate::integrations::contact_center::poller::run(live.clone(), store.clone(), period, s)
+    });
     if let Some(feed) = state.queue_log.clone() {
         let (live, store) = (state.live.clone(), state.store.clone());
         tasks.start("queue_log follower", move |s| {

@@ -21,6 +21,8 @@ pub enum Source {
     Native,
     /// Asterisk's queue_log, followed or imported.
     QueueLog,
+    /// The incumbent's contract, polled (`/online/*`).
+    ArgusPull,
 }
 
 impl Source {
@@ -30,6 +32,7 @@ impl Source {
             Source::ArgusStatus => "argus_status",
             Source::Native => "native",
             Source::QueueLog => "queue_log",
+            Source::ArgusPull => "argus_pull",
         }
     }
 }

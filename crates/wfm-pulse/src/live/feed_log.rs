@@ -82,6 +82,8 @@ fn operation(source: Source) -> &'static str {
         Source::ArgusStatus => "status",
         Source::Native => "events",
         Source::QueueLog => "queue_log",
+        // Each poll is a row of its own (the poller writes it).
+        Source::ArgusPull => "online",
     }
 }
 
@@ -91,6 +93,9 @@ pub struct FeedLog(parking_lot::Mutex<BTreeMap<Source, Tally>>);
 
 impl FeedLog {
     pub fn add(&self, source: Source, report: &IngestReport, actor: &Actor) {
+        if source == Source::ArgusPull {
+            return;
+        }
         self.0
             .lock()
             .entry(source)

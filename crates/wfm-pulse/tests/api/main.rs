@@ -21,6 +21,7 @@ mod notify;
 mod optimization;
 mod people;
 mod privacy;
+mod pull;
 mod queue_log;
 mod reliability;
 mod restart;

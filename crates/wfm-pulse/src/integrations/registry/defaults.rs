@@ -204,6 +204,28 @@ pub fn default_contact_center() -> SystemConfig {
                 "push, real time",
                 "Call and operator events (native feed)",
             ),
+            Endpoint {
+                enabled: false,
+                ..endpoint(
+                    "agentStatus",
+                    "GET",
+                    "/online/agentStatus",
+                    "inbound",
+                    "polled, every contact_center_poll_seconds (15 s)",
+                    "Operator statuses now, polled when enabled (a platform that does not push)",
+                )
+            },
+            Endpoint {
+                enabled: false,
+                ..endpoint(
+                    "groupsOnlineLoad",
+                    "GET",
+                    "/online/groupsOnlineLoad",
+                    "inbound",
+                    "polled, every contact_center_poll_seconds (15 s)",
+                    "Each group's day so far and its queue, polled when enabled: SL, ACD, AHT from counts",
+                )
+            },
             endpoint(
                 "queue_log",
                 "FILE",
