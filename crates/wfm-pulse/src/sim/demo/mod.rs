@@ -5,6 +5,7 @@
 //! last; the log goes to a file unless `WFM_LOG` asks for it on stderr.
 
 pub mod center;
+mod platform;
 pub mod registry;
 
 use std::net::SocketAddr;
@@ -114,6 +115,9 @@ pub enum DemoFeed {
     Events,
     /// Written to an Asterisk queue_log, which the server follows.
     QueueLog,
+    /// Served by a platform that speaks the incumbent's pull contract, which the server
+    /// polls.
+    Pull,
 }
 
 /// Runs the demo until Ctrl-C or SIGTERM; `log_file` is where the log goes, if not stderr.
@@ -178,6 +182,32 @@ pub async fn run_demo(
     let site = center::set_up(&api, now).await?;
     let now = Utc::now();
     let scenario = crate::sim::scenario(&api, &site.grid, now, seed).await?;
+    let platform = match feed {
+        DemoFeed::Pull => {
+            let platform = crate::sim::platform::PlatformSim::new(&scenario, site.grid);
+            let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+                .await
+                .map_err(|e| format!("cannot listen for the platform simulator: {e}"))?;
+            let url = format!(
+                "http://{}",
+                listener.local_addr().map_err(|e| e.to_string())?
+            );
+            let (router, mut stopped) = (platform.router(), stopped.clone());
+            tokio::spawn(async move {
+                axum::serve(listener, router)
+                    .with_graceful_shutdown(async move {
+                        let _ = stopped.changed().await;
+                    })
+                    .await
+            });
+            platform::point_registry_at(&api, Some(&url)).await?;
+            Some((platform, url))
+        }
+        _ => {
+            platform::point_registry_at(&api, None).await?;
+            None
+        }
+    };
     if api.rate_limited() > 0 {
         tracing::warn!(
             times = api.rate_limited(),
@@ -206,6 +236,12 @@ pub async fn run_demo(
             path.display()
         );
     }
+    if let Some((_, url)) = &platform {
+        println!(
+            "  contact center: a platform speaking the incumbent's pull contract at {url}, polled every {} s",
+            config.contact_center_poll.as_secs()
+        );
+    }
     match &log_file {
         Some(path) => println!(
             "  log: {} (WFM_LOG=info shows it here instead); Ctrl-C stops",
@@ -232,6 +268,14 @@ pub async fn run_demo(
             _ = stopped_feed.changed() => {}
         }
     };
+    if let Some((platform, _)) = platform {
+        platform.drive(Simulator::new(scenario), feed_stop).await;
+        let _ = stop.send(true);
+        let _ = server.await;
+        state.store.close().await;
+        println!("demo stopped; its platform's operators logged out");
+        return Ok(());
+    }
     let mut sink = sink.unwrap_or(crate::sim::Sink::Api(&feed_api));
     let stats = crate::sim::feed(&mut sink, Simulator::new(scenario), feed_stop).await;
     let _ = stop.send(true);

@@ -16,7 +16,7 @@ pub const CORRELATION_ID: &str = "demo-zup-simulator";
 /// The correlation id of the entries a first start installs.
 const FIRST_START: &str = "first-start";
 
-const ENDPOINTS: &str = "/api/v1/integration/mapping/endpoints";
+pub(super) const ENDPOINTS: &str = "/api/v1/integration/mapping/endpoints";
 
 /// How long the demo's 1C ZUP takes to answer each request.
 pub const DEMO_DELAY_MS: u64 = 150;
@@ -81,7 +81,7 @@ pub async fn point_registry_at(api: &Api, url: &str) -> Result<Pointed, String> 
         .get("/api/v1/audit?entity=integration_system&entity_id=zup&limit=1")
         .await?;
     let newest = &newest["items"][0];
-    if !demo_may_change(newest, &base_url) {
+    if !demo_may_change(newest, &base_url, &registry::default_zup().base_url) {
         let set_by = match newest["actor"].as_str() {
             Some(actor) => format!("{actor} at {}", newest["at"].as_str().unwrap_or("?")),
             None => "someone (no audit entry left)".into(),
@@ -100,13 +100,18 @@ pub async fn point_registry_at(api: &Api, url: &str) -> Result<Pointed, String> 
 }
 
 /// Whether the entry is the first start's or an earlier demo's, judged by the newest audit
-/// entry about it (none left: by whether it still points where a first start put it).
-fn demo_may_change(newest_audit_entry: &Value, base_url: &str) -> bool {
+/// entry about it (none left: by whether it still points where a first start put it,
+/// `default_base_url`).
+pub(super) fn demo_may_change(
+    newest_audit_entry: &Value,
+    base_url: &str,
+    default_base_url: &str,
+) -> bool {
     match newest_audit_entry["correlation_id"].as_str() {
         Some(id) => {
             id == CORRELATION_ID || (id == FIRST_START && newest_audit_entry["actor"] == "system")
         }
-        None => base_url == registry::default_zup().base_url,
+        None => base_url == default_base_url,
     }
 }
 
@@ -118,6 +123,7 @@ mod tests {
     #[test]
     fn the_demo_takes_over_only_its_own_or_the_first_starts_entry() {
         let default = registry::default_zup().base_url;
+        let demo_may_change = |audit: &Value, url: &str| demo_may_change(audit, url, &default);
         let audit =
             |actor: &str, correlation: &str| json!({"actor": actor, "correlation_id": correlation});
         assert!(demo_may_change(&audit("system", "first-start"), &default));
