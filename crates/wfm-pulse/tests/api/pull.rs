@@ -215,6 +215,41 @@ async fn a_polled_platform_gives_the_indicators_its_calls_give() {
             .is_some_and(|n| *n >= 2),
         "{polls:?}"
     );
+
+    // While it is down, c4 is answered and c5 comes and goes; back up, the next poll's day
+    // so far counts them once, as the same calls pushed.
+    let outage = vec![
+        FeedEvent::CallAnswered {
+            id: "a-c4".into(),
+            at: ago(5),
+            call_id: "c4".into(),
+            agent: "op-1".into(),
+        },
+        FeedEvent::CallOffered {
+            id: "o-c5".into(),
+            at: ago(4),
+            call_id: "c5".into(),
+            group: "L1".into(),
+            customer_id: None,
+        },
+        FeedEvent::CallAbandoned {
+            id: "x-c5".into(),
+            at: ago(1),
+            call_id: "c5".into(),
+        },
+    ];
+    platform.record(&outage);
+    let report = push(&pushed, serde_json::to_value(&outage).unwrap()).await;
+    assert_eq!(report["accepted"], 3, "{report}");
+    platform.set_behaviour(wfm_pulse::sim::zup::Behaviour::default());
+    let pulled = group_figures(&polled, c.group, |g| g["answered_today"] == 3).await;
+    let sent = group_figures(&pushed, d.group, |g| g["answered_today"] == 3).await;
+    assert_eq!(
+        figures(&pulled),
+        figures(&sent),
+        "pulled {pulled}\npushed {sent}"
+    );
+    assert_eq!(pulled["queue_now"], 0);
     polled.stop().await;
     pushed.stop().await;
 }
