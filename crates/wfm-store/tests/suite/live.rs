@@ -6,7 +6,7 @@ use chrono::{DateTime, Duration, TimeZone, Utc};
 use wfm_core::event::{AgentState, EventKind};
 use wfm_core::plan::{Activity, ForecastInterval, Segment};
 use wfm_store::Store;
-use wfm_store::live::{NewEvent, StateCode};
+use wfm_store::live::{FeedPosition, NewEvent, StateCode};
 
 use super::{actor, agent_input, audit_of, group_input, structure};
 
@@ -34,6 +34,53 @@ pub async fn run(store: &Arc<dyn Store>) {
     state_codes(store).await;
     plan(store).await;
     nullable_doubles(store).await;
+    feed_positions(store).await;
+    stored_ids(store).await;
+}
+
+/// A followed file's position: none before the first save, then the newest saved.
+async fn feed_positions(store: &Arc<dyn Store>) {
+    assert_eq!(store.feed_position("queue_log").await.unwrap(), None);
+    for (offset, line) in [(120, 3), (1 << 40, 7_000_000_000)] {
+        let p = FeedPosition {
+            file_id: "2049:1312".into(),
+            offset,
+            line,
+        };
+        store.save_feed_position("queue_log", &p).await.unwrap();
+        assert_eq!(store.feed_position("queue_log").await.unwrap(), Some(p));
+    }
+    assert_eq!(store.feed_position("other").await.unwrap(), None);
+}
+
+/// Which of a list of ids the log holds, over more than one lookup chunk.
+async fn stored_ids(store: &Arc<dyn Store>) {
+    let (_, service) = structure(store, "Stored ids site").await;
+    let group = store
+        .create_group(&group_input(service.id, "Stored ids group"), &actor("c-si"))
+        .await
+        .unwrap();
+    let event = |id: &str| NewEvent {
+        event_id: id.into(),
+        source: "native",
+        at: Utc::now(),
+        kind: EventKind::CallOffered {
+            call_id: id.into(),
+            group_id: group.id,
+            customer_id: None,
+        },
+    };
+    store
+        .append_events(&[event("si-1"), event("si-2")])
+        .await
+        .unwrap();
+    let mut asked: Vec<String> = (0..1200).map(|i| format!("si-x{i}")).collect();
+    asked.push("si-2".into());
+    asked.insert(0, "si-1".into());
+    let found = store.stored_event_ids(&asked).await.unwrap();
+    let mut found: Vec<String> = found.into_iter().collect();
+    found.sort();
+    assert_eq!(found, ["si-1", "si-2"]);
 }
 
 /// A nullable double bound as null and then as a value, again and again on the same

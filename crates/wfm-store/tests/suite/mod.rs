@@ -97,7 +97,8 @@ async fn migrations(store: &Arc<dyn Store>) {
             "0008_interval_stats".to_string(),
             "0009_group_priorities".to_string(),
             "0010_labor_rules".to_string(),
-            "0011_people".to_string()
+            "0011_people".to_string(),
+            "0012_feed_positions".to_string()
         ]
     );
     let again = store.migrate().await.unwrap();
