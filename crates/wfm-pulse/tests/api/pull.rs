@@ -12,7 +12,7 @@ use wfm_sim::{Behaviour, Scenario, SimAgent, SimGroup};
 use wfm_store::model::Role;
 
 use crate::common;
-use common::center::{ago, group_figures, indicator, push, set_up};
+use common::center::{ago, group_figures, indicator, operator_state, push, set_up};
 use common::{TestServer, eventually};
 
 /// The hand-counted calls of L1, and op-1's statuses:
@@ -168,18 +168,7 @@ async fn a_polled_platform_gives_the_indicators_its_calls_give() {
         "pulled {pulled}\npushed {sent}"
     );
     eventually("op-1 on a contact from the polled status", 10, async || {
-        let (_, ops) = polled
-            .call(
-                Method::GET,
-                "/api/v1/monitoring/operators",
-                Role::Supervisor,
-                None,
-            )
-            .await;
-        ops.as_array()?
-            .iter()
-            .any(|o| o["agent_id"] == c.agents[0] && o["state"] == "on_contact")
-            .then_some(())
+        (operator_state(&polled, c.agents[0]).await == "on_contact").then_some(())
     })
     .await;
 
@@ -192,6 +181,13 @@ async fn a_polled_platform_gives_the_indicators_its_calls_give() {
                 && r["http_status"] == 200),
             "{op}: {rows:?}"
         );
+    }
+    let cc = common::registry::system(&polled, "contact_center", Role::Manager).await;
+    for state in cc["endpoint_states"].as_array().unwrap() {
+        let polled_endpoint = state["name"] == "agentStatus" || state["name"] == "groupsOnlineLoad";
+        if polled_endpoint {
+            assert!(state["last_success"].is_string(), "{state}");
+        }
     }
     platform.set_behaviour(wfm_pulse::sim::zup::Behaviour {
         down: true,

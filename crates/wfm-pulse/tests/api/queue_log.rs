@@ -11,7 +11,7 @@ use serde_json::{Value, json};
 use wfm_store::model::Role;
 
 use crate::common;
-use common::center::{group_figures, indicator, set_up};
+use common::center::{group_figures, indicator, operator_state, set_up};
 use common::{TestServer, eventually};
 
 /// A queue_log and the members file beside it, in a directory of the test's own.
@@ -197,26 +197,6 @@ fn handled(g: &Value) -> (Value, Value) {
         counts["handled_today"].clone(),
         counts["handle_seconds_today"].clone(),
     )
-}
-
-async fn operator_state(s: &TestServer, agent: i64) -> Value {
-    let (_, ops) = s
-        .call(
-            Method::GET,
-            "/api/v1/monitoring/operators",
-            Role::Supervisor,
-            None,
-        )
-        .await;
-    let list = ops["operators"]
-        .as_array()
-        .or(ops.as_array())
-        .cloned()
-        .unwrap_or_default();
-    list.into_iter()
-        .find(|o| o["agent_id"] == agent)
-        .map(|o| o["state"].clone())
-        .unwrap_or(Value::Null)
 }
 
 #[tokio::test]

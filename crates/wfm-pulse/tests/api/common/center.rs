@@ -125,3 +125,21 @@ pub fn indicator<'a>(g: &'a Value, name: &str) -> &'a Value {
         .find(|i| i["indicator"] == name)
         .unwrap()
 }
+
+/// The state the operator list shows for `agent` (null when it is not listed).
+pub async fn operator_state(s: &TestServer, agent: i64) -> Value {
+    let (_, ops) = s
+        .call(
+            Method::GET,
+            "/api/v1/monitoring/operators",
+            Role::Supervisor,
+            None,
+        )
+        .await;
+    ops.as_array()
+        .into_iter()
+        .flatten()
+        .find(|o| o["agent_id"] == agent)
+        .map(|o| o["state"].clone())
+        .unwrap_or(Value::Null)
+}
