@@ -74,19 +74,26 @@ fn calls() -> Vec<FeedEvent> {
     ]
 }
 
-/// The platform: group L1, operators op-1 and op-2, its day in UTC, on a port of its own.
+/// The platform: groups L1 and L9, operators op-1 and op-2 (L1) and op-9 (L9), its day in
+/// UTC, on a port of its own.
 async fn platform() -> (PlatformSim, String) {
     let scenario = Scenario {
-        groups: vec![SimGroup {
-            id: 1,
-            code: "L1".into(),
-        }],
-        agents: ["op-1", "op-2"]
+        groups: vec![
+            SimGroup {
+                id: 1,
+                code: "L1".into(),
+            },
+            SimGroup {
+                id: 9,
+                code: "L9".into(),
+            },
+        ],
+        agents: [("op-1", 1), ("op-2", 1), ("op-9", 9)]
             .iter()
-            .map(|login| SimAgent {
+            .map(|(login, group)| SimAgent {
                 id: 1,
                 login: login.to_string(),
-                skills: vec![1],
+                skills: vec![*group],
             })
             .collect(),
         forecast: Vec::new(),
@@ -140,7 +147,9 @@ async fn a_polled_platform_gives_the_indicators_its_calls_give() {
     common::registry::set_system(&polled, "contact_center", |entry| {
         entry.insert("base_url".into(), json!(base));
         for e in entry["endpoints"].as_array_mut().unwrap() {
-            if e["name"] == "agentStatus" || e["name"] == "groupsOnlineLoad" {
+            if ["agentStatus", "groupsOnlineLoad", "personnel"]
+                .contains(&e["name"].as_str().unwrap())
+            {
                 e["enabled"] = json!(true);
             }
         }
@@ -172,9 +181,35 @@ async fn a_polled_platform_gives_the_indicators_its_calls_give() {
     })
     .await;
 
+    // What the platform has and wfm-pulse lacked came in from /personnel: L9 and op-9.
+    let (_, groups) = polled
+        .call(Method::GET, "/api/v1/groups", Role::Viewer, None)
+        .await;
+    let l9 = groups
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|g| g["external_id"] == "L9")
+        .unwrap_or_else(|| panic!("no L9 in {groups}"));
+    let (_, agents) = polled
+        .call(Method::GET, "/api/v1/agents", Role::Viewer, None)
+        .await;
+    let op9 = agents
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["external_id"] == "op-9")
+        .unwrap_or_else(|| panic!("no op-9 in {agents}"));
+    assert_eq!(op9["primary_group_id"], l9["id"], "{op9}");
+    assert_eq!(
+        agents.as_array().unwrap().len(),
+        3,
+        "op-1 and op-2 were known"
+    );
+
     // Every poll is in the activity log; a platform that is down shows as failures.
     let rows = activity(&polled).await;
-    for op in ["agentStatus", "groupsOnlineLoad"] {
+    for op in ["agentStatus", "groupsOnlineLoad", "personnel"] {
         assert!(
             rows.iter().any(|r| r["operation"] == op
                 && r["outcome"] == "success"
@@ -184,7 +219,8 @@ async fn a_polled_platform_gives_the_indicators_its_calls_give() {
     }
     let cc = common::registry::system(&polled, "contact_center", Role::Manager).await;
     for state in cc["endpoint_states"].as_array().unwrap() {
-        let polled_endpoint = state["name"] == "agentStatus" || state["name"] == "groupsOnlineLoad";
+        let polled_endpoint = ["agentStatus", "groupsOnlineLoad", "personnel"]
+            .contains(&state["name"].as_str().unwrap());
         if polled_endpoint {
             assert!(state["last_success"].is_string(), "{state}");
         }

@@ -17,16 +17,23 @@ use wfm_store::Store;
 use wfm_store::integration::NewLogEntry;
 use wfm_store::model::Actor;
 
-use super::contract::{AGENT_STATUS, AgentOnlineStatus, GROUPS_ONLINE_LOAD, GroupOnlineLoad};
+use super::contract::{
+    AGENT_STATUS, AgentOnlineStatus, GROUPS_ONLINE_LOAD, GroupOnlineLoad, PERSONNEL, Personnel,
+};
+use super::personnel;
 use crate::ingest::argus::StatusChange;
 use crate::ingest::native::NativeEvent;
 use crate::ingest::{Batch, Item, Source};
 use crate::integrations::registry::SystemConfig;
 use crate::live::Live;
 
-/// The registry's names of the two polled endpoints.
+/// The registry's names of the polled endpoints.
 pub const AGENT_STATUS_ENDPOINT: &str = "agentStatus";
 pub const GROUPS_ONLINE_LOAD_ENDPOINT: &str = "groupsOnlineLoad";
+pub const PERSONNEL_ENDPOINT: &str = "personnel";
+
+/// How often `/personnel` is read while enabled.
+const PERSONNEL_EVERY: Duration = Duration::from_secs(3600);
 
 /// What the last poll saw of each agent: status code and since when.
 type Seen = HashMap<String, (String, DateTime<Utc>)>;
@@ -40,6 +47,7 @@ pub async fn run(
 ) {
     let http = reqwest::Client::new();
     let mut seen: Option<Seen> = None;
+    let mut personnel_read: Option<Instant> = None;
     let mut tick = tokio::time::interval(period);
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
@@ -59,6 +67,10 @@ pub async fn run(
             config: &config,
             correlation_id: uuid::Uuid::new_v4().to_string(),
         };
+        let due = personnel_read.is_none_or(|t| t.elapsed() >= PERSONNEL_EVERY);
+        if enabled(&config, PERSONNEL_ENDPOINT) && due && poll.personnel(&live).await {
+            personnel_read = Some(Instant::now());
+        }
         let mut items = Vec::new();
         if enabled(&config, AGENT_STATUS_ENDPOINT) {
             if let Some(now) = poll
@@ -202,9 +214,51 @@ struct Poll<'a> {
 }
 
 impl Poll<'_> {
+    /// Reads `/personnel` and creates what wfm-pulse lacks; true when it was read.
+    async fn personnel(&self, live: &Live) -> bool {
+        let count = |p: &Personnel| p.agents.len();
+        let Some(p) = self
+            .fetch::<Personnel>(PERSONNEL_ENDPOINT, PERSONNEL, count)
+            .await
+        else {
+            return false;
+        };
+        let actor = Actor {
+            name: "contact_center".into(),
+            correlation_id: self.correlation_id.clone(),
+        };
+        let made = match personnel::known(self.store).await {
+            Ok(known) => {
+                let add = personnel::additions(&p, &known);
+                personnel::create(self.store, known, &add, &actor).await
+            }
+            Err(e) => Err(e),
+        };
+        match made {
+            Ok((0, 0, 0)) => {}
+            Ok((services, groups, agents)) => {
+                tracing::info!(services, groups, agents, "contact-center personnel created");
+                live.changed();
+            }
+            Err(e) => tracing::warn!(error = %e, "contact-center personnel not taken in"),
+        }
+        true
+    }
+
     /// GETs `path` and reads the answer, a list; logs the call either way (with the
     /// records it held). None on failure.
     async fn get<T: DeserializeOwned>(&self, endpoint: &str, path: &str) -> Option<Vec<T>> {
+        self.fetch(endpoint, path, Vec::len).await
+    }
+
+    /// GETs `path` and reads the answer; logs the call either way, with the `records` the
+    /// answer held. None on failure.
+    async fn fetch<T: DeserializeOwned>(
+        &self,
+        endpoint: &str,
+        path: &str,
+        records: fn(&T) -> usize,
+    ) -> Option<T> {
         let url = format!("{}{path}", self.config.base_url.trim_end_matches('/'));
         let started = Instant::now();
         let mut req = self
@@ -230,7 +284,7 @@ impl Poll<'_> {
                 let status = r.status();
                 row.http_status = Some(status.as_u16());
                 match r.bytes().await {
-                    Ok(body) if status.is_success() => serde_json::from_slice::<Vec<T>>(&body)
+                    Ok(body) if status.is_success() => serde_json::from_slice::<T>(&body)
                         .map_err(|e| format!("answer outside the contract: {e}")),
                     Ok(body) => Err(format!(
                         "{status}: {}",
@@ -251,7 +305,7 @@ impl Poll<'_> {
         let out = match answer {
             Ok(v) => {
                 row.outcome = "success".into();
-                row.records = Some(v.len() as u64);
+                row.records = Some(records(&v) as u64);
                 Some(v)
             }
             Err(e) => {

@@ -207,6 +207,17 @@ pub fn default_contact_center() -> SystemConfig {
             Endpoint {
                 enabled: false,
                 ..endpoint(
+                    "personnel",
+                    "GET",
+                    "/personnel",
+                    "inbound",
+                    "hourly, when enabled",
+                    "Services, groups and agents: those wfm-pulse lacks are created",
+                )
+            },
+            Endpoint {
+                enabled: false,
+                ..endpoint(
                     "agentStatus",
                     "GET",
                     "/online/agentStatus",

@@ -1,6 +1,6 @@
 //! The demo's contact-center platform in pull mode (`demo --feed pull`): the platform
 //! simulator on a free port, and the registry's contact-center entry pointed at it with its
-//! `/online/*` endpoints enabled; in the other modes an entry the demo enabled earlier is
+//! `/online/*` and `/personnel` endpoints enabled; in the other modes an entry the demo enabled earlier is
 //! turned off again, so nothing polls a platform that is gone.
 
 use serde_json::{Value, json};
