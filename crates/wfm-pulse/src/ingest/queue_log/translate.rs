@@ -172,13 +172,17 @@ impl Translator {
     /// of a file, or a quiet log.
     pub fn flush(&mut self) -> Vec<NativeEvent> {
         let mut out = Vec::new();
+        self.settle_all(&mut out);
+        out
+    }
+
+    /// Ends every undecided after-call work at its call's end.
+    fn settle_all(&mut self, out: &mut Vec<NativeEvent>) {
         for login in std::mem::take(&mut self.undecided) {
-            let ended = self.after_call_end(&login);
-            if let Some(ended) = ended {
-                self.end_after_call(&login, ended, &mut out);
+            if let Some(ended) = self.after_call_end(&login) {
+                self.end_after_call(&login, ended, out);
             }
         }
-        out
     }
 
     fn login(&self, agent: &str) -> Option<String> {
@@ -383,11 +387,7 @@ impl Translator {
     /// Asterisk's queues started again: calls still open were cut off (a wait counts as
     /// abandoned, a conversation ends with the time it had).
     fn restart(&mut self, time_ms: i64, key: &str, out: &mut Vec<NativeEvent>) {
-        for login in std::mem::take(&mut self.undecided) {
-            if let Some(ended) = self.after_call_end(&login) {
-                self.end_after_call(&login, ended, out);
-            }
-        }
+        self.settle_all(out);
         let mut calls: Vec<(String, Call)> = self.calls.drain().collect();
         calls.sort_by(|a, b| a.0.cmp(&b.0));
         for (call, state) in calls {

@@ -123,7 +123,9 @@ pub async fn run(
         for note in &chunk.notes {
             tracing::info!("queue_log: {note}");
         }
-        if let Ok(reasons) = live.state_map().await {
+        let lines = !chunk.known.is_empty() || !chunk.new.is_empty();
+        // The state map as it is now, read only when there are lines to translate.
+        if lines && let Ok(reasons) = live.state_map().await {
             translator.set_reasons(reasons);
         }
         for (_, text) in &chunk.known {
