@@ -98,7 +98,7 @@ impl Live {
     /// Commits every batch queued so far as one group. The first task to get its turn
     /// after a batch was queued commits it; the tasks after it find nothing left.
     async fn commit_queued(&self) {
-        let _turn = self.committing.lock().await;
+        let turn = self.committing.lock().await;
         let group = std::mem::take(&mut *self.queued.lock());
         if group.is_empty() {
             return;
@@ -120,7 +120,11 @@ impl Live {
         let c = &self.commits;
         c.batches.fetch_add(checked.len() as u64, Ordering::Relaxed);
         c.groups.fetch_add(1, Ordering::Relaxed);
-        match self.store_and_apply(events).await {
+        let stored = self.store_and_apply(events).await;
+        // Committed and applied: the next group may go while these reports are written
+        // (a late redelivery is looked up in the log).
+        drop(turn);
+        match stored {
             Ok(seqs) => {
                 let mut rest = &seqs[..];
                 for (n, rejections, reply) in checked {
